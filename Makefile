@@ -1,0 +1,35 @@
+# Verity — the two commands of the README are `make run` and `make test`.
+SWIFT        ?= swift
+# One release build serves the tests, the notebooks and the benchmark (numeric code is 10–100×
+# slower in debug builds). -enable-testing lets the tests reach internal symbols.
+SWIFTFLAGS   ?= -c release -Xswiftc -enable-testing
+VERITY       := .build/release/verity
+export OPENBLAS_NUM_THREADS ?= 2
+
+.PHONY: deps build run test test-unit test-notebooks bench clean
+
+deps:
+	@bash scripts/deps.sh
+
+build: deps
+	$(SWIFT) build $(SWIFTFLAGS)
+
+# The main job: replay the quickstart notebook, writing its outputs and plots.
+run: build
+	$(VERITY) run notebooks/quickstart.md --write
+
+# The whole test suite: unit and integration tests, then every notebook replayed with --check.
+test: deps
+	$(SWIFT) build $(SWIFTFLAGS)
+	$(SWIFT) test $(SWIFTFLAGS)
+	@if [ -x $(VERITY) ] && $(VERITY) run --help >/dev/null 2>&1; then \
+	  for nb in notebooks/*.md; do [ -e "$$nb" ] || continue; echo "notebook $$nb"; $(VERITY) run "$$nb" --check --quick || exit 1; done; \
+	fi
+
+bench: build
+	$(VERITY) bench
+	@if python3 -c 'import torch' 2>/dev/null; then python3 bench/torch_reference.py; \
+	else echo "bench: torch not importable; skipping the PyTorch reference (pip install torch)"; fi
+
+clean:
+	rm -rf .build

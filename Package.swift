@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+// Verity: a notebook-style REPL for reasoning training with verifiable rewards (RLVR) and
+// inference-time scaling. Module layering (bottom up) follows DESIGN.md:
+//   CBLAS, CEditline, CSupport → Kernels → Models → (Tasks) → Training, Evaluation → Plotting → Notebook → verity
+import PackageDescription
+
+// Hot numeric code: checked arithmetic and exclusivity checks cost 2–5× in the inner loops.
+let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "Verity",
+    platforms: [.macOS(.v14)],
+    products: [.executable(name: "verity", targets: ["verity"])],
+    dependencies: [
+        // The command-line entry point (`verity`, `verity run`, `verity bench`).
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CEditline", path: "Sources/CEditline", pkgConfig: "libedit"),
+        .target(name: "CSupport", path: "Sources/CSupport"),
+        .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: fast),
+        .target(name: "Models", dependencies: ["Kernels"], swiftSettings: fast),
+        .target(name: "Tasks"),
+        .target(name: "Training", dependencies: ["Models", "Tasks"], swiftSettings: fast),
+        .target(name: "Evaluation", dependencies: ["Models", "Tasks"], swiftSettings: fast),
+        .target(name: "Plotting"),
+        .target(name: "Notebook",
+                dependencies: ["Kernels", "Models", "Tasks", "Training", "Evaluation", "Plotting", "CSupport"]),
+        .executableTarget(name: "verity",
+                          dependencies: ["Notebook", "CEditline", "CSupport",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Kernels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TasksTests", dependencies: ["Tasks"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Tasks", "Kernels"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Models", "Tasks", "Kernels"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+    ]
+)

@@ -1,0 +1,14 @@
+// Small C helpers Swift cannot express safely: an async-signal-safe Ctrl-C flag.
+#ifndef VERITY_CSUPPORT_H
+#define VERITY_CSUPPORT_H
+
+/// Installs a SIGINT handler (without SA_RESTART) that only sets a flag.
+void verity_sigint_install(void);
+/// Restores the default SIGINT disposition.
+void verity_sigint_uninstall(void);
+/// 1 when Ctrl-C was pressed since the last clear, else 0.
+int verity_sigint_pending(void);
+/// Clears the flag.
+void verity_sigint_clear(void);
+
+#endif

@@ -1,0 +1,2 @@
+// Models — placeholder until its issue lands; see DESIGN.md for what this module owns.
+enum ModelsModule {}

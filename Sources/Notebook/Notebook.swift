@@ -1,0 +1,2 @@
+// Notebook — placeholder until its issue lands; see DESIGN.md for what this module owns.
+enum NotebookModule {}

@@ -1,0 +1,2 @@
+// Plotting — placeholder until its issue lands; see DESIGN.md for what this module owns.
+enum PlottingModule {}

@@ -1,0 +1,2 @@
+// The `verity` executable — placeholder until the REPL lands.
+print("verity: under construction")
