@@ -1,7 +1,7 @@
 import Testing
 @testable import Models
 
-// Placeholder: replaced by the module's real tests when its issue lands.
-@Test func ModelsModuleLinks() {
-    #expect(String(describing: ModelsModule.self) == "ModelsModule")
+@Test func tensorRejectsMismatchedShape() {
+    #expect(Tensor(shape: [2, 3], values: [1, 2, 3]) == nil)
+    #expect(Tensor(shape: [2, 2], values: [1, 2, 3, 4])?.count == 4)
 }
