@@ -1,0 +1,30 @@
+// The tokenizer contract shared by the character tokenizer and Hugging Face tokenizers.
+
+/// Special tokens Verity's prompts and completions use. Any may be absent from a loaded
+/// tokenizer (nil), in which case the feature that needs it reports a clear error.
+public struct SpecialTokens: Sendable, Equatable, Codable {
+    public var bos: Int?
+    public var eos: Int?
+    public var pad: Int?
+    public var thinkStart: Int?   // "<think>"
+    public var thinkEnd: Int?     // "</think>"
+    public init(bos: Int? = nil, eos: Int? = nil, pad: Int? = nil, thinkStart: Int? = nil, thinkEnd: Int? = nil) {
+        self.bos = bos; self.eos = eos; self.pad = pad; self.thinkStart = thinkStart; self.thinkEnd = thinkEnd
+    }
+}
+
+/// Text ↔ token ids. Special token strings (`<think>`, `</think>`, `<eos>`, …) written in the
+/// text are encoded as their single special ids.
+public protocol Tokenizer: Sendable {
+    /// Number of ids (the model's `vocab_size` must be at least this).
+    var vocabularySize: Int { get }
+    var special: SpecialTokens { get }
+    /// Encodes text; throws when a character has no token (character tokenizers) — the error names it.
+    func encode(_ text: String) throws -> [Int]
+    /// Decodes ids to text; special tokens appear as their strings (`<think>`); unknown ids are skipped.
+    func decode(_ ids: [Int]) -> String
+    /// The string of one id (for tables and debugging), nil when out of range.
+    func tokenString(_ id: Int) -> String?
+    /// The Hugging Face `tokenizer.json` document for this tokenizer, UTF-8 JSON.
+    func huggingFaceJSON() throws -> [UInt8]
+}
