@@ -1,2 +1,0 @@
-// Evaluation — placeholder until its issue lands; see DESIGN.md for what this module owns.
-enum EvaluationModule {}

@@ -1,0 +1,195 @@
+// Gnuplot — one long-lived `gnuplot` process on pipes. Commands go to its stdin; after them we
+// print a unique marker on stderr and on stdout and read both pipes up to it, so we know the
+// commands finished and which error messages (`line N: …`) belong to them. Never blocks past a
+// timeout; a dead or stuck process is replaced by a new one on the next command.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What gnuplot printed for one batch of commands that succeeded.
+public struct GnuplotReply: Sendable, Equatable {
+    /// Everything written to stdout (the `dumb` terminal's drawing, `print` output).
+    public var output: String
+    /// Warning lines from stderr (`warning: …`), which do not make the command fail.
+    public var warnings: [String]
+}
+
+/// A gnuplot process behind a small API: run commands, get stdout back, errors as throws.
+///
+/// Not thread-safe: one session owns one `Gnuplot` and calls it from one task at a time.
+public final class Gnuplot {
+    /// The executable name or path (resolved on `PATH` when it has no slash).
+    public let executable: String
+    /// Seconds to wait for gnuplot to finish one batch of commands before stopping it.
+    public var timeout: Double
+
+    private var process: Process?
+    private var input: FileHandle?
+    private var stdoutBuffer: PipeBuffer?
+    private var stderrBuffer: PipeBuffer?
+    private var markerCounter = 0
+
+    /// Prepares a gnuplot connection; the process starts lazily on the first command.
+    /// - Parameters:
+    ///   - executable: `gnuplot` by default; a path or another name on `PATH`.
+    ///   - timeout: seconds allowed per batch of commands (30 by default: big PNGs take ~1 s).
+    public init(executable: String = "gnuplot", timeout: Double = 30) {
+        self.executable = executable
+        self.timeout = timeout
+    }
+
+    deinit { close() }
+
+    /// True when a `gnuplot` executable is found on `PATH`.
+    public static var isAvailable: Bool { locate("gnuplot") != nil }
+
+    /// Finds an executable by name on `PATH` (or checks a path containing a slash).
+    static func locate(_ name: String) -> String? {
+        let fileManager = FileManager.default
+        if name.contains("/") { return fileManager.isExecutableFile(atPath: name) ? name : nil }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = "\(directory)/\(name)"
+            if fileManager.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// True while a gnuplot process is running for this connection.
+    public var isRunning: Bool { process?.isRunning ?? false }
+
+    /// Stops the gnuplot process, if any. The next command starts a new one.
+    public func close() {
+        if let input { try? input.close() }
+        if let process, process.isRunning { process.terminate() }
+        process = nil
+        input = nil
+        stdoutBuffer = nil
+        stderrBuffer = nil
+    }
+
+    /// Runs a batch of gnuplot commands and returns what they printed on stdout.
+    ///
+    /// `set print "-"` is in force, so `print` writes to the returned output. Any stderr line that
+    /// is not a warning becomes a thrown `PlotError.gnuplot`; the process keeps running afterwards.
+    @discardableResult
+    public func run(_ commands: String) throws -> GnuplotReply {
+        try startIfNeeded()
+        guard let input, let stdoutBuffer, let stderrBuffer else {
+            throw PlotError.processDied(detail: "no pipes to gnuplot")
+        }
+        markerCounter += 1
+        let marker = "__verity_done_\(markerCounter)_\(UInt32.random(in: 0...UInt32.max))__"
+        // The stderr marker is printed first: gnuplot is sequential, so every error message
+        // caused by `commands` is already on stderr when it appears.
+        let script = "set print \"-\"\n\(commands)\nset print\nprint \"\(marker)\"\nset print \"-\"\nprint \"\(marker)\"\n"
+        do {
+            try input.write(contentsOf: Data(script.utf8))
+        } catch {
+            let said = stderrBuffer.drain()
+            close()
+            throw PlotError.processDied(detail: said.isEmpty ? "writing to it failed (\(error))" : clean(said))
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        guard let errors = stderrBuffer.take(upTo: marker, deadline: deadline),
+              let output = stdoutBuffer.take(upTo: marker, deadline: deadline) else {
+            let died = stderrBuffer.isClosed || stdoutBuffer.isClosed || !(process?.isRunning ?? false)
+            let said = clean(stderrBuffer.drain())
+            close()
+            if died { throw PlotError.processDied(detail: said) }
+            throw PlotError.timeout(seconds: timeout)
+        }
+        let (warnings, failures) = Self.classify(stderr: errors)
+        if !failures.isEmpty { throw PlotError.gnuplot(message: failures.joined(separator: "\n")) }
+        return GnuplotReply(output: output, warnings: warnings)
+    }
+
+    /// Splits gnuplot's stderr for one batch into warnings and error messages.
+    ///
+    /// gnuplot echoes the offending input line and a caret before `line N: message`; the echo is
+    /// kept with the message because it names the command that failed.
+    static func classify(stderr: String) -> (warnings: [String], failures: [String]) {
+        var warnings: [String] = []
+        var failures: [String] = []
+        var pending: [String] = []
+        for raw in stderr.split(separator: "\n", omittingEmptySubsequences: true) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            if line.lowercased().contains("warning:") {
+                warnings.append(line)
+                pending.removeAll()
+            } else if line == "^" {
+                continue
+            } else if line.hasPrefix("gnuplot>") {
+                pending.append(String(line.dropFirst("gnuplot>".count)).trimmingCharacters(in: .whitespaces))
+            } else {
+                let context = pending.isEmpty ? "" : " (in: \(pending.joined(separator: " ")))"
+                failures.append(line + context)
+                pending.removeAll()
+            }
+        }
+        return (warnings, failures)
+    }
+
+    /// The names of all terminals this gnuplot knows (from its `GPVAL_TERMINALS` variable, the
+    /// same list `set terminal` prints).
+    public func terminals() throws -> [String] {
+        let reply = try run("print GPVAL_TERMINALS")
+        return reply.output.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+    }
+
+    /// The interactive window terminal to use, or a thrown `PlotError.noWindowTerminal` that says
+    /// why there is none (no `$DISPLAY`, or a gnuplot built without `qt`/`wxt`/`x11`).
+    public func windowTerminal() throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let display = environment["DISPLAY"] ?? environment["WAYLAND_DISPLAY"] ?? ""
+        let known = try terminals()
+        #if os(macOS)
+        let preferred = ["qt", "aqua", "wxt", "x11"]
+        let needsDisplay = false
+        #else
+        let preferred = ["qt", "wxt", "x11"]
+        let needsDisplay = true
+        #endif
+        guard let found = preferred.first(where: { known.contains($0) }) else {
+            throw PlotError.noWindowTerminal(reason: "this gnuplot has no window terminal (qt, wxt or x11); "
+                + "install gnuplot-qt or gnuplot-x11 for one")
+        }
+        if needsDisplay && display.isEmpty {
+            throw PlotError.noWindowTerminal(reason: "no display ($DISPLAY is not set)")
+        }
+        return found
+    }
+
+    private func startIfNeeded() throws {
+        if let process, process.isRunning, input != nil { return }
+        close()
+        guard let path = Self.locate(executable) else { throw PlotError.gnuplotMissing(written: []) }
+        // A write to a pipe whose reader died must come back as an error, not kill us with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = []
+        let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
+        process.standardInput = inPipe
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        do {
+            try process.run()
+        } catch {
+            throw PlotError.processDied(detail: "could not start \(path): \(error)")
+        }
+        self.process = process
+        self.input = inPipe.fileHandleForWriting
+        self.stdoutBuffer = PipeBuffer(reading: outPipe.fileHandleForReading)
+        self.stderrBuffer = PipeBuffer(reading: errPipe.fileHandleForReading)
+    }
+
+    private func clean(_ text: String) -> String {
+        text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
+    }
+}

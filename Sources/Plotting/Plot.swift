@@ -1,0 +1,99 @@
+// Plot — a drawable plot as plain data: its table and the gnuplot commands that draw it, with the
+// data source left open. The same plot becomes a pipe script (data from a datablock) or a `.gp`
+// file (data from the `.tsv` beside it). Pure: building and scripting a plot needs no gnuplot.
+import Foundation
+
+/// A plot ready to render: data table plus gnuplot commands that refer to it.
+public struct Plot: Sendable, Equatable {
+    /// One piece of the script body: literal gnuplot text, or the place where the data source goes.
+    enum Part: Sendable, Equatable {
+        case text(String)
+        case data
+    }
+
+    /// The plot's title (also used in error messages).
+    public var title: String
+    /// The data drawn, in long format (one row per point, a name column telling the lines apart).
+    public var table: PlotTable
+    /// The commands, with `.data` where `$DATA` or `'file.tsv'` is inserted.
+    var body: [Part]
+
+    /// The gnuplot commands (no terminal, no output) drawing this plot from `dataSource`, which is
+    /// a datablock name (`$VerityData`) or a quoted file name (`'x.tsv'`).
+    public func commands(dataSource: String) -> String {
+        body.map { part in
+            switch part {
+            case .text(let text): return text
+            case .data: return dataSource
+            }
+        }.joined()
+    }
+
+    /// A complete standalone script for `gnuplot FILE.gp` run from the image's directory: it sets
+    /// the terminal and output, reads `dataFile` (the TSV beside it), and closes the output.
+    public func standaloneScript(terminal: PlotTerminal, imageFile: String, dataFile: String) throws -> String {
+        """
+        # \(GnuplotQuote.sanitizeComment(title)) — written by Verity; re-render with: gnuplot \(GnuplotQuote.sanitizeComment((imageFile as NSString).deletingPathExtension)).gp
+        \(try terminal.command())
+        set output \(GnuplotQuote.single(imageFile))
+        \(commands(dataSource: GnuplotQuote.single(dataFile)))
+        unset output
+
+        """
+    }
+
+    /// The datablock definition carrying this plot's table into a running gnuplot.
+    func datablock(named name: String) -> String {
+        "\(name) << VERITY_EOD\n\(table.tsv)VERITY_EOD\n"
+    }
+}
+
+extension GnuplotQuote {
+    /// Comment text must stay on one line.
+    static func sanitizeComment(_ text: String) -> String {
+        text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+    }
+}
+
+/// Building blocks shared by the standard plots.
+enum PlotStyle {
+    /// Colour-blind-friendly line colours (Okabe–Ito), cycled by series index.
+    static let colors = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+
+    static func color(_ index: Int) -> String { "rgb '\(colors[index % colors.count])'" }
+
+    /// Settings every plot starts from: a clean state, tab-separated data, a light grid.
+    static func preamble(title: String) -> String {
+        """
+        reset
+        set datafile separator "\\t"
+        set title \(GnuplotQuote.double(title))
+        set grid lc rgb '#dddddd'
+        set border 3
+        set tics nomirror
+
+        """
+    }
+
+    /// A gnuplot expression selecting column `column` only on rows whose first column is `name`
+    /// (other rows become NaN, i.e. undefined points that gnuplot skips).
+    static func select(_ name: String, column: Int) -> String {
+        "(strcol(1) eq \(GnuplotQuote.double(PlotTable.sanitize(name))) ? $\(column) : NaN)"
+    }
+
+    /// Rejects empty input and duplicate names, which would merge two lines into one.
+    static func validate(_ series: [PlotSeries], what: String) throws {
+        guard !series.isEmpty else { throw PlotError.invalidData("no \(what) to plot — give at least one") }
+        var seen = Set<String>()
+        for item in series {
+            let name = PlotTable.sanitize(item.name)
+            guard !name.isEmpty else { throw PlotError.invalidData("a \(what) has an empty name") }
+            guard seen.insert(name).inserted else {
+                throw PlotError.invalidData("two \(what)s are named '\(name)' — give each a distinct name")
+            }
+            guard item.x.contains(where: \.isFinite), item.y.contains(where: \.isFinite) else {
+                throw PlotError.invalidData("\(what) '\(name)' has no finite points")
+            }
+        }
+    }
+}
