@@ -1,0 +1,184 @@
+// Tests against the real gnuplot: images, text plots, errors, process death, timeouts and the
+// re-rendering `.gp` scripts. gnuplot is a test requirement (the Makefile installs it), so these
+// FAIL with the install command when it is missing instead of skipping silently.
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import Plotting
+
+/// A fresh temporary directory per test (tests run in parallel).
+private func scratchDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("verity-plot-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+private func requireGnuplot() throws {
+    try #require(Gnuplot.isAvailable, "gnuplot is not installed — run 'apt-get install gnuplot-nox' (make deps does)")
+}
+
+private func samplePlot() throws -> Plot {
+    let pass = try PlotSeries(name: "pass@k", x: [1, 2, 4, 8], y: [0.3, 0.45, 0.6, 0.7],
+                              low: [0.25, 0.4, 0.55, 0.65], high: [0.35, 0.5, 0.65, 0.75])
+    let maj = try PlotSeries(name: "maj@k", x: [1, 2, 4, 8], y: [0.3, 0.33, 0.4, 0.42])
+    return try Plot.scaling([pass, maj], title: "Scaling Check")
+}
+
+private let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+@Test func pngHasSignatureAndSubstance() throws {
+    try requireGnuplot()
+    let directory = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let gnuplot = Gnuplot()
+    let path = directory.appendingPathComponent("plots/scaling.png").path
+    let files = try gnuplot.render(try samplePlot(), to: path)
+    let bytes = try Data(contentsOf: files.image)
+    #expect(Array(bytes.prefix(8)) == pngSignature)
+    #expect(bytes.count > 5_000)
+    let tsv = try String(contentsOf: files.data, encoding: .utf8)
+    #expect(tsv.hasPrefix("series\tx\ty\tlow\thigh\n"))
+    #expect(files.script.lastPathComponent == "scaling.gp")
+    // No temporary image is left behind.
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: files.image.deletingLastPathComponent().path)
+    #expect(leftovers.sorted() == ["scaling.gp", "scaling.png", "scaling.tsv"])
+}
+
+@Test func metricsPanelsRenderToPNG() throws {
+    try requireGnuplot()
+    let directory = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let steps = (0..<50).map(Double.init)
+    let reward = try PlotSeries(name: "reward", x: steps, y: steps.map { 1 - exp(-$0 / 10) })
+    let length = try PlotSeries(name: "length", x: steps, y: steps.map { 20 + $0.truncatingRemainder(dividingBy: 7) })
+    let plot = try Plot.metrics([reward, length], smoothing: 5)
+    let files = try Gnuplot().render(plot, to: directory.appendingPathComponent("train.png").path)
+    let bytes = try Data(contentsOf: files.image)
+    #expect(Array(bytes.prefix(8)) == pngSignature && bytes.count > 5_000)
+}
+
+/// Records the name of the document's root element.
+private final class RootFinder: NSObject, XMLParserDelegate {
+    var root: String?
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+                qualifiedName: String?, attributes: [String: String] = [:]) {
+        if root == nil { root = name }
+    }
+}
+
+@Test func svgParsesAsXMLWithSvgRoot() throws {
+    try requireGnuplot()
+    let directory = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let files = try Gnuplot().render(try samplePlot(), to: directory.appendingPathComponent("s.svg").path, width: 640, height: 400)
+    let data = try Data(contentsOf: files.image)
+    let parser = XMLParser(data: data)
+    let finder = RootFinder()
+    parser.delegate = finder
+    #expect(parser.parse(), "SVG is not well-formed XML: \(String(describing: parser.parserError))")
+    #expect(finder.root == "svg")
+}
+
+@Test func asciiPlotShowsTitleAndTics() throws {
+    try requireGnuplot()
+    let text = try Gnuplot().renderText(try samplePlot(), width: 70, height: 22)
+    #expect(text.contains("Scaling Check"))
+    #expect(text.contains("pass@k"))
+    // x tics at powers of two on the log₂ axis, y tics of the [0, 1] range.
+    #expect(text.contains("8"))
+    #expect(text.contains("0.2") && text.contains("0.8"))
+    #expect(text.split(separator: "\n").count >= 15)
+}
+
+@Test func gnuplotErrorIsThrownAndProcessKeepsWorking() throws {
+    try requireGnuplot()
+    let gnuplot = Gnuplot()
+    #expect(throws: PlotError.self) { try gnuplot.run("plot sin(x) with nonsense_style") }
+    do {
+        try gnuplot.run("foo bar baz")
+        Issue.record("an invalid command did not throw")
+    } catch let error as PlotError {
+        guard case .gnuplot(let message) = error else { Issue.record("wrong error \(error)"); return }
+        #expect(message.contains("invalid command"))
+    }
+    #expect(gnuplot.isRunning)
+    #expect(try gnuplot.run("print 6*7").output == "42\n")
+    #expect(try gnuplot.renderText(try samplePlot()).contains("Scaling Check"))
+}
+
+@Test func processDeathIsReportedAndANewProcessStarts() throws {
+    try requireGnuplot()
+    let gnuplot = Gnuplot()
+    #expect(try gnuplot.run("print 1").output == "1\n")
+    #expect(throws: PlotError.self) { try gnuplot.run("exit") }
+    #expect(!gnuplot.isRunning)
+    #expect(try gnuplot.run("print 2").output == "2\n")
+}
+
+@Test func slowCommandTimesOutAndRecovers() throws {
+    try requireGnuplot()
+    let gnuplot = Gnuplot(timeout: 0.5)
+    do {
+        try gnuplot.run("pause 5")
+        Issue.record("pause 5 did not time out")
+    } catch let error as PlotError {
+        #expect(error == .timeout(seconds: 0.5))
+    }
+    #expect(try gnuplot.run("print 3").output == "3\n")
+}
+
+@Test func scriptBesideTheImageReRendersIt() throws {
+    try requireGnuplot()
+    let directory = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let files = try Gnuplot().render(try samplePlot(), to: directory.appendingPathComponent("x.png").path)
+    try FileManager.default.removeItem(at: files.image)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try #require(Gnuplot.locate("gnuplot")))
+    process.arguments = ["x.gp"]
+    process.currentDirectoryURL = directory
+    let errors = Pipe()
+    process.standardError = errors
+    try process.run()
+    process.waitUntilExit()
+    let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(process.terminationStatus == 0, "gnuplot x.gp failed: \(said)")
+    #expect(said.isEmpty, "gnuplot x.gp printed: \(said)")
+    let bytes = try Data(contentsOf: files.image)
+    #expect(Array(bytes.prefix(8)) == pngSignature && bytes.count > 5_000)
+}
+
+@Test func missingGnuplotStillWritesDataAndScript() throws {
+    let directory = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let gnuplot = Gnuplot(executable: directory.appendingPathComponent("no-such-gnuplot").path)
+    do {
+        try gnuplot.render(try samplePlot(), to: directory.appendingPathComponent("m.png").path)
+        Issue.record("rendering without gnuplot did not throw")
+    } catch let error as PlotError {
+        guard case .gnuplotMissing(let written) = error else { Issue.record("wrong error \(error)"); return }
+        #expect(written.count == 2)
+        #expect(error.description.contains("apt-get install gnuplot-nox"))
+    }
+    #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("m.tsv").path))
+    #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("m.gp").path))
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("m.png").path))
+    #expect(throws: PlotError.self) { try gnuplot.run("print 1") }
+}
+
+@Test func windowTerminalNeedsADisplayAndAWindowTerminal() throws {
+    try requireGnuplot()
+    let gnuplot = Gnuplot()
+    let known = try gnuplot.terminals()
+    #expect(known.contains("dumb") && known.contains("pngcairo"))
+    let hasWindow = known.contains { ["qt", "wxt", "x11"].contains($0) }
+    let hasDisplay = ProcessInfo.processInfo.environment["DISPLAY"].map { !$0.isEmpty } ?? false
+    if hasWindow && hasDisplay {
+        #expect(try ["qt", "wxt", "x11"].contains(gnuplot.windowTerminal()))
+    } else {
+        #expect(throws: PlotError.self) { try gnuplot.windowTerminal() }
+        #expect(throws: PlotError.self) { try gnuplot.show(try samplePlot()) }
+    }
+}
