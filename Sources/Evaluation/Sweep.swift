@@ -1,0 +1,133 @@
+// Sweep — accuracy and token cost for every method × k from ONE set of samples per problem: the
+// runner samples n ≥ max k once, and every k reuses those samples (subsets for voting and
+// best-of-N, the unbiased estimator for pass@k). Budget sweeps are several such point lists, one
+// per thinking budget, each with `budget` set (the runner generates once per budget).
+import Foundation
+
+/// An inference-time scaling method.
+public enum ScalingMethod: String, Sendable, Codable, CaseIterable {
+    /// pass@k, unbiased estimator (an oracle verifier picks any correct sample: coverage).
+    case pass
+    /// maj@k, plain majority vote.
+    case maj
+    /// Majority vote weighted by each sample's score.
+    case majScore = "maj-score"
+    /// Majority vote weighted by each sample's sequence probability exp(log p).
+    case majProb = "maj-prob"
+    /// Best-of-k by score.
+    case best
+    /// Best-of-k by sequence log-probability.
+    case bestLogprob = "best-logprob"
+}
+
+/// One point of a scaling curve.
+public struct SweepPoint: Sendable, Codable, Equatable {
+    /// The method's name (`ScalingMethod.rawValue`, or any name a caller gives).
+    public var method: String
+    /// Samples per problem.
+    public var k: Int
+    /// Thinking budget in tokens the samples were generated with, nil for none.
+    public var budget: Int?
+    /// Mean generated tokens per problem at k samples (k × mean tokens of one sample).
+    public var meanTokens: Double
+    /// Accuracy: mean over problems.
+    public var accuracy: Double
+    /// Lower edge of the confidence band.
+    public var low: Double
+    /// Upper edge of the confidence band.
+    public var high: Double
+
+    /// Creates a sweep point.
+    public init(method: String, k: Int, budget: Int?, meanTokens: Double, accuracy: Double, low: Double, high: Double) {
+        self.method = method
+        self.k = k
+        self.budget = budget
+        self.meanTokens = meanTokens
+        self.accuracy = accuracy
+        self.low = low
+        self.high = high
+    }
+}
+
+/// Knobs of a sweep, each with its default.
+public struct SweepOptions: Sendable, Equatable, Codable {
+    /// Random k-subsets per problem for voting and best-of-N (64: the subset noise in a problem's
+    /// mean is then well below the between-problem spread).
+    public var subsets: Int = 64
+    /// Bootstrap resamples of the problems for the band (1000: percentile ends stable to ~0.005).
+    public var resamples: Int = 1000
+    /// Confidence level of the band (0.95).
+    public var confidence: Double = 0.95
+    /// Thinking budget recorded on every point (nil: none).
+    public var budget: Int? = nil
+
+    /// Options with every default.
+    public init(subsets: Int = 64, resamples: Int = 1000, confidence: Double = 0.95, budget: Int? = nil) {
+        self.subsets = subsets
+        self.resamples = resamples
+        self.confidence = confidence
+        self.budget = budget
+    }
+}
+
+/// Every method × k point of a scaling curve, in method-major order (all ks of the first method, …).
+///
+/// - accuracy: mean over problems of the per-problem value — pass@k by the unbiased estimator;
+///   voting and best-of-N averaged over `subsets` random k-subsets (drawn once per k and shared by
+///   all methods, so methods are compared on the same subsets).
+/// - band (`low`, `high`): a bootstrap percentile interval over problems at `confidence`; the same
+///   problem resamples serve every point, so the bands of different k and methods are coupled the
+///   way the data are. It measures how much the accuracy depends on which problems were drawn.
+/// - meanTokens: `tokenCost(problems, k).generated` (the prompt is not included).
+///
+/// Deterministic for a given generator state: draws happen in a fixed order (bootstrap resamples,
+/// then subsets for each k in the given order).
+public func scalingSweep(_ problems: [ProblemSamples], methods: [ScalingMethod], ks: [Int],
+                         options: SweepOptions = SweepOptions(),
+                         using generator: inout some RandomNumberGenerator) throws -> [SweepPoint] {
+    guard !methods.isEmpty else { throw EvaluationError("sweep: no methods given — choose from \(ScalingMethod.allCases.map(\.rawValue).joined(separator: ", "))") }
+    guard !ks.isEmpty else { throw EvaluationError("sweep: no k values given — e.g. 1,2,4,8") }
+    guard let smallest = problems.map(\.n).min() else { throw EvaluationError("sweep: no problems given — sample some completions first") }
+    if let bad = ks.first(where: { $0 < 1 || $0 > smallest }) {
+        throw EvaluationError("sweep: k = \(bad) must lie in 1…\(smallest) (the fewest samples any problem has) — sample more or drop that k")
+    }
+    guard options.subsets >= 1 else { throw EvaluationError("sweep: subsets = \(options.subsets) must be at least 1") }
+    try validateBootstrap(resamples: options.resamples, confidence: options.confidence, what: "sweep")
+
+    let resamples = drawResamples(count: problems.count, resamples: options.resamples, using: &generator)
+    var byMethod = Array(repeating: [SweepPoint](), count: methods.count)
+    for k in ks {
+        let tokens = try tokenCost(problems, k: k).generated
+        let subsets = drawSubsets(for: problems, k: k, count: options.subsets, using: &generator)
+        for (m, method) in methods.enumerated() {
+            let values = try problems.indices.map { p in
+                try perProblemValue(problems[p], method: method, k: k, subsets: subsets[p])
+            }
+            let band = bootstrapInterval(values, resamples: resamples, confidence: options.confidence)
+            byMethod[m].append(SweepPoint(method: method.rawValue, k: k, budget: options.budget, meanTokens: tokens,
+                                          accuracy: values.reduce(0, +) / Double(values.count),
+                                          low: band.low, high: band.high))
+        }
+    }
+    return byMethod.flatMap { $0 }
+}
+
+/// One problem's value for a method at k: pass@k, or the mean over the given subsets of the vote
+/// or best-of-k outcome.
+func perProblemValue(_ problem: ProblemSamples, method: ScalingMethod, k: Int, subsets: [[Int]]) throws -> Double {
+    let outcome: ([ScoredSample]) throws -> Double
+    switch method {
+    case .pass: return try passAtK(n: problem.n, c: problem.correctCount, k: k)
+    case .maj: outcome = { try majorityVote($0, weighting: .uniform) }
+    case .majScore: outcome = { try majorityVote($0, weighting: .score) }
+    case .majProb: outcome = { try majorityVote($0, weighting: .probability) }
+    case .best: outcome = { try bestOfN($0, by: .score) }
+    case .bestLogprob: outcome = { try bestOfN($0, by: .logprob) }
+    }
+    do {
+        let total = try subsets.reduce(0.0) { $0 + (try outcome($1.map { problem.samples[$0] })) }
+        return total / Double(max(subsets.count, 1))
+    } catch let error as EvaluationError {
+        throw EvaluationError("\(method.rawValue)@\(k), problem '\(problem.problemID)': \(error.message)")
+    }
+}
