@@ -46,6 +46,8 @@ public func parseSweepTSV(_ text: String) throws -> [SweepPoint] {
         }
         guard !fields[0].isEmpty else { throw EvaluationError("sweep table line \(number): empty method name") }
         let budget = fields[2].isEmpty ? nil : try integer(2, "budget")
+        guard try integer(1, "k") >= 1 else { throw EvaluationError("sweep table line \(number): k must be at least 1") }
+        if let budget, budget < 0 { throw EvaluationError("sweep table line \(number): budget \(budget) must not be negative") }
         points.append(SweepPoint(method: fields[0], k: try integer(1, "k"), budget: budget,
                                  meanTokens: try real(3, "mean_tokens"), accuracy: try real(4, "accuracy"),
                                  low: try real(5, "low"), high: try real(6, "high")))

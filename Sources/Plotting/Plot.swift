@@ -43,8 +43,15 @@ public struct Plot: Sendable, Equatable {
     }
 
     /// The datablock definition carrying this plot's table into a running gnuplot.
+    ///
+    /// gnuplot ends a datablock at the first line that merely *starts* with the terminator, so
+    /// the terminator is lengthened until no line of the data starts with it.
     func datablock(named name: String) -> String {
-        "\(name) << VERITY_EOD\n\(table.tsv)VERITY_EOD\n"
+        let text = table.tsv
+        let lines = text.split(separator: "\n")
+        var terminator = "VERITY_EOD"
+        while lines.contains(where: { $0.hasPrefix(terminator) }) { terminator += "_" }
+        return "\(name) << \(terminator)\n\(text)\(terminator)\n"
     }
 }
 
@@ -87,6 +94,13 @@ enum PlotStyle {
         var seen = Set<String>()
         for item in series {
             let name = PlotTable.sanitize(item.name)
+            // The fields are public vars: re-check the lengths `PlotSeries.init` checked.
+            guard item.x.count == item.y.count,
+                  (item.low == nil) == (item.high == nil),
+                  item.low.map({ $0.count == item.x.count }) ?? true,
+                  item.high.map({ $0.count == item.x.count }) ?? true else {
+                throw PlotError.invalidData("\(what) '\(name)' has x, y, low and high of different lengths")
+            }
             guard !name.isEmpty else { throw PlotError.invalidData("a \(what) has an empty name") }
             guard seen.insert(name).inserted else {
                 throw PlotError.invalidData("two \(what)s are named '\(name)' — give each a distinct name")

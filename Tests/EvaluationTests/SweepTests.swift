@@ -120,3 +120,18 @@ private func benchmark() -> [ProblemSamples] {
         try sweepTSV([SweepPoint(method: "a\tb", k: 1, budget: nil, meanTokens: 1, accuracy: 0, low: 0, high: 0)])
     }
 }
+
+@Test func curvesGroupByMethodAndBudgetSortedByK() {
+    let points = [
+        SweepPoint(method: "maj", k: 4, budget: 32, meanTokens: 40, accuracy: 0.6, low: 0.5, high: 0.7),
+        SweepPoint(method: "maj", k: 1, budget: 32, meanTokens: 10, accuracy: 0.4, low: 0.3, high: 0.5),
+        SweepPoint(method: "pass", k: 1, budget: nil, meanTokens: 12, accuracy: 0.4, low: 0.3, high: 0.5),
+        SweepPoint(method: "maj", k: 1, budget: 64, meanTokens: 20, accuracy: 0.5, low: 0.4, high: 0.6),
+    ]
+    let bySamples = scalingCurves(points)
+    #expect(bySamples.map(\.name) == ["maj (budget 32)", "pass", "maj (budget 64)"])
+    #expect(bySamples[0].x == [1, 4] && bySamples[0].accuracy == [0.4, 0.6] && bySamples[0].high == [0.5, 0.7])
+    let byTokens = scalingCurves(points, x: .tokens)
+    #expect(byTokens[0].x == [10, 40])
+    #expect(byTokens[1].budget == nil && byTokens[1].low == [0.3])
+}

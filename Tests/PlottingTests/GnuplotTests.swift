@@ -182,3 +182,14 @@ private final class RootFinder: NSObject, XMLParserDelegate {
         #expect(throws: PlotError.self) { try gnuplot.show(try samplePlot()) }
     }
 }
+
+@Test func awkwardNamesReachGnuplotIntact() throws {
+    try requireGnuplot()
+    let names = ["VERITY_EOD", "say \"hi\"", "back\\slash", "it's", "a_b^c"]
+    let runs = names.enumerated().map { index, name in PlotSeries(name: name, y: [1, 2, 3].map { $0 * Double(index + 1) }) }
+    let text = try Gnuplot().renderText(try Plot.compare(runs, title: "names"), width: 100, height: 30)
+    #expect(text.contains("VERITY_EOD"))
+    #expect(text.contains("it's"))
+    #expect(text.contains("a_b^c"))
+    #expect(text.contains("back\\slash"))
+}

@@ -106,3 +106,19 @@ import Testing
     #expect(warnings == ["Warning: empty y range [1:1], adjusting to [0.99:1.01]"])
     #expect(failures == ["line 6: invalid command (in: foo bar)"])
 }
+
+@Test func datablockTerminatorNeverStartsADataLine() throws {
+    let plot = try Plot.compare([PlotSeries(name: "VERITY_EOD", y: [1, 2])])
+    let block = plot.datablock(named: "$D")
+    let lines = block.split(separator: "\n").map(String.init)
+    let terminator = try #require(lines.last)
+    #expect(lines.first == "$D << \(terminator)")
+    #expect(lines.dropFirst().dropLast().allSatisfy { !$0.hasPrefix(terminator) })
+}
+
+@Test func mutatedSeriesAreRevalidated() throws {
+    var series = PlotSeries(name: "a", y: [1, 2, 3])
+    series.y = [1]
+    #expect(throws: PlotError.self) { try Plot.metrics([series]) }
+    #expect(throws: PlotError.self) { try Plot.scaling([series], log2X: false) }
+}
