@@ -1,7 +1,8 @@
-// Sweep — accuracy and token cost for every method × k from ONE set of samples per problem: the
-// runner samples n ≥ max k once, and every k reuses those samples (subsets for voting and
-// best-of-N, the unbiased estimator for pass@k). Budget sweeps are several such point lists, one
-// per thinking budget, each with `budget` set (the runner generates once per budget).
+// Sweep — accuracy and token cost for every method × k from ONE set of samples per problem, and
+// the curves a plot draws from those points. The runner samples n ≥ max k once, and every k reuses
+// those samples (subsets for voting and best-of-N, the unbiased estimator for pass@k). Budget
+// sweeps are several such point lists, one per thinking budget, each with `budget` set (the runner
+// generates once per budget).
 import Foundation
 
 /// An inference-time scaling method.
@@ -129,5 +130,92 @@ func perProblemValue(_ problem: ProblemSamples, method: ScalingMethod, k: Int, s
         return total / Double(max(subsets.count, 1))
     } catch let error as EvaluationError {
         throw EvaluationError("\(method.rawValue)@\(k), problem '\(problem.problemID)': \(error.message)")
+    }
+}
+
+// MARK: - TokenAccounting — what a method costs in tokens at k samples: k samples cost k times the mean
+// tokens of one sample; the prompt is counted once per problem (it is prefilled once and shared).
+
+/// Mean tokens per problem spent by a method that draws k samples.
+public struct TokenCost: Sendable, Equatable, Codable {
+    /// Samples per problem.
+    public var k: Int
+    /// Generated tokens per problem: k × the problem's mean generated tokens per sample, averaged over problems.
+    public var generated: Double
+    /// Thinking tokens per problem (k × mean per sample, averaged over problems).
+    public var thinking: Double
+    /// Answer tokens (generated minus thinking) per problem.
+    public var answer: Double
+    /// Prompt tokens per problem, counted once; nil unless every problem recorded them.
+    public var prompt: Double?
+    /// Everything the model processed per problem: prompt (if known) plus generated.
+    public var total: Double { (prompt ?? 0) + generated }
+}
+
+/// The token cost of drawing k samples per problem, estimated from all recorded samples (the mean
+/// over all n samples is a better estimate of one sample's length than any k of them).
+public func tokenCost(_ problems: [ProblemSamples], k: Int) throws -> TokenCost {
+    try validate(problems, k: k, estimator: "token cost at k")
+    if let empty = problems.first(where: { $0.n == 0 }) {
+        throw EvaluationError("token cost: problem '\(empty.problemID)' has no samples")
+    }
+    var generated = 0.0, thinking = 0.0, answer = 0.0
+    for problem in problems {
+        let n = Double(problem.n)
+        generated += Double(problem.samples.reduce(0) { $0 + $1.generatedTokens }) / n
+        thinking += Double(problem.samples.reduce(0) { $0 + $1.thinkingTokens }) / n
+        answer += Double(problem.samples.reduce(0) { $0 + $1.answerTokens }) / n
+    }
+    let count = Double(problems.count), scale = Double(k) / count
+    let prompts = problems.compactMap(\.promptTokens)
+    let prompt = prompts.count == problems.count ? Double(prompts.reduce(0, +)) / count : nil
+    return TokenCost(k: k, generated: generated * scale, thinking: thinking * scale, answer: answer * scale, prompt: prompt)
+}
+
+// MARK: - ScalingCurve — sweep points grouped into curves (one per method and budget), ordered by k, with
+// x as samples or tokens: the shape a plot of accuracy against compute needs.
+
+/// What a scaling curve puts on its x axis.
+public enum ScalingAxis: String, Sendable, Codable, CaseIterable {
+    /// Samples per problem, k.
+    case samples
+    /// Mean generated tokens per problem (k × tokens of one sample).
+    case tokens
+}
+
+/// One curve: a method (at one budget) across k.
+public struct ScalingCurve: Sendable, Equatable, Codable {
+    /// Legend name: the method, plus ` (budget N)` when the points carry a budget.
+    public var name: String
+    /// The method name of the points.
+    public var method: String
+    /// The thinking budget of the points, nil for none.
+    public var budget: Int?
+    /// x values (k or mean tokens), ascending in k.
+    public var x: [Double]
+    /// Accuracy at each x.
+    public var accuracy: [Double]
+    /// Lower band edge at each x.
+    public var low: [Double]
+    /// Upper band edge at each x.
+    public var high: [Double]
+}
+
+/// Groups points by (method, budget) in order of first appearance, each curve sorted by k.
+public func scalingCurves(_ points: [SweepPoint], x axis: ScalingAxis = .samples) -> [ScalingCurve] {
+    struct Key: Hashable { var method: String; var budget: Int? }
+    var order: [Key] = []
+    var groups: [Key: [SweepPoint]] = [:]
+    for point in points {
+        let key = Key(method: point.method, budget: point.budget)
+        if groups[key] == nil { order.append(key) }
+        groups[key, default: []].append(point)
+    }
+    return order.map { key in
+        let sorted = (groups[key] ?? []).sorted { $0.k < $1.k }
+        return ScalingCurve(name: key.budget.map { "\(key.method) (budget \($0))" } ?? key.method,
+                            method: key.method, budget: key.budget,
+                            x: sorted.map { axis == .samples ? Double($0.k) : $0.meanTokens },
+                            accuracy: sorted.map(\.accuracy), low: sorted.map(\.low), high: sorted.map(\.high))
     }
 }

@@ -1,7 +1,8 @@
 // Gnuplot — one long-lived `gnuplot` process on pipes. Commands go to its stdin; after them we
 // print a unique marker on stderr and on stdout and read both pipes up to it, so we know the
 // commands finished and which error messages (`line N: …`) belong to them. Never blocks past a
-// timeout; a dead or stuck process is replaced by a new one on the next command.
+// timeout; a dead or stuck process is replaced by a new one on the next command. The pipes are
+// drained by reader threads into `PipeBuffer`s, which the owner waits on with a deadline.
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -191,5 +192,64 @@ public final class Gnuplot {
     private func clean(_ text: String) -> String {
         text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.joined(separator: " ")
+    }
+}
+
+// MARK: - PipeBuffer — accumulates everything a child process writes to one pipe, on a background
+// thread, so the owner can wait for a marker with a deadline instead of blocking forever.
+
+/// Bytes read from one pipe, filled by a reader thread and consumed by the `Gnuplot` owner.
+///
+/// All state is guarded by `condition`; that is why the class can be `@unchecked Sendable`.
+final class PipeBuffer: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var data = Data()
+    private var closed = false
+
+    /// Starts a thread that reads `handle` until end of file.
+    init(reading handle: FileHandle) {
+        let thread = Thread { [self] in
+            while true {
+                // availableData blocks until bytes arrive; empty data means the writer closed the pipe.
+                let chunk = handle.availableData
+                condition.lock()
+                if chunk.isEmpty { closed = true } else { data.append(chunk) }
+                condition.broadcast()
+                condition.unlock()
+                if chunk.isEmpty { return }
+            }
+        }
+        thread.start()
+    }
+
+    /// True once the writing end was closed (the process exited).
+    var isClosed: Bool {
+        condition.lock(); defer { condition.unlock() }
+        return closed
+    }
+
+    /// Waits until `marker` followed by a newline appears, the pipe closes, or `deadline` passes.
+    /// Returns the text before the marker and removes it (and the marker line) from the buffer;
+    /// returns nil on timeout or end of file.
+    func take(upTo marker: String, deadline: Date) -> String? {
+        let needle = Data((marker + "\n").utf8)
+        condition.lock(); defer { condition.unlock() }
+        while true {
+            if let range = data.range(of: needle) {
+                let before = data.subdata(in: data.startIndex..<range.lowerBound)
+                data.removeSubrange(data.startIndex..<range.upperBound)
+                return String(decoding: before, as: UTF8.self)
+            }
+            if closed { return nil }
+            if !condition.wait(until: deadline) { return nil }
+        }
+    }
+
+    /// Removes and returns everything buffered so far (used to report what a dying process said).
+    func drain() -> String {
+        condition.lock(); defer { condition.unlock() }
+        let text = String(decoding: data, as: UTF8.self)
+        data.removeAll()
+        return text
     }
 }
