@@ -16,6 +16,8 @@ public struct RenderedPlot: Sendable, Equatable {
     /// A gnuplot script that re-renders the image from the data when run from its directory
     /// (`cd plots && gnuplot x.gp`).
     public var script: URL
+    /// gnuplot's warnings while drawing (e.g. an empty y range it widened), for the caller to show.
+    public var warnings: [String] = []
 }
 
 extension Gnuplot {
@@ -58,10 +60,11 @@ extension Gnuplot {
             set output \(GnuplotQuote.single(temporary.path))
             \(plot.datablock(named: Self.datablockName))\(plot.commands(dataSource: Self.datablockName))
             """
+        let reply: GnuplotReply
         do {
             // `unset output` runs even when the plot failed, so gnuplot closes the file and the
             // next plot starts clean.
-            try run(commands + "\nunset output")
+            reply = try run(commands + "\nunset output")
         } catch {
             _ = try? run("unset output")
             throw error
@@ -72,7 +75,7 @@ extension Gnuplot {
         guard rename(temporary.path, image.path) == 0 else {
             throw PlotError.io("cannot move the rendered image to \(image.path): \(String(cString: strerror(errno)))")
         }
-        return RenderedPlot(image: image, data: data, script: script)
+        return RenderedPlot(image: image, data: data, script: script, warnings: reply.warnings)
     }
 
     /// Renders `plot` as text (gnuplot's `dumb` terminal), `width` columns × `height` lines, for

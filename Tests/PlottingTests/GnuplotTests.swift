@@ -193,3 +193,35 @@ private final class RootFinder: NSObject, XMLParserDelegate {
     #expect(text.contains("a_b^c"))
     #expect(text.contains("back\\slash"))
 }
+
+@Test func degenerateSeriesRenderWithWarningsNotErrors() throws {
+    try requireGnuplot()
+    let directory = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let gnuplot = Gnuplot()
+    // A constant metric: gnuplot widens the empty y range and says so.
+    let flat = PlotSeries(name: "flat", y: [0.5, 0.5, 0.5])
+    let files = try gnuplot.render(try Plot.metrics([flat]), to: directory.appendingPathComponent("flat.png").path)
+    #expect(files.warnings.contains { $0.lowercased().contains("range") })
+    // A single point per series still draws (points of linespoints).
+    let single = try PlotSeries(name: "one", x: [4], y: [0.25], low: [0.2], high: [0.3])
+    let text = try gnuplot.renderText(try Plot.scaling([single, try PlotSeries(name: "two", x: [1, 2], y: [0.1, 0.2])]))
+    #expect(text.contains("one") && text.contains("two"))
+}
+
+@Test func failedRenderKeepsThePreviousImage() throws {
+    try requireGnuplot()
+    let directory = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let gnuplot = Gnuplot()
+    let path = directory.appendingPathComponent("keep.png").path
+    let good = try gnuplot.render(try samplePlot(), to: path)
+    let before = try Data(contentsOf: good.image)
+    let broken = Plot(title: "broken", table: try PlotTable(columns: ["x"]), body: [.text("plot no_such_function(x)\n")])
+    #expect(throws: PlotError.self) { try gnuplot.render(broken, to: path) }
+    #expect(try Data(contentsOf: good.image) == before)
+    let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+    #expect(!names.contains { $0.contains("partial") })
+    // The connection still draws afterwards.
+    #expect(try gnuplot.renderText(try samplePlot()).contains("Scaling Check"))
+}
