@@ -87,14 +87,20 @@ public final class Gnuplot {
         // The stderr marker is printed first: gnuplot is sequential, so every error message
         // caused by `commands` is already on stderr when it appears.
         let script = "set print \"-\"\n\(commands)\nset print\nprint \"\(marker)\"\nset print \"-\"\nprint \"\(marker)\"\n"
-        do {
-            try input.write(contentsOf: Data(script.utf8))
-        } catch {
+        let deadline = Date().addingTimeInterval(timeout)
+        switch Self.write(Data(script.utf8), to: input, deadline: deadline) {
+        case .written:
+            break
+        case .failed(let reason):
             let said = stderrBuffer.drain()
             close()
-            throw PlotError.processDied(detail: said.isEmpty ? "writing to it failed (\(error))" : clean(said))
+            throw PlotError.processDied(detail: said.isEmpty ? "writing to it failed (\(reason))" : clean(said))
+        case .timedOut:
+            // A gnuplot that stopped reading (e.g. waiting in `pause`) blocks a large write once the
+            // pipe is full; stopping the process makes the blocked write fail and its thread end.
+            close()
+            throw PlotError.timeout(seconds: timeout)
         }
-        let deadline = Date().addingTimeInterval(timeout)
         guard let errors = stderrBuffer.take(upTo: marker, deadline: deadline),
               let output = stdoutBuffer.take(upTo: marker, deadline: deadline) else {
             let died = stderrBuffer.isClosed || stdoutBuffer.isClosed || !(process?.isRunning ?? false)
@@ -106,6 +112,23 @@ public final class Gnuplot {
         let (warnings, failures) = Self.classify(stderr: errors)
         if !failures.isEmpty { throw PlotError.gnuplot(message: failures.joined(separator: "\n")) }
         return GnuplotReply(output: output, warnings: warnings)
+    }
+
+    enum WriteOutcome: Sendable { case written, failed(String), timedOut }
+
+    /// Writes `data` on a helper thread and waits for it until `deadline`, so a process that
+    /// stopped reading cannot block the caller forever.
+    static func write(_ data: Data, to handle: FileHandle, deadline: Date) -> WriteOutcome {
+        let result = WriteBox()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            do { try handle.write(contentsOf: data) } catch { result.set(.failed("\(error)")) }
+            done.signal()
+        }
+        thread.start()
+        let seconds = max(0, deadline.timeIntervalSinceNow)
+        guard done.wait(timeout: .now() + seconds) == .success else { return .timedOut }
+        return result.get()
     }
 
     /// Splits gnuplot's stderr for one batch into warnings and error messages.
@@ -252,4 +275,12 @@ final class PipeBuffer: @unchecked Sendable {
         data.removeAll()
         return text
     }
+}
+
+/// The outcome of a write, set by the writer thread and read after it signalled.
+private final class WriteBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcome: Gnuplot.WriteOutcome = .written
+    func set(_ value: Gnuplot.WriteOutcome) { lock.lock(); outcome = value; lock.unlock() }
+    func get() -> Gnuplot.WriteOutcome { lock.lock(); defer { lock.unlock() }; return outcome }
 }

@@ -225,3 +225,17 @@ private final class RootFinder: NSObject, XMLParserDelegate {
     // The connection still draws afterwards.
     #expect(try gnuplot.renderText(try samplePlot()).contains("Scaling Check"))
 }
+
+@Test func largeWriteToABusyGnuplotTimesOut() throws {
+    try requireGnuplot()
+    let gnuplot = Gnuplot(timeout: 0.5)
+    // gnuplot sits in `pause` and stops reading; 1 MB of input overflows the pipe.
+    let filler = String(repeating: "# filler line of comment text to fill the pipe buffer quickly\n", count: 16_000)
+    do {
+        try gnuplot.run("pause 10\n" + filler)
+        Issue.record("a blocked write did not time out")
+    } catch let error as PlotError {
+        #expect(error == .timeout(seconds: 0.5))
+    }
+    #expect(try gnuplot.run("print 5").output == "5\n")
+}
