@@ -64,8 +64,16 @@ public final class Gnuplot {
 
     /// Stops the gnuplot process, if any. The next command starts a new one.
     public func close() {
-        if let input { try? input.close() }
+        stop(closingInput: true)
+    }
+
+    /// Stops the process. `closingInput: false` leaves the stdin handle to a writer thread that may
+    /// still be blocked in it: the process's death makes that write fail, and the handle closes
+    /// when the thread lets go of it — closing it under the thread could hand its descriptor
+    /// number to an unrelated file.
+    private func stop(closingInput: Bool) {
         if let process, process.isRunning { process.terminate() }
+        if closingInput, let input { try? input.close() }
         process = nil
         input = nil
         stdoutBuffer = nil
@@ -98,7 +106,7 @@ public final class Gnuplot {
         case .timedOut:
             // A gnuplot that stopped reading (e.g. waiting in `pause`) blocks a large write once the
             // pipe is full; stopping the process makes the blocked write fail and its thread end.
-            close()
+            stop(closingInput: false)
             throw PlotError.timeout(seconds: timeout)
         }
         guard let errors = stderrBuffer.take(upTo: marker, deadline: deadline),
