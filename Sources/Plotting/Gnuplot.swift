@@ -59,6 +59,9 @@ public final class Gnuplot {
         return nil
     }
 
+    /// The running process's id (tests check that a stuck process is really gone).
+    var processID: Int32? { process?.processIdentifier }
+
     /// True while a gnuplot process is running for this connection.
     public var isRunning: Bool { process?.isRunning ?? false }
 
@@ -71,8 +74,17 @@ public final class Gnuplot {
     /// still be blocked in it: the process's death makes that write fail, and the handle closes
     /// when the thread lets go of it — closing it under the thread could hand its descriptor
     /// number to an unrelated file.
-    private func stop(closingInput: Bool) {
-        if let process, process.isRunning { process.terminate() }
+    private func stop(closingInput: Bool, force: Bool = false) {
+        if let process, process.isRunning {
+            process.terminate()
+            if force {
+                // gnuplot defers SIGTERM while it sits in `pause`; a stuck process gets 0.2 s to
+                // exit and is then killed, so no orphan outlives the timeout.
+                let limit = Date().addingTimeInterval(0.2)
+                while process.isRunning && Date() < limit { usleep(10_000) }
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
+        }
         if closingInput, let input { try? input.close() }
         process = nil
         input = nil
@@ -106,14 +118,14 @@ public final class Gnuplot {
         case .timedOut:
             // A gnuplot that stopped reading (e.g. waiting in `pause`) blocks a large write once the
             // pipe is full; stopping the process makes the blocked write fail and its thread end.
-            stop(closingInput: false)
+            stop(closingInput: false, force: true)
             throw PlotError.timeout(seconds: timeout)
         }
         guard let errors = stderrBuffer.take(upTo: marker, deadline: deadline),
               let output = stdoutBuffer.take(upTo: marker, deadline: deadline) else {
             let died = stderrBuffer.isClosed || stdoutBuffer.isClosed || !(process?.isRunning ?? false)
             let said = clean(stderrBuffer.drain())
-            close()
+            stop(closingInput: true, force: true)
             if died { throw PlotError.processDied(detail: said) }
             throw PlotError.timeout(seconds: timeout)
         }

@@ -120,12 +120,21 @@ private final class RootFinder: NSObject, XMLParserDelegate {
 @Test func slowCommandTimesOutAndRecovers() throws {
     try requireGnuplot()
     let gnuplot = Gnuplot(timeout: 0.5)
+    #expect(try gnuplot.run("print 0").output == "0\n")
+    let stuck = try #require(gnuplot.processID)
     do {
         try gnuplot.run("pause 5")
         Issue.record("pause 5 did not time out")
     } catch let error as PlotError {
         #expect(error == .timeout(seconds: 0.5))
     }
+    // The stuck process was killed (gnuplot defers SIGTERM during `pause`), not left behind.
+    var gone = false
+    for _ in 0..<100 where !gone {
+        gone = kill(stuck, 0) != 0
+        if !gone { usleep(10_000) }
+    }
+    #expect(gone, "gnuplot \(stuck) outlived its timeout")
     #expect(try gnuplot.run("print 3").output == "3\n")
 }
 
