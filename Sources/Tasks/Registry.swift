@@ -40,9 +40,15 @@ public struct TaskRequest: Sendable {
     /// Test problems wanted.
     public var test: Int
 
+    /// A different generator for the test split (shifted or harder problems), or nil.
+    public var testGenerator: (any TaskGenerator)?
+
     /// Generates the data set.
     public func makeDataset(rng: inout some RandomNumberGenerator) throws -> Dataset {
-        try generator.makeDataset(train: train, test: test, rng: &rng)
+        if let testGenerator {
+            return try generator.makeDataset(train: train, test: test, testTask: testGenerator, rng: &rng)
+        }
+        return try generator.makeDataset(train: train, test: test, rng: &rng)
     }
 }
 
@@ -50,8 +56,8 @@ public struct TaskRequest: Sendable {
 public enum TaskRegistry {
     /// Every task kind with its keys and one-line usage.
     public static let kinds: [(name: String, keys: [String], usage: String)] = [
-        ("arithmetic", ["op", "digits", "think", "train", "test"],
-         "task arithmetic op=add|sub|mul digits=3|1:4 think=none|always|mixed[:P] train=5000 test=500"),
+        ("arithmetic", ["op", "digits", "test_digits", "think", "train", "test"],
+         "task arithmetic op=add|sub|mul digits=3|1:4 test_digits=4 think=none|always|mixed[:P] train=5000 test=500"),
         ("countdown", ["count", "max", "target", "all", "think", "train", "test"],
          "task countdown count=4 max=99 target=999 all=false think=none train=5000 test=500"),
         ("sorting", ["length", "max", "think", "train", "test"],
@@ -86,6 +92,7 @@ public enum TaskRegistry {
         let test = try integer(values["test"], key: "test", default: 500, kind: kind)
         let think = try values["think"].map { try ThinkMode(parsing: $0) } ?? ThinkMode.none
         let generator: any TaskGenerator
+        var testGenerator: (any TaskGenerator)?
         switch kind {
         case "arithmetic":
             let opText = values["op"] ?? "add"
@@ -94,6 +101,10 @@ public enum TaskRegistry {
             }
             let digits = try range(values["digits"], key: "digits", default: 3...3, kind: kind)
             generator = try ArithmeticTask(operation: op, digits: digits, think: think)
+            if let testDigits = values["test_digits"] {
+                testGenerator = try ArithmeticTask(operation: op, digits: range(testDigits, key: "test_digits", default: digits, kind: kind),
+                                                   think: think)
+            }
         case "countdown":
             let all = values["all"] ?? "false"
             guard all == "true" || all == "false" else {
@@ -108,7 +119,7 @@ public enum TaskRegistry {
                                         maxValue: integer(values["max"], key: "max", default: 99, kind: kind),
                                         think: think)
         }
-        return TaskRequest(generator: generator, train: train, test: test)
+        return TaskRequest(generator: generator, train: train, test: test, testGenerator: testGenerator)
     }
 }
 

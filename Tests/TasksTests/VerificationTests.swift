@@ -51,7 +51,7 @@ import Testing
 }
 
 @Test func taskRegistryErrorsListChoices() {
-    #expect(throws: TasksError("task arithmetic: unknown key 'dgits' — valid keys: op, digits, think, train, test")) {
+    #expect(throws: TasksError("task arithmetic: unknown key 'dgits' — valid keys: op, digits, test_digits, think, train, test")) {
         try TaskRegistry.parse(text: "arithmetic dgits=3")
     }
     #expect(throws: TasksError("task arithmetic: op=div is not valid — use add, sub or mul")) {
@@ -84,4 +84,25 @@ import Testing
     #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "l1=min") }
     #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "") }
     #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "correct correct=2") }
+}
+
+@Test func completionPartsAndWorkedShare() {
+    let worked = CompletionParts("<think>3+6=9c0 2+5=7c0</think>79<eos>")
+    #expect(worked.thinking == "3+6=9c0 2+5=7c0" && worked.answer == "79" && worked.showsWork)
+    let direct = CompletionParts("<think></think>579")
+    #expect(direct.thinking == "" && direct.answer == "579" && !direct.showsWork)
+    let broken = CompletionParts("</think>x<think>")
+    #expect(broken.thinking == nil && !broken.showsWork)
+    #expect(CompletionParts("no tags").answer == nil)
+}
+
+@Test func shiftedTestSplit() throws {
+    let req = try TaskRegistry.parse(text: "arithmetic digits=3 test_digits=4 train=300 test=50")
+    var rng = SplitMix64(seed: 6)
+    let data = try req.makeDataset(rng: &rng)
+    #expect(data.train.count == 300 && data.test.count == 50)
+    #expect(data.train.allSatisfy { $0.prompt.count == 8 })     // `123+456=`
+    #expect(data.test.allSatisfy { $0.prompt.count == 10 })     // `1234+5678=`
+    #expect(data.name == "add-d3→add-d4" && data.test[0].id == "add-d4-test-0")
+    #expect(throws: TasksError.self) { try TaskRegistry.parse(text: "arithmetic test_digits=12") }
 }
