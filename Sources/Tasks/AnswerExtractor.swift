@@ -36,6 +36,10 @@ public enum AnswerExtractor: String, Sendable, Codable, CaseIterable, Equatable,
     case lastNumber = "last-number"
     /// The whole completion, cut at an end-of-sequence marker, trimmed.
     case whole
+    /// Verity's fallback chain for open-ended models: `<answer>` tags, then `\boxed{}`, then
+    /// `####`, then "the answer is", then the last number — each looked for in the text after
+    /// the last `</think>` when there is one (so numbers in the reasoning do not count).
+    case auto
 
     /// End-of-sequence markers at which `afterThink` and `whole` stop reading.
     public static let endMarkers = ["<eos>", "</s>", "<|endoftext|>", "<|im_end|>", "<|eot_id|>"]
@@ -63,6 +67,13 @@ public enum AnswerExtractor: String, Sendable, Codable, CaseIterable, Equatable,
             return numberAfter(marker: "the answer is", in: completion)
         case .lastNumber:
             return lastNumberToken(in: completion)
+        case .auto:
+            let text = cutAtEnd(completion)
+            let tail = text.range(of: "</think>", options: .backwards).map { String(text[$0.upperBound...]) } ?? text
+            for extractor in [AnswerExtractor.answerTag, .boxed, .gsm8k, .answerIs, .lastNumber] {
+                if let found = extractor.extract(tail) { return found }
+            }
+            return nil
         }
     }
 }

@@ -35,7 +35,7 @@ public struct DataLoadRequest: Sendable, Equatable {
         ("skip_bad", "true|false: skip and count malformed lines; default false"),
         ("test", "problems held out for testing; default 0"),
         ("test_file", "a separate JSONL file for the test split"),
-        ("extract", "after-think|answer-tag|boxed|gsm8k|answer-is|last-number|whole; default last-number"),
+        ("extract", "after-think|answer-tag|boxed|gsm8k|answer-is|last-number|whole|auto; default last-number"),
         ("compare", "numeric|numeric-percent|exact|countdown; default numeric"),
         ("name", "the data set's name; default the file name"),
     ]

@@ -103,5 +103,6 @@ private func missingAnswerHint(_ extractor: AnswerExtractor) -> String {
     case .answerIs: return "no number after \"the answer is\""
     case .lastNumber: return "no number in the completion"
     case .whole: return "the completion is empty"
+    case .auto: return "no tagged, boxed or marked answer and no number after the thinking"
     }
 }
