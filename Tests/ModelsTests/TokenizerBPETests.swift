@@ -116,3 +116,25 @@ func bpeMatchesHuggingFaceTokenizers(style: String) throws {
         #expect(throws: TokenizerError.self) { _ = try parseTokenizer(json: b, file: "bpe.json") }
     }
 }
+
+struct PreTokenizerProbe: Decodable { var text: String; var pieces: [String] }
+
+/// Differential test: 400 random strings of awkward fragments, split by `tokenizers`' own regex
+/// engine (recorded by the fixture script) and by the hand-written splitter.
+@Test(arguments: [("gpt2", SplitPattern.gpt2), ("llama3", .llama3), ("qwen2", .qwen2)])
+func preTokenizerMatchesTheRegexEngine(style: String, pattern: SplitPattern) throws {
+    let all = try JSONDecoder().decode([String: [PreTokenizerProbe]].self,
+                                       from: Data(contentsOf: fixtureURL("pretokenizer_expected.json")))
+    let probes = try #require(all[style])
+    #expect(probes.count == 400)
+    var mismatches = 0
+    for probe in probes {
+        let s = Array(probe.text.unicodeScalars)
+        let pieces = pattern.split(s).map { String(String.UnicodeScalarView(s[$0])) }
+        if pieces != probe.pieces {
+            mismatches += 1
+            if mismatches <= 5 { Issue.record("\(style): \(probe.text.debugDescription) → \(pieces) expected \(probe.pieces)") }
+        }
+    }
+    #expect(mismatches == 0)
+}

@@ -72,9 +72,12 @@ enum SplitPattern: Sendable, Equatable {
         let c = s[i]
         // Contractions: 's 't 're 've 'm 'll 'd (case-insensitive except for GPT-2).
         if c == "'", i + 1 < n {
-            // (?i) folds ASCII case here; exotic folds (U+017F ſ → s) are not applied.
+            // (?i): ASCII case, plus the one non-ASCII simple case fold onto these letters
+            // (U+017F LATIN SMALL LETTER LONG S → s), which Oniguruma applies too.
             let fold = { (x: Unicode.Scalar) -> Unicode.Scalar in
-                self != .gpt2 && ("A"..."Z").contains(x) ? (Unicode.Scalar(x.value + 32) ?? x) : x
+                guard self != .gpt2 else { return x }
+                if ("A"..."Z").contains(x) { return Unicode.Scalar(x.value + 32) ?? x }
+                return x == "\u{17F}" ? "s" : x
             }
             let a = fold(s[i + 1])
             if a == "s" || a == "t" || a == "m" || a == "d" { return i + 2 }

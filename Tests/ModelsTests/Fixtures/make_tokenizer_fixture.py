@@ -12,15 +12,18 @@ decode them back to the text.
 Outputs (next to this script):
     bpe_gpt2.json, bpe_llama3.json, bpe_qwen2.json   the tokenizers
     bpe_expected.json                                 {"<name>": [{"text": ..., "ids": [...]}, ...]}
+    pretokenizer_expected.json                        {"<name>": [{"text": ..., "pieces": [...]}, ...]}
 """
 import json
 import os
+import random
 
 from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 GPT2 = None  # ByteLevel(use_regex=True) uses the GPT-2 pattern internally
+GPT2_REGEX = r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"
 LLAMA3 = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}"
           r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+")
 QWEN2 = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}"
@@ -82,6 +85,23 @@ def build(name, split_regex, normalize):
     return expected
 
 
+# Awkward fragments for the pre-tokenizer differential test: Unicode letters, numbers and spaces
+# of several kinds, contractions in both cases, CR/LF runs, combining marks.
+FRAGMENTS = ["a", "Z", "é", "漢", " ", "  ", "\n", "\r\n", "\t", "'", "s", "t", "re", "LL", "D", "M", "ve",
+             "1", "23", "4567", "٣", "Ⅻ", "½", ".", "!", "-", "_", "🙂", "\u00a0", "\u3000", "e\u0301",
+             "\u017f", "\u212a", "\r", "\u2028"]
+
+
+def pretokenizer_cases():
+    rng = random.Random(1234)
+    texts = ["".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(1, 14))) for _ in range(400)]
+    out = {}
+    for name, regex in [("gpt2", GPT2_REGEX), ("llama3", LLAMA3), ("qwen2", QWEN2)]:
+        split = pre_tokenizers.Split(Regex(regex), behavior="isolated", invert=False)
+        out[name] = [{"text": t, "pieces": [p for p, _ in split.pre_tokenize_str(t)]} for t in texts]
+    return out
+
+
 def main():
     expected = {
         "gpt2": build("gpt2", GPT2, normalize=False),
@@ -90,6 +110,8 @@ def main():
     }
     with open(os.path.join(HERE, "bpe_expected.json"), "w", encoding="utf-8") as f:
         json.dump(expected, f, ensure_ascii=False, indent=1)
+    with open(os.path.join(HERE, "pretokenizer_expected.json"), "w", encoding="utf-8") as f:
+        json.dump(pretokenizer_cases(), f, ensure_ascii=False, indent=0)
 
 
 if __name__ == "__main__":
