@@ -53,8 +53,9 @@ func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] 
     let out = try parseReply(reply, prompts: ["p0", "p1"], samples: 2, stop: ["\n\n"])
     #expect(out.map { $0.map(\.text) } == [["aa", "bb"], ["cc\n\n", "dddd"]])
     #expect(out.map { $0.map(\.finishReason) } == [[.stop, .stop], [.stopString, .length]])
-    // No logprobs and no tokenizer: usage shared by characters (2+2+4+4 = 12 chars, 20 tokens).
-    #expect(out.map { $0.map(\.tokenCount) } == [[3, 3], [7, 7]])
+    // No logprobs and no tokenizer: usage shared by the server texts' characters
+    // (2+2+2+4 = 10 characters, 20 tokens → 2 tokens per character).
+    #expect(out.map { $0.map(\.tokenCount) } == [[4, 4], [4, 8]])
     #expect(out[0][0].logprob == nil)
     // With a local tokenizer, its counts win.
     let counted = try parseReply(reply, prompts: ["p0", "p1"], samples: 2) { $0.count * 10 }
@@ -91,8 +92,15 @@ func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] 
     // 4 of 21 characters are thinking: 21 tokens → 4 thinking tokens.
     #expect(ThinkingSpan.estimateThinkingTokens(text: "<think>abcd</think>xy", tokenCount: 21, startsInside: false) == 4)
     #expect(ThinkingSpan.estimateThinkingTokens(text: "", tokenCount: 5, startsInside: true) == 0)
-    #expect(ThinkingSpan.countThinkingTokens(["a", "<think>", "b", "c", "</think>", "d"], startsInside: false) == 2)
-    #expect(ThinkingSpan.countThinkingTokens(["<think>x</think>", "d"], startsInside: false) == 0)
+    func count(_ tokens: [String], _ inside: Bool = false) -> Int? {
+        ThinkingSpan.countThinkingTokens(tokens, text: tokens.joined(), startsInside: inside)
+    }
+    #expect(count(["a", "<think>", "b", "c", "</think>", "d"]) == 2)
+    #expect(count(["<think>x</think>", "d"]) == 1)
+    #expect(count(["<", "think", ">", "x", "y", "</", "think>", "d"]) == 2)   // markers split across tokens
+    #expect(count(["x", "y</think>", "d"], true) == 2)
+    #expect(count(["a", "b"], true) == 2)
+    #expect(ThinkingSpan.countThinkingTokens(["a", "b"], text: "ab!", startsInside: false) == nil)
 }
 
 @Test func reportsServerErrorsAndMalformedReplies() {

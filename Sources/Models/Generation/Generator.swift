@@ -81,17 +81,35 @@ public enum ThinkingSpan {
         return Int((Double(tokenCount) * Double(thinking) / Double(total)).rounded())
     }
 
-    /// Thinking tokens counted on the returned token strings: tokens strictly between a token
-    /// containing `<think>` and one containing `</think>` (or the end).
-    public static func countThinkingTokens(_ tokens: [String], startsInside: Bool) -> Int {
-        var inside = startsInside
-        var count = 0
-        for token in tokens {
-            if inside {
-                if token.contains(Self.close) { inside = false } else { count += 1 }
-            } else if token.contains(Self.open) {
-                inside = !token.contains(Self.close)
+    /// Thinking tokens counted on the returned token strings: a token counts when one of its
+    /// characters lies inside a thinking section (markers excluded), so markers split across
+    /// several tokens are handled. Returns nil when the tokens do not concatenate to `text`
+    /// (servers that return raw byte pieces), so the caller can fall back to an estimate.
+    public static func countThinkingTokens(_ tokens: [String], text: String, startsInside: Bool) -> Int? {
+        let scalars = Array(text.unicodeScalars)
+        guard tokens.reduce(0, { $0 + $1.unicodeScalars.count }) == scalars.count,
+              tokens.joined() == text else { return nil }
+        // Mark the scalars inside thinking sections.
+        var inside = [Bool](repeating: false, count: scalars.count)
+        let open = Array(Self.open.unicodeScalars), close = Array(Self.close.unicodeScalars)
+        var state = startsInside
+        var i = 0
+        while i < scalars.count {
+            let marker = state ? close : open
+            if i + marker.count <= scalars.count, scalars[i..<i + marker.count].elementsEqual(marker) {
+                state.toggle()
+                i += marker.count
+                continue
             }
+            inside[i] = state
+            i += 1
+        }
+        var count = 0
+        var offset = 0
+        for token in tokens {
+            let n = token.unicodeScalars.count
+            if inside[offset..<offset + n].contains(true) { count += 1 }
+            offset += n
         }
         return count
     }

@@ -93,14 +93,17 @@ public final class RemoteGenerator: Generator {
         request.httpBody = Data(body)
 
         let box = ReplyBox()
-        let session = URLSession(configuration: .ephemeral)
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        let session = URLSession(configuration: configuration)
         defer { session.finishTasksAndInvalidate() }
         let task = session.dataTask(with: request) { data, response, error in
             box.set(data: data, response: response, error: error)
         }
         task.resume()
-        // Wait in short slices so cancellation is noticed; give up a little after the timeout.
-        let deadline = Date().addingTimeInterval(timeout + 5)
+        // Wait in short slices so cancellation is noticed. The deadline here is the one that
+        // counts: FoundationNetworking on Linux does not reliably fire the request timeout.
+        let deadline = Date().addingTimeInterval(timeout)
         while box.semaphore.wait(timeout: .now() + 0.1) == .timedOut {
             if isCancelled() { task.cancel(); throw CancellationError() }
             if Date() > deadline { task.cancel(); throw RemoteGeneratorError.timeout(url: url.absoluteString, seconds: timeout) }
