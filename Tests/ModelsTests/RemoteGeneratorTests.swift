@@ -160,3 +160,35 @@ func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] 
         #expect(url == "http://127.0.0.1:1/v1/completions")
     }
 }
+
+@Test func remoteGeneratorTalksToAServer() throws {
+    let ok = #"{"choices":[{"index":1,"text":"<think>ab</think>c","finish_reason":"length","logprobs":{"tokens":["<think>","a","b","</think>","c"],"token_logprobs":[-1,-1,-1,-1,-1]}},{"index":0,"text":"x","finish_reason":"stop","logprobs":{"tokens":["x"],"token_logprobs":[-0.5]}}]}"#
+    let server = try StubHTTPServer(replies: [
+        .init(status: 200, body: ok),
+        .init(status: 404, body: #"{"error":{"message":"The model 'nope' does not exist."}}"#),
+        .init(status: 200, body: ok, delay: 3),
+    ])
+    setenv("VERITY_TEST_REMOTE_KEY", "k-123", 1)
+    let g = try RemoteGenerator(baseURL: "http://127.0.0.1:\(server.port)/v1", model: "tiny", apiKeyVariable: "VERITY_TEST_REMOTE_KEY", timeout: 1)
+    let out = try g.generate(prompts: ["Q:"], samplesPerPrompt: 2, options: GenerationOptions(maxNewTokens: 5), seed: 3) { false }
+    #expect(out == [[GeneratedText(text: "x", tokenCount: 1, thinkingTokens: 0, finishReason: .stop, logprob: -0.5),
+                     GeneratedText(text: "<think>ab</think>c", tokenCount: 5, thinkingTokens: 2, finishReason: .length, logprob: -5)]])
+    let request = try #require(server.requests.first)
+    #expect(request.hasPrefix("POST /v1/completions "))
+    #expect(request.lowercased().contains("authorization: bearer k-123"))
+    #expect(request.contains(#""max_tokens":5"#))
+
+    // An HTTP error carries the server's message and the URL.
+    do {
+        _ = try g.generate(prompts: ["Q:"], samplesPerPrompt: 2, options: GenerationOptions(), seed: 3) { false }
+        Issue.record("expected an HTTP error")
+    } catch let error as RemoteGeneratorError {
+        #expect(error == .httpStatus(url: "http://127.0.0.1:\(server.port)/v1/completions", status: 404, message: "The model 'nope' does not exist."))
+    }
+    // A slow server times out after the configured second, naming the URL.
+    let start = Date()
+    #expect(throws: RemoteGeneratorError.timeout(url: "http://127.0.0.1:\(server.port)/v1/completions", seconds: 1)) {
+        _ = try g.generate(prompts: ["Q:"], samplesPerPrompt: 2, options: GenerationOptions(), seed: 3) { false }
+    }
+    #expect(Date().timeIntervalSince(start) < 2.5)
+}
