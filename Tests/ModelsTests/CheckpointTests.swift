@@ -160,3 +160,21 @@ func tinyTensors(scale: Float) throws -> [String: Tensor] {
     }
     #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("x").path))
 }
+
+@Test func checkpointResavesRawConfigKeepingUnknownKeys() throws {
+    let root = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let config = Data(#"{"architectures":["Qwen2ForCausalLM"],"rope_theta":1000000.0,"sliding_window":4096}"#.utf8)
+    let tokenizer = try CharTokenizer(corpus: ["ab"])
+    try Checkpoint.save(to: root.appendingPathComponent("a"), configJSON: config, tensors: try tinyTensors(scale: 1), tokenizer: tokenizer)
+    let loaded = try Checkpoint.load(from: root.appendingPathComponent("a"))
+    #expect(loaded.configJSON == config)
+    try Checkpoint.save(to: root.appendingPathComponent("b"), configJSON: loaded.configJSON, tensors: loaded.tensors, tokenizer: loaded.tokenizer)
+    #expect(try Checkpoint.load(from: root.appendingPathComponent("b")).configJSON == config)
+    for bad in ["[1]", "{", #"{"a":1,"a":2}"#] {
+        #expect(throws: CheckpointError.self) {
+            try Checkpoint.save(to: root.appendingPathComponent("c"), configJSON: Data(bad.utf8), tensors: [:], tokenizer: tokenizer)
+        }
+    }
+    #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("c").path))
+}

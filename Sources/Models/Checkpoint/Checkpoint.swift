@@ -54,9 +54,24 @@ public enum Checkpoint {
     /// changes if any part fails to encode (a tokenizer that throws, an inconsistent tensor).
     public static func save(to url: URL, config: some Encodable, tensors: [String: Tensor], tokenizer: any Tokenizer,
                             optimizer: [String: Tensor]? = nil, trainerState: (any Encodable)? = nil) throws {
+        try save(to: url, configJSON: try encodeObject(config, what: "model config"), tensors: tensors,
+                 tokenizer: tokenizer, optimizer: optimizer, trainerState: trainerState)
+    }
+
+    /// Saves with `config.json` given as raw JSON bytes (a JSON object), e.g. a loaded
+    /// checkpoint's `configJSON`, so keys Verity does not model survive a load → save round trip.
+    public static func save(to url: URL, configJSON: Data, tensors: [String: Tensor], tokenizer: any Tokenizer,
+                            optimizer: [String: Tensor]? = nil, trainerState: (any Encodable)? = nil) throws {
+        do {
+            guard try JSONParser.parse([UInt8](configJSON)).objectValue != nil else {
+                throw CheckpointError.encodingFailed(what: "model config", reason: "it is not a JSON object")
+            }
+        } catch let error as JSONParseError {
+            throw CheckpointError.encodingFailed(what: "model config", reason: "invalid JSON: \(error.description)")
+        }
         // 1. Encode everything in memory, so encoding errors touch nothing on disk.
         var files: [(String, Data)] = []
-        files.append((configFile, try encodeObject(config, what: "model config")))
+        files.append((configFile, configJSON))
         // transformers refuses safetensors files whose metadata lacks format=pt.
         files.append((modelFile, try SafeTensors.encode(tensors, metadata: ["format": "pt"])))
         files.append((tokenizerFile, Data(try tokenizer.huggingFaceJSON())))

@@ -41,6 +41,27 @@ public enum SafeTensors {
         var size: Int { self == .f32 ? 4 : 2 }
     }
 
+    /// Name, dtype and shape of one stored tensor, without its data.
+    public struct TensorInfo: Sendable, Equatable {
+        public var name: String
+        /// The stored dtype ("F32", "F16" or "BF16").
+        public var dtype: String
+        public var shape: [Int]
+    }
+
+    /// Lists a file's tensors (sorted by offset) and metadata after the full header and layout
+    /// checks, without converting any data — for `model info` and for choosing what to load.
+    public static func inspect(_ url: URL) throws(SafeTensorsError) -> (tensors: [TensorInfo], metadata: [String: String]) {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .alwaysMapped)
+        } catch {
+            throw .unreadable(file: url.path, reason: error.localizedDescription)
+        }
+        let (entries, metadata, _) = try parseHeader(data, file: url.path)
+        return (entries.map { TensorInfo(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape) }, metadata)
+    }
+
     /// Reads a file (memory-mapped) and converts every tensor to fp32.
     public static func read(from url: URL) throws(SafeTensorsError) -> SafeTensorsContents {
         let data: Data
