@@ -178,3 +178,33 @@ func tinyTensors(scale: Float) throws -> [String: Tensor] {
     }
     #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("c").path))
 }
+
+@Test func checkpointLoadsShardedWeights() throws {
+    let root = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let url = root.appendingPathComponent("sharded")
+    let tensors = try tinyTensors(scale: 0.5)
+    try Checkpoint.save(to: url, config: TinyConfig(), tensors: tensors, tokenizer: try CharTokenizer(corpus: ["ab"]))
+    // Re-shape the directory as Hugging Face ships larger models: two shards and an index.
+    try FileManager.default.removeItem(at: url.appendingPathComponent("model.safetensors"))
+    let names = tensors.keys.sorted()
+    for (k, name) in names.enumerated() {
+        try SafeTensors.write([name: try #require(tensors[name])], to: url.appendingPathComponent("model-0000\(k + 1)-of-00002.safetensors"))
+    }
+    func writeIndex(_ map: [String: String]) throws {
+        let body = map.map { "\"\($0.key)\": \"\($0.value)\"" }.joined(separator: ", ")
+        try Data(#"{"metadata": {"total_size": 0}, "weight_map": {\#(body)}}"#.utf8).write(to: url.appendingPathComponent("model.safetensors.index.json"))
+    }
+    try writeIndex([names[0]: "model-00001-of-00002.safetensors", names[1]: "model-00002-of-00002.safetensors"])
+    #expect(try Checkpoint.load(from: url).tensors == tensors)
+    // A tensor in the wrong shard, a missing shard, and a path outside the directory are errors.
+    try writeIndex([names[0]: "model-00002-of-00002.safetensors", names[1]: "model-00002-of-00002.safetensors"])
+    #expect(throws: CheckpointError.self) { _ = try Checkpoint.load(from: url) }
+    try writeIndex([names[0]: "model-00003-of-00002.safetensors"])
+    #expect(throws: CheckpointError.missingFile(directory: url.path, file: "model-00003-of-00002.safetensors")) { _ = try Checkpoint.load(from: url) }
+    try writeIndex([names[0]: "../../etc/passwd"])
+    #expect(throws: CheckpointError.self) { _ = try Checkpoint.load(from: url) }
+    // Neither a single file nor an index: the error names model.safetensors.
+    try FileManager.default.removeItem(at: url.appendingPathComponent("model.safetensors.index.json"))
+    #expect(throws: CheckpointError.missingFile(directory: url.path, file: "model.safetensors")) { _ = try Checkpoint.load(from: url) }
+}

@@ -1,6 +1,7 @@
 // Checkpoint directories in the Hugging Face layout:
 //   config.json            the caller's model config (architectures, hidden_size, … — HF names)
-//   model.safetensors      the weights, under Hugging Face tensor names
+//   model.safetensors      the weights, under Hugging Face tensor names (loading also accepts
+//                          shards listed by model.safetensors.index.json)
 //   tokenizer.json         the tokenizer (Hugging Face format)
 //   optimizer.safetensors  optional: optimizer moments, any names the trainer chooses
 //   trainer_state.json     optional: any Codable trainer state (step, RNG state, data order, …)
@@ -93,10 +94,13 @@ public enum Checkpoint {
             return file
         }
         let configURL = try required(configFile)
-        let modelURL = try required(modelFile)
+        // Weights: one file, or shards with an index.
+        if !FileManager.default.fileExists(atPath: url.appendingPathComponent(shardIndexFile).path) {
+            _ = try required(modelFile)
+        }
         let tokenizerURL = try required(tokenizerFile)
         let configJSON = try readObject(configURL)
-        let tensors = try SafeTensors.read(from: modelURL).tensors
+        let tensors = try readModelTensors(directory: url)
         let tokenizer = try loadTokenizer(from: tokenizerURL)
         let optimizerURL = url.appendingPathComponent(optimizerFile)
         let optimizer = FileManager.default.fileExists(atPath: optimizerURL.path) ? try SafeTensors.read(from: optimizerURL).tensors : nil
