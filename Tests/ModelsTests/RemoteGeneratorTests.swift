@@ -192,3 +192,22 @@ func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] 
     }
     #expect(Date().timeIntervalSince(start) < 2.5)
 }
+
+@Test func remoteGeneratorRetriesWithoutLogprobsWhenRefused() throws {
+    let ok = #"{"choices":[{"index":0,"text":"<think>abcd</think>xy","finish_reason":"stop"}],"usage":{"completion_tokens":21}}"#
+    let server = try StubHTTPServer(replies: [
+        .init(status: 400, body: #"{"error":{"message":"logprobs is not supported"}}"#),
+        .init(status: 200, body: ok),
+        .init(status: 200, body: ok),
+    ])
+    let g = try RemoteGenerator(baseURL: "http://127.0.0.1:\(server.port)/v1", model: "m", timeout: 5)
+    for _ in 0..<2 {
+        let out = try g.generate(prompts: ["Q"], samplesPerPrompt: 1, options: GenerationOptions(), seed: 1) { false }
+        // No tokens returned: usage gives 21 tokens, 4 of 21 characters are thinking.
+        #expect(out == [[GeneratedText(text: "<think>abcd</think>xy", tokenCount: 21, thinkingTokens: 4, finishReason: .stop)]])
+    }
+    let requests = server.requests
+    #expect(requests.count == 3)
+    #expect(requests.first?.contains(#""logprobs":1"#) == true)
+    #expect(requests.dropFirst().allSatisfy { !$0.contains("logprobs") })   // remembered after the refusal
+}

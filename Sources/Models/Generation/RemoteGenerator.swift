@@ -25,6 +25,8 @@ public final class RemoteGenerator: Generator {
     /// A local tokenizer to count tokens when the server returns none (optional).
     public let tokenizer: (any Tokenizer)?
     private let apiKey: String?
+    /// Set when the server refused `logprobs`; later requests go without it.
+    private var logprobsRefused = false
 
     public var name: String { "\(model) @ \(baseURL.host ?? baseURL.absoluteString)" }
 
@@ -68,10 +70,20 @@ public final class RemoteGenerator: Generator {
             let chunk = Array(prompts[start..<min(start + promptsPerRequest, prompts.count)])
             // A distinct seed per chunk, derived from the caller's, keeps chunks independent
             // while the whole call stays reproducible.
-            let request = CompletionsRequest(model: model, prompts: chunk, samplesPerPrompt: samplesPerPrompt,
+            var request = CompletionsRequest(model: model, prompts: chunk, samplesPerPrompt: samplesPerPrompt,
                                              options: options, seed: seed &+ UInt64(start) &* 0x9E37_79B9_7F4A_7C15,
-                                             logprobs: requestLogprobs)
-            let reply = try post(try request.body(), isCancelled: isCancelled)
+                                             logprobs: requestLogprobs && !logprobsRefused)
+            let reply: [UInt8]
+            do {
+                reply = try post(try request.body(), isCancelled: isCancelled)
+            } catch RemoteGeneratorError.httpStatus(_, let status, let message)
+                        where request.logprobs && (status == 400 || status == 422) && message.lowercased().contains("logprob") {
+                // Some servers do not return log-probabilities for completions: retry without
+                // (token counts then come from the tokenizer or usage).
+                logprobsRefused = true
+                request.logprobs = false
+                reply = try post(try request.body(), isCancelled: isCancelled)
+            }
             let tokenizer = self.tokenizer
             result += try parseCompletionsReply(reply, url: completionsURL.absoluteString, prompts: chunk,
                                                 samples: samplesPerPrompt, stopStrings: options.stopStrings,
