@@ -6,6 +6,7 @@
 import Foundation
 
 extension Checkpoint {
+    /// The index of a sharded checkpoint's weights.
     public static let shardIndexFile = "model.safetensors.index.json"
 
     /// The model tensors of `directory`, from a single file or from shards.

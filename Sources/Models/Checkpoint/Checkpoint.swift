@@ -16,6 +16,7 @@ public struct CheckpointContents: Sendable {
     public var configJSON: Data
     /// Model weights by Hugging Face name.
     public var tensors: [String: Tensor]
+    /// The tokenizer read from `tokenizer.json` (a `CharTokenizer` or a `BPETokenizer`).
     public var tokenizer: any Tokenizer
     /// Optimizer state, when the checkpoint has `optimizer.safetensors`.
     public var optimizer: [String: Tensor]?
@@ -44,6 +45,7 @@ public struct CheckpointContents: Sendable {
 
 /// Saving and loading checkpoint directories.
 public enum Checkpoint {
+    /// File names inside a checkpoint directory (the Hugging Face ones).
     public static let configFile = "config.json"
     public static let modelFile = "model.safetensors"
     public static let tokenizerFile = "tokenizer.json"

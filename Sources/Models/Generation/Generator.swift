@@ -14,10 +14,12 @@ public struct GeneratedText: Sendable, Codable, Equatable {
     /// Tokens inside the thinking section (`<think>` … `</think>`). Exact for the local model;
     /// for remote servers counted from returned tokens or estimated (see `RemoteGenerator`).
     public var thinkingTokens: Int
+    /// Why the completion ended.
     public var finishReason: FinishReason
     /// Sum of the generated tokens' log-probabilities, when known.
     public var logprob: Double?
 
+    /// A completion; `logprob` nil when the backend did not report log-probabilities.
     public init(text: String, tokenCount: Int, thinkingTokens: Int, finishReason: FinishReason, logprob: Double? = nil) {
         self.text = text
         self.tokenCount = tokenCount
@@ -42,6 +44,7 @@ public protocol Generator: AnyObject {
 
 /// Where thinking starts and ends in text, for generators that only see strings.
 public enum ThinkingSpan {
+    /// The markers that open and close a thinking section.
     public static let open = "<think>"
     public static let close = "</think>"
 

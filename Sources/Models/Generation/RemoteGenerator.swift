@@ -28,6 +28,7 @@ public final class RemoteGenerator: Generator {
     /// Set when the server refused `logprobs`; later requests go without it.
     private var logprobsRefused = false
 
+    /// `model @ host`, for tables and plots.
     public var name: String { "\(model) @ \(baseURL.host ?? baseURL.absoluteString)" }
 
     /// Connects to `baseURL`. `apiKeyVariable` names an environment variable holding a bearer
@@ -57,6 +58,9 @@ public final class RemoteGenerator: Generator {
         self.tokenizer = tokenizer
     }
 
+    /// Sends the prompts in chunks of `promptsPerRequest`, `samplesPerPrompt` completions each
+    /// (`n`), and returns them as `[prompt][sample]`. Throws `RemoteGeneratorError` (naming the
+    /// URL) or `CancellationError`; thinking budgets and wait extensions are refused.
     public func generate(prompts: [String], samplesPerPrompt: Int, options: GenerationOptions, seed: UInt64,
                          isCancelled: () -> Bool) throws -> [[GeneratedText]] {
         if options.thinkingBudget != nil || options.waitExtensions > 0 {

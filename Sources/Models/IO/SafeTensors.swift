@@ -15,6 +15,7 @@ public struct SafeTensorsContents: Sendable, Equatable {
     public var tensors: [String: Tensor]
     /// The `__metadata__` map (empty when absent).
     public var metadata: [String: String]
+    /// Bundles tensors and metadata (for writing, or as read).
     public init(tensors: [String: Tensor], metadata: [String: String] = [:]) {
         self.tensors = tensors
         self.metadata = metadata
@@ -43,9 +44,11 @@ public enum SafeTensors {
 
     /// Name, dtype and shape of one stored tensor, without its data.
     public struct TensorInfo: Sendable, Equatable {
+        /// The tensor's name in the file.
         public var name: String
         /// The stored dtype ("F32", "F16" or "BF16").
         public var dtype: String
+        /// Dimensions, outermost first.
         public var shape: [Int]
     }
 
