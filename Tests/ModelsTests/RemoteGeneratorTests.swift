@@ -139,9 +139,9 @@ func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] 
     let g = try RemoteGenerator(baseURL: "http://127.0.0.1:8080/v1/", model: "qwen")
     #expect(g.completionsURL.absoluteString == "http://127.0.0.1:8080/v1/completions")
     #expect(g.name == "qwen @ 127.0.0.1")
-    // Budget forcing cannot be expressed remotely: an error before any request is sent.
+    // Wait extensions cannot be expressed remotely: an error before any request is sent.
     #expect(throws: RemoteGeneratorError.self) {
-        _ = try g.generate(prompts: ["x"], samplesPerPrompt: 1, options: GenerationOptions(thinkingBudget: 8), seed: 1) { false }
+        _ = try g.generate(prompts: ["x"], samplesPerPrompt: 1, options: GenerationOptions(waitExtensions: 1), seed: 1) { false }
     }
     // Cancellation before the first request.
     #expect(throws: CancellationError.self) {
@@ -210,4 +210,34 @@ func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] 
     #expect(requests.count == 3)
     #expect(requests.first?.contains(#""logprobs":1"#) == true)
     #expect(requests.dropFirst().allSatisfy { !$0.contains("logprobs") })   // remembered after the refusal
+}
+
+@Test func remoteGeneratorForcesAThinkingBudgetInTwoRounds() throws {
+    // Round 1 (max_tokens = budget 3): sample 0 is cut off inside its thinking, sample 1 closed
+    // its thinking and was cut off in the answer, sample 2 ended by itself.
+    func choice(_ i: Int, _ tokens: [String], _ finish: String) -> String {
+        let list = tokens.map { "\"\($0)\"" }.joined(separator: ",")
+        let lps = tokens.map { _ in "-1" }.joined(separator: ",")
+        return #"{"index":\#(i),"text":"\#(tokens.joined())","finish_reason":"\#(finish)","logprobs":{"tokens":[\#(list)],"token_logprobs":[\#(lps)]}}"#
+    }
+    let round1 = #"{"choices":["# + [choice(0, ["a", "b", "c"], "length"), choice(1, ["x", "</think>", "4"], "length"),
+                                      choice(2, ["y", "</think>"], "stop")].joined(separator: ",") + "]}"
+    let round2forced = #"{"choices":["# + choice(0, ["4", "2"], "stop") + "]}"
+    let round2plain = #"{"choices":["# + choice(0, ["2"], "stop") + "]}"
+    // Continuations are grouped by tokens left: 10-3 = 7 for the plain one, 6 for the forced one.
+    let server = try StubHTTPServer(replies: [.init(status: 200, body: round1), .init(status: 200, body: round2forced),
+                                              .init(status: 200, body: round2plain)])
+    let g = try RemoteGenerator(baseURL: "http://127.0.0.1:\(server.port)/v1", model: "m", timeout: 5)
+    let out = try g.generate(prompts: ["Q <think>"], samplesPerPrompt: 3,
+                             options: GenerationOptions(maxNewTokens: 10, thinkingBudget: 3), seed: 9) { false }
+    #expect(out == [[
+        GeneratedText(text: "abc</think>42", tokenCount: 6, thinkingTokens: 3, finishReason: .stop, logprob: -5),
+        GeneratedText(text: "x</think>42", tokenCount: 4, thinkingTokens: 1, finishReason: .stop, logprob: -4),
+        GeneratedText(text: "y</think>", tokenCount: 2, thinkingTokens: 1, finishReason: .stop, logprob: -2),
+    ]])
+    let requests = server.requests
+    #expect(requests.count == 3)
+    #expect(requests[0].contains(#""max_tokens":3"#) && requests[0].contains(#""n":3"#))
+    #expect(requests[1].contains(#""prompt":["Q <think>abc</think>"]"#) && requests[1].contains(#""max_tokens":6"#))
+    #expect(requests[2].contains(#""prompt":["Q <think>x</think>4"]"#) && requests[2].contains(#""max_tokens":7"#))
 }

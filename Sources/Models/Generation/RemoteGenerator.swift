@@ -59,13 +59,24 @@ public final class RemoteGenerator: Generator {
     }
 
     /// Sends the prompts in chunks of `promptsPerRequest`, `samplesPerPrompt` completions each
-    /// (`n`), and returns them as `[prompt][sample]`. Throws `RemoteGeneratorError` (naming the
-    /// URL) or `CancellationError`; thinking budgets and wait extensions are refused.
+    /// (`n`), and returns them as `[prompt][sample]`. A thinking budget is forced in two rounds
+    /// (see `RemoteGenerator+Budget.swift`); wait extensions are refused. Throws
+    /// `RemoteGeneratorError` (naming the URL) or `CancellationError`.
     public func generate(prompts: [String], samplesPerPrompt: Int, options: GenerationOptions, seed: UInt64,
                          isCancelled: () -> Bool) throws -> [[GeneratedText]] {
-        if options.thinkingBudget != nil || options.waitExtensions > 0 {
-            throw RemoteGeneratorError.invalidRequest("thinking budgets and wait extensions need the local model; a remote completions server cannot force </think>")
+        if options.waitExtensions > 0 {
+            throw RemoteGeneratorError.invalidRequest("wait extensions need the local model: a completions server cannot suppress </think> — use waitExtensions=0 with remote generators")
         }
+        if let budget = options.thinkingBudget {
+            return try generateWithBudget(budget, prompts: prompts, samplesPerPrompt: samplesPerPrompt,
+                                          options: options, seed: seed, isCancelled: isCancelled)
+        }
+        return try sample(prompts: prompts, samplesPerPrompt: samplesPerPrompt, options: options, seed: seed, isCancelled: isCancelled)
+    }
+
+    /// Plain sampling: one round of requests, chunked.
+    func sample(prompts: [String], samplesPerPrompt: Int, options: GenerationOptions, seed: UInt64,
+                isCancelled: () -> Bool) throws -> [[GeneratedText]] {
         var result: [[GeneratedText]] = []
         result.reserveCapacity(prompts.count)
         var start = 0
