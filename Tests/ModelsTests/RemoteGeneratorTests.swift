@@ -6,7 +6,7 @@ import Foundation
 import Testing
 @testable import Models
 
-func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] = [],
+func parseRemoteReply(_ json: String, prompts: [String], samples: Int, stop: [String] = [],
                 countTokens: ((String) -> Int?)? = nil) throws -> [[GeneratedText]] {
     try parseCompletionsReply(Array(json.utf8), url: "http://h/v1/completions", prompts: prompts, samples: samples,
                               stopStrings: stop, countTokens: countTokens)
@@ -50,7 +50,7 @@ func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] 
       {"index":1,"text":"bb","finish_reason":"stop","stop_reason":151645,"logprobs":null}],
      "usage":{"prompt_tokens":8,"completion_tokens":20,"total_tokens":28}}
     """
-    let out = try parseReply(reply, prompts: ["p0", "p1"], samples: 2, stop: ["\n\n"])
+    let out = try parseRemoteReply(reply, prompts: ["p0", "p1"], samples: 2, stop: ["\n\n"])
     #expect(out.map { $0.map(\.text) } == [["aa", "bb"], ["cc\n\n", "dddd"]])
     #expect(out.map { $0.map(\.finishReason) } == [[.stop, .stop], [.stopString, .length]])
     // No logprobs and no tokenizer: usage shared by the server texts' characters
@@ -58,7 +58,7 @@ func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] 
     #expect(out.map { $0.map(\.tokenCount) } == [[4, 4], [4, 8]])
     #expect(out[0][0].logprob == nil)
     // With a local tokenizer, its counts win.
-    let counted = try parseReply(reply, prompts: ["p0", "p1"], samples: 2) { $0.count * 10 }
+    let counted = try parseRemoteReply(reply, prompts: ["p0", "p1"], samples: 2) { $0.count * 10 }
     #expect(counted[1][1].tokenCount == 40)
 }
 
@@ -69,7 +69,7 @@ func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] 
       "logprobs":{"tokens":["<think>","1","+","1","</think>","2"],"token_logprobs":[-0.5,-0.25,null,-1.0,-0.125,-0.125]}}],
      "usage":{"completion_tokens":6}}
     """
-    let out = try parseReply(reply, prompts: ["Q: 1+1?"], samples: 1)
+    let out = try parseRemoteReply(reply, prompts: ["Q: 1+1?"], samples: 1)
     let g = try #require(out.first?.first)
     #expect(g.tokenCount == 6)
     #expect(g.thinkingTokens == 3)
@@ -79,7 +79,7 @@ func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] 
     {"choices":[{"index":0,"text":"a b</think>c","finish_reason":"stop",
       "logprobs":{"tokens":["a"," b","</think>","c"],"token_logprobs":[-1,-1,-1,-1]}}]}
     """
-    #expect(try parseReply(cont, prompts: ["Q <think>"], samples: 1)[0][0].thinkingTokens == 2)
+    #expect(try parseRemoteReply(cont, prompts: ["Q <think>"], samples: 1)[0][0].thinkingTokens == 2)
 }
 
 @Test func thinkingEstimatesByCharacterShare() {
@@ -106,7 +106,7 @@ func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] 
 @Test func reportsServerErrorsAndMalformedReplies() {
     let prompts = ["p"]
     func error(_ json: String, samples: Int = 1) -> RemoteGeneratorError? {
-        do { _ = try parseReply(json, prompts: prompts, samples: samples); return nil } catch let e as RemoteGeneratorError { return e } catch { return nil }
+        do { _ = try parseRemoteReply(json, prompts: prompts, samples: samples); return nil } catch let e as RemoteGeneratorError { return e } catch { return nil }
     }
     #expect(error(#"{"error":{"message":"model not found","type":"invalid_request_error"}}"#)
             == .serverError(url: "http://h/v1/completions", message: "model not found"))

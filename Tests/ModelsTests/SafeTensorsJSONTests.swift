@@ -4,26 +4,26 @@
 import Testing
 @testable import Models
 
-func parse(_ text: String) throws(JSONParseError) -> JSONValue { try JSONParser.parse(Array(text.utf8)) }
+func parseJSONText(_ text: String) throws(JSONParseError) -> JSONValue { try JSONParser.parse(Array(text.utf8)) }
 
 @Test func jsonParsesValuesAndKeepsKeyOrder() throws {
-    let v = try parse(#" {"z": [1, -2.5e3, 0, true, false, null], "a": {"k": "v"}, "m": ""} "#)
+    let v = try parseJSONText(#" {"z": [1, -2.5e3, 0, true, false, null], "a": {"k": "v"}, "m": ""} "#)
     guard case .object(let o) = v else { Issue.record("not an object"); return }
     #expect(o.keys == ["z", "a", "m"])
     #expect(o["z"] == .array([.number("1"), .number("-2.5e3"), .number("0"), .bool(true), .bool(false), .null]))
     #expect(o["z"]?.arrayValue?[1].doubleValue == -2500)
     #expect(o["z"]?.arrayValue?[1].intValue == nil)   // not an exact integer
     #expect(o["a"]?.objectValue?["k"] == .string("v"))
-    #expect(try parse("12345678901234567890").intValue == nil)   // beyond Int
-    #expect(try parse("-9223372036854775808").intValue == Int.min)
+    #expect(try parseJSONText("12345678901234567890").intValue == nil)   // beyond Int
+    #expect(try parseJSONText("-9223372036854775808").intValue == Int.min)
 }
 
 @Test func jsonDecodesEscapesAndSurrogates() throws {
-    #expect(try parse(#""a\"b\\c\/d\b\f\n\r\t""#) == .string("a\"b\\c/d\u{8}\u{C}\n\r\t"))
-    #expect(try parse(#""\u00e9\u6F22\ud83d\ude42""#) == .string("é漢🙂"))
-    #expect(try parse("\"é漢🙂\"") == .string("é漢🙂"))
+    #expect(try parseJSONText(#""a\"b\\c\/d\b\f\n\r\t""#) == .string("a\"b\\c/d\u{8}\u{C}\n\r\t"))
+    #expect(try parseJSONText(#""\u00e9\u6F22\ud83d\ude42""#) == .string("é漢🙂"))
+    #expect(try parseJSONText("\"é漢🙂\"") == .string("é漢🙂"))
     for bad in [#""\ud83d""#, #""\ude42""#, #""\ud83d\u0041""#, #""\x""#, #""\u12""#, "\"a\u{1}\""] {
-        #expect(throws: JSONParseError.self, "\(bad)") { _ = try parse(bad) }
+        #expect(throws: JSONParseError.self, "\(bad)") { _ = try parseJSONText(bad) }
     }
     // Invalid UTF-8 inside a string.
     #expect(throws: JSONParseError.self) { _ = try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
@@ -33,15 +33,15 @@ func parse(_ text: String) throws(JSONParseError) -> JSONValue { try JSONParser.
     let bad = ["", "{", "}", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "01", "1.", ".5", "-", "1e", "+1",
                "tru", "nul", "[1 2]", "\"abc", "{\"a\":1}{}", "NaN", "Infinity"]
     for text in bad {
-        #expect(throws: JSONParseError.self, "\(text.debugDescription)") { _ = try parse(text) }
+        #expect(throws: JSONParseError.self, "\(text.debugDescription)") { _ = try parseJSONText(text) }
     }
 }
 
 @Test func jsonRejectsDuplicateKeysAtAnyDepth() {
-    #expect(throws: JSONParseError.self) { _ = try parse(#"{"a":1,"b":2,"a":3}"#) }
-    #expect(throws: JSONParseError.self) { _ = try parse(#"[{"x":{"k":1,"k":1}}]"#) }
+    #expect(throws: JSONParseError.self) { _ = try parseJSONText(#"{"a":1,"b":2,"a":3}"#) }
+    #expect(throws: JSONParseError.self) { _ = try parseJSONText(#"[{"x":{"k":1,"k":1}}]"#) }
     do {
-        _ = try parse(#"{"a":1, "a":2}"#)
+        _ = try parseJSONText(#"{"a":1, "a":2}"#)
         Issue.record("expected a duplicate-key error")
     } catch {
         #expect(error.message == "duplicate key \"a\"")
@@ -51,9 +51,9 @@ func parse(_ text: String) throws(JSONParseError) -> JSONValue { try JSONParser.
 
 @Test func jsonLimitsNestingDepth() throws {
     let ok = String(repeating: "[", count: JSONParser.maxDepth) + String(repeating: "]", count: JSONParser.maxDepth)
-    #expect(throws: Never.self) { _ = try parse(ok) }
+    #expect(throws: Never.self) { _ = try parseJSONText(ok) }
     let deep = String(repeating: "[", count: JSONParser.maxDepth + 1) + String(repeating: "]", count: JSONParser.maxDepth + 1)
-    #expect(throws: JSONParseError.self) { _ = try parse(deep) }
+    #expect(throws: JSONParseError.self) { _ = try parseJSONText(deep) }
 }
 
 @Test func jsonWriterRoundTrips() throws {
