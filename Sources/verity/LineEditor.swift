@@ -81,7 +81,9 @@ private func verityComplete(_ text: UnsafePointer<CChar>?, _ start: Int32,
     }
     let expectsMore = candidates.count == 1 && (first.hasSuffix("=") || first.hasSuffix("/"))
     verity_rl_set_append_character(candidates.count == 1 && !expectsMore ? 0x20 : 0)
-    let entries = candidates.count == 1 ? [first] : [common] + candidates
+    // libedit reads matches[2] to recognise a single match, so one match is sent as
+    // [match, match, NULL] (substitution plus the one candidate), as GNU readline also accepts.
+    let entries = [candidates.count == 1 ? first : common] + candidates
     guard let array = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * (entries.count + 1))?
         .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: entries.count + 1) else { return nil }
     for (index, entry) in entries.enumerated() { array[index] = strdup(entry) }

@@ -10,7 +10,7 @@ extension CommandDefinition {
             + "and commands that only inspect the session are left out. Replay it with 'verity run FILE'.",
         positionals: [ArgumentSpec("file", .path, required: true, help: "the notebook to write (.md)")],
         recorded: false,
-        examples: ["record /tmp/verity-example.md"]
+        examples: ["record /tmp/verity-session.md"]
     )) { invocation, session in
         guard let file = try invocation.string("file") else { return .empty }
         let entries = session.history.filter { !$0.failed }

@@ -9,7 +9,7 @@ extension CommandDefinition {
             + "first failing command and names its file line. The commands join the history.",
         positionals: [ArgumentSpec("file", .path, required: true, help: "the notebook or script")],
         recorded: false,
-        examples: []
+        examples: ["run /tmp/verity-session.md"]
     )) { invocation, session in
         guard let file = try invocation.string("file") else { return .empty }
         let document = try NotebookRunner.load(file)

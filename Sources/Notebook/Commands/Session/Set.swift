@@ -13,8 +13,9 @@ extension CommandDefinition {
     )) { invocation, session in
         var changed = session.settings
         var lines: [String] = []
-        for spec in SettingsTable.all where invocation.isGiven(spec.name) {
-            guard let value = try invocation.value(spec.name) else { continue }
+        for spec in SettingsTable.all {
+            // Every setting is a key of `set`; only those on the line change.
+            guard let value = try invocation.value(spec.name), invocation.isGiven(spec.name) else { continue }
             try changed.set(spec.name, to: value)
             lines.append("\(spec.name) = \(value)")
         }
