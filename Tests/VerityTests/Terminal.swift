@@ -114,6 +114,13 @@ final class PseudoTerminal {
         return read(for: seconds) { $0[start...].contains(text) }
     }
 
+    /// Waits for a fresh `verity> ` prompt after `offset`, then a moment more: keys sent before
+    /// libedit has switched the terminal to raw mode may be discarded by that switch.
+    func waitForPrompt(after offset: String.Index) {
+        expect("verity> ", after: offset)
+        read(for: 0.2)
+    }
+
     /// The current end of the output, to search only what comes next.
     var mark: String.Index { output.endIndex }
 
