@@ -39,6 +39,6 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         // Drives the built `verity` binary through a pseudo-terminal and pipes; depends on it only
         // so that it is built first (and on CSupport for opening the pseudo-terminal).
-        .testTarget(name: "VerityTests", dependencies: ["verity", "CSupport"]),
+        .testTarget(name: "VerityTests", dependencies: ["verity", "CSupport"], exclude: ["Fixtures"]),
     ]
 )

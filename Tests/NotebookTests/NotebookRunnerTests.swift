@@ -44,18 +44,20 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let file = directory + "/session.md"
         let session = DeclarationTests.quietSession()
-        _ = try session.execute("seed 11")
         _ = try session.execute("set precision=2")
+        _ = try session.execute("seed 11")
         #expect(throws: CommandError.self) { try session.execute("set precision=99") }
         _ = try session.execute("echo \"done\"")
         _ = try session.execute("history")
-        #expect(try session.execute("record \(file)")?.renderedLines() == ["wrote 3 cells to \(file)"])
+        #expect(try session.execute("record \(file)")?.renderedLines() == ["wrote 4 cells to \(file)"])
         let document = try NotebookRunner.load(file)
-        #expect(document.cells.map(\.source) == [["seed 11"], ["set precision=2"], ["echo \"done\""]])
-        let replay = DeclarationTests.quietSession()
+        // The session's starting seed comes first, so draws before 'seed 11' replay the same.
+        #expect(document.cells.map(\.source) == [["seed 1"], ["set precision=2"], ["seed 11"], ["echo \"done\""]])
+        let replay = Session(seed: 99)
+        replay.cancellationRequested = { false }
         let result = NotebookRunner.run(document, file: file, session: replay)
         #expect(result.failure == nil)
-        #expect(OutputCheck.diff(document, result, file: file, images: [[], [], []]).isEmpty)
+        #expect(OutputCheck.diff(document, result, file: file, images: [[], [], [], []]).isEmpty)
         #expect(replay.seed == 11)
         #expect(replay.settings.precision == 2)
     }

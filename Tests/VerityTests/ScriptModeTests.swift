@@ -55,6 +55,24 @@ import Testing
         #expect(json?["nbformat_minor"] as? Int == 5)
     }
 
+    /// The committed example notebook replays with --check, and its Jupyter export equals
+    /// `example.ipynb`, which `validate_ipynb.py` validated against the nbformat 4.5 schema.
+    @Test func fixtureNotebookChecksAndExportsTheValidatedIpynb() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.copyItem(atPath: fixtures.appendingPathComponent("session-basics.md").path,
+                                         toPath: directory + "/session-basics.md")
+        let check = try runVerity(["run", "session-basics.md", "--check"], directory: directory)
+        #expect(check.status == 0, "\(check.out)\(check.err)")
+        #expect(check.out == "session-basics.md: 3 cells, outputs match\n")
+        let export = try runVerity(["run", "session-basics.md", "--ipynb", "fresh.ipynb"], directory: directory)
+        #expect(export.status == 0)
+        let fresh = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/fresh.ipynb")))
+        let validated = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("example.ipynb")))
+        #expect((fresh as? NSDictionary)?.isEqual(validated) == true, "the export drifted from the validated example.ipynb")
+    }
+
     @Test func failingCellNamesItsFileLine() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -80,6 +80,8 @@ public enum NotebookRunner {
             for (offset, line) in cell.source.enumerated() {
                 let lineNumber = cell.firstLine + offset
                 do {
+                    // Ctrl-C between commands stops the run too, not only inside long commands.
+                    try session.checkCancellation()
                     guard let output = try session.execute(line, lineNumber: lineNumber) else { continue }
                     run.lines += output.renderedLines(width: width, includePlots: false)
                     run.plots += output.plots

@@ -24,6 +24,8 @@ public final class Session {
     public var settings = Settings()
     /// The session seed; `seed N` changes it and restarts `rng`.
     public private(set) var seed: UInt64
+    /// The seed the session started with (`record` writes it first, so replays draw the same numbers).
+    public let initialSeed: UInt64
     /// The one random generator every random draw in the session comes from, passed explicitly
     /// to whatever needs it. (`Kernels.RNG` replaces `SessionRNG` when the engine lands.)
     public var rng: SessionRNG
@@ -46,6 +48,7 @@ public final class Session {
     /// A fresh session seeded with `seed`.
     public init(seed: UInt64 = 1) {
         self.seed = seed
+        self.initialSeed = seed
         self.rng = SessionRNG(seed: seed)
     }
 

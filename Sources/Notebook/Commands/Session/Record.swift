@@ -13,8 +13,14 @@ extension CommandDefinition {
         examples: ["record /tmp/verity-session.md"]
     )) { invocation, session in
         guard let file = try invocation.string("file") else { return .empty }
-        let entries = session.history.filter { !$0.failed }
-        let document = SessionRecording.document(entries, seed: session.seed, width: session.settings.width, file: file)
+        var entries = session.history.filter { !$0.failed }
+        // Random draws made before any `seed` command depend on the seed the session started
+        // with; a first cell that sets it makes the replay draw the same numbers.
+        if entries.first.map({ !$0.source.trimmingWhitespace().hasPrefix("seed ") }) ?? false {
+            let source = "seed \(session.initialSeed)"
+            entries.insert(HistoryEntry(number: 0, source: source, output: .line(source), failed: false), at: 0)
+        }
+        let document = SessionRecording.document(entries, width: session.settings.width, file: file)
         try AtomicFile.write(document.renderMarkdown(), to: file)
         return .line("wrote \(entries.count) cell\(entries.count == 1 ? "" : "s") to \(file)")
     }
@@ -22,7 +28,7 @@ extension CommandDefinition {
 
 /// Turns history entries into a notebook document.
 enum SessionRecording {
-    static func document(_ entries: [HistoryEntry], seed: UInt64, width: Int, file: String) -> NotebookDocument {
+    static func document(_ entries: [HistoryEntry], width: Int, file: String) -> NotebookDocument {
         var segments: [NotebookDocument.Segment] = [
             .prose(["# Verity session", "", "Recorded with `record`; replay with `verity run \(file)`.", ""]),
         ]
