@@ -34,7 +34,7 @@ struct REPL {
                 Terminal.err("error: the line is not valid UTF-8 text — retype it")
             case .line(let line):
                 if !line.trimmingCharacters(in: .whitespaces).isEmpty { editor.remember(line) }
-                if execute(line, lineNumber: 1, file: nil) { return 0 }
+                if execute(line, lineNumber: 1, file: nil).quit { return 0 }
             }
         }
     }
@@ -45,19 +45,16 @@ struct REPL {
         var number = 0
         while let line = readLine(strippingNewline: true) {
             number += 1
-            let (quit, ok) = executeReporting(line, lineNumber: number, file: "stdin")
+            let (quit, ok) = execute(line, lineNumber: number, file: "stdin")
             failed = failed || !ok
             if quit { break }
         }
         return failed ? 1 : 0
     }
 
-    /// Runs a line and prints its output or error; returns true when the session should end.
-    private func execute(_ line: String, lineNumber: Int, file: String?) -> Bool {
-        executeReporting(line, lineNumber: lineNumber, file: file).quit
-    }
-
-    private func executeReporting(_ line: String, lineNumber: Int, file: String?) -> (quit: Bool, ok: Bool) {
+    /// Runs a line and prints its output or error; says whether the session should end and
+    /// whether the command succeeded.
+    private func execute(_ line: String, lineNumber: Int, file: String?) -> (quit: Bool, ok: Bool) {
         verity_sigint_clear()
         do {
             guard let output = try session.execute(line, lineNumber: lineNumber) else { return (false, true) }

@@ -53,7 +53,11 @@ struct RunNotebook: ParsableCommand {
                 Terminal.err(failure.description)
                 throw ExitCode(1)
             }
-            let images = result.cells.map { NotebookRunner.imageLinks(for: $0.plots, notebook: file) }
+            // Image links per document cell (cells that did not run keep none).
+            var images = [[String]](repeating: [], count: document.cells.count)
+            for cell in result.cells where cell.cellIndex < images.count {
+                images[cell.cellIndex] = NotebookRunner.imageLinks(for: cell.plots, notebook: file)
+            }
             if check {
                 let diff = OutputCheck.diff(document, result, file: file, images: images)
                 if !diff.isEmpty {
@@ -64,7 +68,9 @@ struct RunNotebook: ParsableCommand {
                 Terminal.out("\(file): \(result.cells.count) cells, outputs match")
             }
             if write {
-                let outputs = result.cells.map { (lines: $0.lines, images: images[$0.cellIndex]) }
+                let outputs = result.cells.map { cell in
+                    (lines: cell.lines, images: cell.cellIndex < images.count ? images[cell.cellIndex] : [])
+                }
                 try AtomicFile.write(document.replacingOutputs(outputs).renderMarkdown(), to: file)
             }
             if let ipynb {

@@ -79,24 +79,23 @@ public final class Session {
     @discardableResult
     public func execute(_ line: String, lineNumber: Int = 1) throws -> CommandOutput? {
         guard let parsed = try Parser.parse(line, line: lineNumber) else { return nil }
-        let (definition, invocation): (CommandDefinition, Invocation)
+        var recorded = true  // a line that does not resolve is still numbered, marked failed
         do {
-            (definition, invocation) = try Registry.resolve(parsed, settings: settings)
-        } catch let error as CommandError {
-            remember(parsed.source, CommandOutput.empty, failed: true)
-            throw error.attaching(source: parsed.source)
-        }
-        do {
+            let (definition, invocation) = try Registry.resolve(parsed, settings: settings)
+            recorded = definition.declaration.recorded
             let output = try definition.run(invocation, self)
-            if definition.declaration.recorded { remember(parsed.source, output, failed: false) }
-            if definition.declaration.recorded { plots += output.plots }
+            if recorded {
+                remember(parsed.source, output, failed: false)
+                plots += output.plots
+            }
             return output
-        } catch let error as CommandError {
-            if definition.declaration.recorded { remember(parsed.source, .empty, failed: true) }
-            throw error.attaching(source: parsed.source)
         } catch {
-            if definition.declaration.recorded { remember(parsed.source, .empty, failed: true) }
-            throw CommandError("\(definition.declaration.fullName): \(error)", sourceText: parsed.source)
+            if recorded { remember(parsed.source, .empty, failed: true) }
+            guard let commandError = error as? CommandError else {
+                // Errors from lower modules already say what went wrong; name the command.
+                throw CommandError("\(parsed.verb): \(error)", sourceText: parsed.source)
+            }
+            throw commandError.attaching(source: parsed.source)
         }
     }
 
