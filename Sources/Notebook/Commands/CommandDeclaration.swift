@@ -77,7 +77,9 @@ public struct CommandDefinition: Sendable {
     /// What the command is.
     public var declaration: CommandDeclaration
     /// What the command does: reads its arguments through the invocation, acts on the session,
-    /// returns a typed result. Never prints. Long loops call `session.checkCancellation()`
+    /// returns a typed result. Never prints. Conventions: read every argument before looking at
+    /// the session (argument errors come first, and the declaration test sees every key read even
+    /// when an example fails for want of a model); long loops call `session.checkCancellation()`
     /// between steps and apply a step's effects only when it completes.
     public var run: @Sendable (Invocation, Session) throws -> CommandOutput
 

@@ -49,7 +49,7 @@ public struct Invocation: Sendable {
     public func value(_ name: String) throws -> ArgumentValue? {
         guard let spec = declaration.spec(named: name) else {
             throw CommandError("internal: '\(declaration.fullName)' reads '\(name)', which its declaration "
-                               + "does not list — please report this")
+                               + "does not list — please report this", kind: .internalError)
         }
         tracker.note(name)
         if let given = positionalValues[name] ?? keyValues[name] { return given }
@@ -65,7 +65,7 @@ public struct Invocation: Sendable {
 
     private func typeError(_ name: String, _ value: ArgumentValue, _ wanted: String) -> CommandError {
         CommandError("internal: '\(declaration.fullName)' reads \(name) as \(wanted) but it is declared as "
-                     + "\(value) — please report this")
+                     + "\(value) — please report this", kind: .internalError)
     }
 
     /// An int argument (nil when absent without default).

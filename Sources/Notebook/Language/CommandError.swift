@@ -30,6 +30,8 @@ public struct CommandError: Error, Sendable, Equatable, CustomStringConvertible 
         case failure
         /// Ctrl-C (or another cancellation request) stopped a long command between steps.
         case interrupted
+        /// A command's handler disagrees with its own declaration (a bug, found by the tests).
+        case internalError
     }
 
     /// What went wrong and what to do about it, in one sentence.
