@@ -17,6 +17,12 @@ void verity_sigint_install(void) {
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0; // no SA_RESTART: a blocking read returns EINTR so the prompt can redraw
     sigaction(SIGINT, &sa, NULL);
+    // A parent (a test runner, a job-control shell) may have left SIGINT blocked; the mask is
+    // inherited across exec, and a blocked Ctrl-C would never reach the handler.
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    sigaddset(&unblock, SIGINT);
+    sigprocmask(SIG_UNBLOCK, &unblock, NULL);
 }
 
 void verity_sigint_uninstall(void) {

@@ -12,3 +12,9 @@ int verity_sigint_pending(void);
 void verity_sigint_clear(void);
 
 #endif
+
+#include <stddef.h>
+
+/// Opens the master side of a new pseudo-terminal and writes the slave's device path into
+/// `slave_name` (at most `size` bytes). Returns the master descriptor, or -1 on failure.
+int verity_pty_open(char *slave_name, size_t size);

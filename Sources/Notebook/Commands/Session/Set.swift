@@ -1,0 +1,27 @@
+// set — changes session settings (the defaults commands read); the keys are the settings table.
+
+extension CommandDefinition {
+    /// `set key=value …`
+    static let set = CommandDefinition(CommandDeclaration(
+        name: "set",
+        summary: "change session defaults: set temperature=0.7 max_tokens=128",
+        help: "Changes one or more settings for the rest of the session. A command key with the same "
+            + "name takes the setting's value when the line does not give one. Without arguments, "
+            + "lists the settings like 'show settings'.",
+        keys: SettingsTable.all,
+        examples: ["set precision=4", "set temperature=0.7 max_tokens=128", "set progress=off"]
+    )) { invocation, session in
+        var changed = session.settings
+        var lines: [String] = []
+        for spec in SettingsTable.all {
+            // Every setting is a key of `set`; only those on the line change.
+            guard let value = try invocation.value(spec.name), invocation.isGiven(spec.name) else { continue }
+            try changed.set(spec.name, to: value)
+            lines.append("\(spec.name) = \(value)")
+        }
+        if lines.isEmpty { return SettingsView.render(session) }
+        // All values were validated before any is applied: a bad key leaves every setting as it was.
+        session.settings = changed
+        return .lines(lines)
+    }
+}

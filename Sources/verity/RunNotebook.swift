@@ -1,0 +1,84 @@
+// `verity run FILE` — replays a notebook or script: prints each cell's output, and with --write
+// puts the outputs back into the file, with --check compares them, with --ipynb exports Jupyter.
+import ArgumentParser
+import CSupport
+import Foundation
+import Notebook
+
+/// `verity run FILE [--write] [--check] [--ipynb OUT] [--seed N] [--quick]`
+struct RunNotebook: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a Markdown notebook (```verity cells) or a .verity script.")
+
+    @Argument(help: "The notebook (.md) or script (.verity).")
+    var file: String
+
+    @Flag(help: "Write each cell's output (and plot links) under it in the notebook.")
+    var write = false
+
+    @Flag(help: "Fail with a diff when outputs differ from those recorded (timing lines ignored).")
+    var check = false
+
+    @Option(name: .customLong("ipynb"), help: "Also export the run as a Jupyter notebook (nbformat 4.5).")
+    var ipynb: String?
+
+    @Option(help: "The session seed.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Quick mode for CI: long commands shrink their sizes (sets quick=true).")
+    var quick = false
+
+    mutating func validate() throws {
+        if write && check { throw ValidationError("--write and --check exclude each other: check first, then write") }
+    }
+
+    mutating func run() throws {
+        let session = Terminal.makeSession(seed: seed)
+        verity_sigint_install()
+        defer { verity_sigint_uninstall() }
+        do {
+            if quick { try session.settings.set("quick", to: .bool(true)) }
+            let document = try NotebookRunner.load(file)
+            if document.isScript && (write || check) {
+                throw CommandError("--write and --check need a Markdown notebook with ```verity cells; '\(file)' is a plain script")
+            }
+            let echo = !check
+            let result = NotebookRunner.run(document, file: file, session: session) { cell in
+                guard echo else { return }
+                for line in cell.lines { Terminal.out(line) }
+                for plot in cell.plots { Terminal.out("plot: \(plot.path)") }
+            }
+            if let failure = result.failure {
+                Terminal.err(failure.description)
+                throw ExitCode(1)
+            }
+            // Image links per document cell (cells that did not run keep none).
+            var images = [[String]](repeating: [], count: document.cells.count)
+            for cell in result.cells where cell.cellIndex < images.count {
+                images[cell.cellIndex] = NotebookRunner.imageLinks(for: cell.plots, notebook: file)
+            }
+            if check {
+                let diff = OutputCheck.diff(document, result, file: file, images: images)
+                if !diff.isEmpty {
+                    diff.forEach(Terminal.out)
+                    Terminal.err("\(file): outputs changed — rerun with --write to accept them")
+                    throw ExitCode(1)
+                }
+                Terminal.out("\(file): \(result.cells.count) cells, outputs match")
+            }
+            if write {
+                let outputs = result.cells.map { cell in
+                    (lines: cell.lines, images: cell.cellIndex < images.count ? images[cell.cellIndex] : [])
+                }
+                try AtomicFile.write(document.replacingOutputs(outputs).renderMarkdown(), to: file)
+            }
+            if let ipynb {
+                try AtomicFile.write(try IpynbExport.data(document, run: result), to: ipynb)
+            }
+        } catch let error as CommandError {
+            Terminal.err(error.rendered(file: file))
+            throw ExitCode(1)
+        }
+    }
+}

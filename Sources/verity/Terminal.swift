@@ -1,0 +1,50 @@
+// Terminal — the executable's side of output: printing command results, errors and progress bars.
+// (Nothing in the Notebook module prints; this is where its values meet the terminal.)
+import CEditline
+import Foundation
+import Notebook
+
+/// Printing helpers and session set-up shared by the REPL and `verity run`.
+enum Terminal {
+    /// Whether stdout is a terminal.
+    static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
+
+    /// Writes one line to stdout.
+    static func out(_ line: String) {
+        verity_fputs_stdout(line + "\n")
+    }
+
+    /// Writes one line (or several) to stderr, after flushing stdout so the order is kept.
+    static func err(_ text: String) {
+        verity_fputs_stdout("")
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Prints a command's output.
+    static func print(_ output: CommandOutput, width: Int) {
+        for line in output.renderedLines(width: width) { out(line) }
+    }
+
+    /// A session wired to this process: SIGINT cancellation (the default) and progress bars on
+    /// stderr when stdout is a terminal.
+    static func makeSession(seed: UInt64) -> Session {
+        let session = Session(seed: seed)
+        session.outputIsTerminal = stdoutIsTerminal
+        session.progressSink = { event in drawProgress(event) }
+        return session
+    }
+
+    /// `label [#########---------]  12/50  24%  ETA 1.2 s`, redrawn in place; cleared when done.
+    static func drawProgress(_ event: ProgressEvent) {
+        var text = "\r\u{1B}[K"
+        if !event.finished {
+            let width = 30
+            let filled = event.total > 0 ? width * event.completed / event.total : 0
+            let percent = event.total > 0 ? 100 * event.completed / event.total : 0
+            text += "\(event.label) [" + String(repeating: "#", count: filled)
+                + String(repeating: "-", count: width - filled) + "] \(event.completed)/\(event.total) \(percent)%"
+            if let remaining = event.remaining { text += "  ETA " + Format.duration(remaining) }
+        }
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}

@@ -1,2 +1,0 @@
-// The `verity` executable — placeholder until the REPL lands.
-print("verity: under construction")

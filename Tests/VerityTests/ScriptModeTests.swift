@@ -1,0 +1,104 @@
+// The executable without a terminal: piped scripts (random bytes included), `verity run` with
+// --write / --check / --ipynb, failures named by file line, --version and bench.
+import Foundation
+import Testing
+
+@Suite struct ScriptModeTests {
+    @Test func pipedGarbageNeverCrashes() throws {
+        var rng = SystemRandomNumberGenerator()
+        var lines: [[UInt8]] = []
+        for _ in 0..<200 {
+            let count = Int(rng.next() % 120)
+            lines.append(Array("zz".utf8) + (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) }.filter { $0 != 0x0A })
+        }
+        lines.append(Array(("echo " + String(repeating: "y", count: 100_000)).utf8))
+        lines.append(Array("seed \"open".utf8))
+        lines.append(Array("set width=7".utf8))
+        lines.append(Array("set nosuch=1".utf8))
+        var input = Data()
+        for line in lines { input.append(contentsOf: line + [0x0A]) }
+        input.append(contentsOf: Array("seed 5\n".utf8))
+        let (status, out, err) = try runVerity([], stdin: input)
+        #expect(status == 1, "crashed or wrong status; stderr: \(err.prefix(500))")
+        let errorLines = err.split(separator: "\n").filter { $0.hasPrefix("stdin:") && $0.contains(": error: ") }
+        #expect(errorLines.count == lines.count)
+        #expect(out.hasSuffix("seed 5\n"))
+    }
+
+    @Test func runWriteCheckAndIpynb() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let notebook = "# Demo\n\n```verity\nseed 3\necho \"hello\"\n```\n\nText.\n\n```verity\nsleep 0.01\n```\n"
+        try notebook.write(toFile: directory + "/demo.md", atomically: true, encoding: .utf8)
+        let first = try runVerity(["run", "demo.md"], directory: directory)
+        #expect(first.status == 0)
+        #expect(first.out == "seed 3\nhello\nslept 0.01 s\n")
+        #expect(try runVerity(["run", "demo.md", "--check"], directory: directory).status == 1)
+        #expect(try runVerity(["run", "demo.md", "--write"], directory: directory).status == 0)
+        let written = try String(contentsOfFile: directory + "/demo.md", encoding: .utf8)
+        #expect(written == "# Demo\n\n```verity\nseed 3\necho \"hello\"\n```\n```output\nseed 3\nhello\n```\n\nText.\n\n"
+                + "```verity\nsleep 0.01\n```\n```output\nslept 0.01 s\n```\n")
+        // A different timing passes the check; a changed value does not, and the diff names it.
+        try written.replacingOccurrences(of: "slept 0.01 s", with: "slept 7.50 s")
+            .write(toFile: directory + "/demo.md", atomically: true, encoding: .utf8)
+        let check = try runVerity(["run", "demo.md", "--check"], directory: directory)
+        #expect(check.status == 0, "timing line should be ignored: \(check.out) \(check.err)")
+        try written.replacingOccurrences(of: "\nhello\n```", with: "\nhullo\n```")
+            .write(toFile: directory + "/demo.md", atomically: true, encoding: .utf8)
+        let changed = try runVerity(["run", "demo.md", "--check"], directory: directory)
+        #expect(changed.status == 1)
+        #expect(changed.out.contains("-hullo\n+hello"))
+        let export = try runVerity(["run", "demo.md", "--ipynb", "out/demo.ipynb"], directory: directory)
+        #expect(export.status == 0)
+        let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/out/demo.ipynb"))
+        let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        #expect(json?["nbformat_minor"] as? Int == 5)
+    }
+
+    /// The committed example notebook replays with --check, and its Jupyter export equals
+    /// `example.ipynb`, which `validate_ipynb.py` validated against the nbformat 4.5 schema.
+    @Test func fixtureNotebookChecksAndExportsTheValidatedIpynb() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.copyItem(atPath: fixtures.appendingPathComponent("session-basics.md").path,
+                                         toPath: directory + "/session-basics.md")
+        let check = try runVerity(["run", "session-basics.md", "--check"], directory: directory)
+        #expect(check.status == 0, "\(check.out)\(check.err)")
+        #expect(check.out == "session-basics.md: 3 cells, outputs match\n")
+        let export = try runVerity(["run", "session-basics.md", "--ipynb", "fresh.ipynb"], directory: directory)
+        #expect(export.status == 0)
+        let fresh = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/fresh.ipynb")))
+        let validated = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("example.ipynb")))
+        #expect((fresh as? NSDictionary)?.isEqual(validated) == true, "the export drifted from the validated example.ipynb")
+    }
+
+    @Test func failingCellNamesItsFileLine() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "Intro\n\n```verity\necho ok\nset top_p=2\necho never\n```\n".write(
+            toFile: directory + "/bad.md", atomically: true, encoding: .utf8)
+        let result = try runVerity(["run", "bad.md"], directory: directory)
+        #expect(result.status == 1)
+        #expect(result.out == "ok\n")
+        #expect(result.err.hasPrefix("bad.md:5:11: error: value out of range 0…1 for top_p: 2"))
+        try "seed 2\nsleep x\n".write(toFile: directory + "/s.verity", atomically: true, encoding: .utf8)
+        let script = try runVerity(["run", "s.verity"], directory: directory)
+        #expect(script.status == 1)
+        #expect(script.err.hasPrefix("s.verity:2:7: error: seconds expects a number"))
+        let missing = try runVerity(["run", "nope.md"], directory: directory)
+        #expect(missing.status == 1)
+        #expect(missing.err.contains("cannot read 'nope.md'"))
+    }
+
+    @Test func versionBenchAndSeedOption() throws {
+        let version = try runVerity(["--version"])
+        #expect(version.status == 0)
+        #expect(version.out.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        let bench = try runVerity(["bench"])
+        #expect(bench.status == 0)
+        #expect(bench.out.contains("lands with the engine"))
+        let seeded = try runVerity(["--seed", "77"], stdin: Data("seed\n".utf8))
+        #expect(seeded.out == "seed 77\n")
+    }
+}
