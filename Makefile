@@ -23,7 +23,7 @@ test: deps
 	$(SWIFT) build $(SWIFTFLAGS)
 	$(SWIFT) test $(SWIFTFLAGS)
 	@if [ -x $(VERITY) ] && $(VERITY) run --help >/dev/null 2>&1; then \
-	  for nb in notebooks/*.md; do [ -e "$$nb" ] || continue; echo "notebook $$nb"; $(VERITY) run "$$nb" --check --quick || exit 1; done; \
+	  for nb in notebooks/*.md; do [ -e "$$nb" ] || continue; echo "notebook $$nb"; $(VERITY) run "$$nb" --check || exit 1; done; \
 	fi
 
 bench: build
