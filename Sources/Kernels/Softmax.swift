@@ -31,6 +31,9 @@ public struct LogSoftmaxRow: Sendable {
     public var logprob: Float
     /// −Σ p log p.
     public var entropy: Float
+    public init(logSumExp: Float, logprob: Float, entropy: Float) {
+        self.logSumExp = logSumExp; self.logprob = logprob; self.entropy = entropy
+    }
 }
 
 /// Log-softmax of one row of V logits at inverse temperature `invT`, gathered at `target`,
