@@ -73,14 +73,14 @@ public func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) 
         let b0 = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
         let a1 = UnsafeRawPointer(a + i + 8).loadUnaligned(as: SIMD8<Float>.self)
         let b1 = UnsafeRawPointer(b + i + 8).loadUnaligned(as: SIMD8<Float>.self)
-        acc0 = acc0.addingProduct(a0, b0)
-        acc1 = acc1.addingProduct(a1, b1)
+        acc0 += a0 * b0
+        acc1 += a1 * b1
         i += 16
     }
     if i + 8 <= n {
         let a0 = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
         let b0 = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
-        acc0 = acc0.addingProduct(a0, b0)
+        acc0 += a0 * b0
         i += 8
     }
     var s = (acc0 + acc1).sum()
@@ -96,7 +96,7 @@ public func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePo
     while i + 8 <= n {
         let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
         let yv = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-        UnsafeMutableRawPointer(y + i).storeBytes(of: yv.addingProduct(va, xv), as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(y + i).storeBytes(of: yv + va * xv, as: SIMD8<Float>.self)
         i += 8
     }
     while i < n { y[i] += alpha * x[i]; i += 1 }

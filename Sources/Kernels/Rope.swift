@@ -62,3 +62,23 @@ public func ropeBackward(_ dx: UnsafeMutablePointer<Float>, heads: Int, headDim 
         }
     }
 }
+
+/// Applies `ropeForward` (or `ropeBackward` when `inverse`) to N rows of `heads` heads laid out
+/// [N, heads·d], row n at position n mod `length` (B right-padded rows of T), split over threads.
+public func ropeRows(_ x: UnsafeMutablePointer<Float>, rows n: Int, length: Int, heads: Int, headDim d: Int,
+                     table: RopeTable, inverse: Bool = false) {
+    table.cos.withUnsafeBufferPointer { cp in
+        table.sin.withUnsafeBufferPointer { sp in
+            let c = cp.baseAddress!, s = sp.baseAddress!
+            Threading.parallelFor(n, minimumPerWorker: 64) { a, b in
+                for r in a..<b {
+                    if inverse {
+                        ropeBackward(x + r * heads * d, heads: heads, headDim: d, pos: r % length, cos: c, sin: s)
+                    } else {
+                        ropeForward(x + r * heads * d, heads: heads, headDim: d, pos: r % length, cos: c, sin: s)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -35,6 +35,11 @@ public enum Threading {
             body(0, count)
             return
         }
+        // OpenBLAS called from several threads at once while it runs its own pool serialises on
+        // its queue lock and spins (measured: 6× slower training on the small config); inside a
+        // parallel region each worker calls it single-threaded.
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(workers)) }
         // The chunks touch disjoint memory by construction (the callers' contract), which the
         // compiler cannot see through raw pointers; hence the unchecked hand-over.
         withoutActuallyEscaping(body) { escapable in
