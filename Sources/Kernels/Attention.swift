@@ -108,11 +108,10 @@ public func attentionDecodeRow(out: UnsafeMutablePointer<Float>, q: UnsafePointe
     let n = pos + 1
     for h in 0..<heads {
         let g = h / group
-        let qh = q + h * hd
-        for s in 0..<n { scores[s] = dot(qh, keyCache + s * KV + g * hd, hd) * scale }
+        // scores[n] = scale · K_g[n, hd] · q_h   (cache rows are KV floats apart)
+        sgemv(trans: false, m: n, n: hd, alpha: scale, a: keyCache + g * hd, lda: KV, x: q + h * hd, beta: 0, y: scores)
         softmaxForward(out: scores, inp: scores, count: n)
-        let oh = out + h * hd
-        oh.update(repeating: 0, count: hd)
-        for s in 0..<n { axpy(scores[s], valueCache + s * KV + g * hd, oh, hd) }
+        // out_h[hd] = V_g[n, hd]ᵀ · p
+        sgemv(trans: true, m: n, n: hd, a: valueCache + g * hd, lda: KV, x: scores, beta: 0, y: out + h * hd)
     }
 }
