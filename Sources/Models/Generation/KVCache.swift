@@ -119,7 +119,7 @@ extension Transformer {
                             (cache.keyBase(layer: l, sequence: row.sequence) + row.position * KV).update(from: k + r * KV, count: KV)
                             (cache.valueBase(layer: l, sequence: row.sequence) + row.position * KV).update(from: v + r * KV, count: KV)
                         }
-                        Threading.parallelFor(R, minimumPerWorker: 2) { a, b in
+                        Threading.parallelFor(R, minimumPerWorker: 2, callsBLAS: true) { a, b in
                             let scores = UnsafeMutablePointer<Float>.allocate(capacity: maxPos + 1)
                             defer { scores.deallocate() }
                             for r in a..<b {
