@@ -18,11 +18,11 @@ public struct RopeTable: Sendable {
         var c = [Float](repeating: 0, count: positions * half)
         var s = [Float](repeating: 0, count: positions * half)
         for j in 0..<half {
-            let invFreq = Float(1.0 / Foundation_pow(Double(theta), Double(2 * j) / Double(headDim)))
+            let invFreq = Float(1.0 / libmPow(Double(theta), Double(2 * j) / Double(headDim)))
             for p in 0..<positions {
                 let angle = Double(Float(p) * invFreq)
-                c[p * half + j] = Float(Foundation_cos(angle))
-                s[p * half + j] = Float(Foundation_sin(angle))
+                c[p * half + j] = Float(libmCos(angle))
+                s[p * half + j] = Float(libmSin(angle))
             }
         }
         cos = c

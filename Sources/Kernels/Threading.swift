@@ -4,10 +4,11 @@
 // see the engine report):
 // - Matrix products use OpenBLAS's own threads. Big products (training GEMMs, the 32000-row
 //   classifier sgemv) are what two threads speed up.
-// - Work made of many small products — attention per (row, kv head), decode attention per
-//   sequence — is split with `DispatchQueue.concurrentPerform` over contiguous chunks, and OpenBLAS
-//   is switched to one thread inside: OpenBLAS called from two threads while running its own
-//   pool serialises on its queue and spins (measured 6× slower training on the small config).
+// - Training attention, many small products per (row, kv head), is split with
+//   `DispatchQueue.concurrentPerform` over contiguous chunks, and OpenBLAS is switched to one
+//   thread inside: OpenBLAS called from two threads while running its own pool serialises on its
+//   queue and spins (measured 6× slower training on the small config). Decode attention is plain
+//   SIMD per sequence (per-head sgemv calls cost more than their arithmetic), split the same way.
 // - Small products (below `serialBLASWork` multiply-adds, e.g. every projection of a single
 //   decoding sequence of the tiny model) run OpenBLAS single-threaded: its two-thread split of a
 //   128×128 sgemv costs more in synchronisation than it saves, and on a loaded machine each sync
