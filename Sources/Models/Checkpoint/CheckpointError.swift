@@ -1,0 +1,37 @@
+// The public error of checkpoint saving and loading. Errors from the safetensors reader and the
+// tokenizer loader pass through unchanged (they already name their file).
+
+import Foundation
+
+/// Why a checkpoint directory could not be saved or loaded.
+public enum CheckpointError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The directory does not exist.
+    case notFound(directory: String)
+    /// A required file is absent from the directory.
+    case missingFile(directory: String, file: String)
+    /// `config.json` (or `trainer_state.json`) is not a JSON object, or does not decode.
+    case invalidJSON(file: String, reason: String)
+    /// The config or trainer state could not be encoded as JSON.
+    case encodingFailed(what: String, reason: String)
+    /// The target exists but is not a checkpoint directory, so it is not replaced.
+    case refusingToReplace(path: String, reason: String)
+    /// A file system operation failed while saving.
+    case saveFailed(directory: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .notFound(directory):
+            return "no checkpoint at \(directory) — check the path (a checkpoint is a directory with config.json, model.safetensors and tokenizer.json)"
+        case let .missingFile(directory, file):
+            return "checkpoint \(directory) has no \(file) — it is incomplete or not a Verity/Hugging Face checkpoint"
+        case let .invalidJSON(file, reason):
+            return "\(file): \(reason)"
+        case let .encodingFailed(what, reason):
+            return "cannot encode the \(what) as JSON: \(reason)"
+        case let .refusingToReplace(path, reason):
+            return "not saving over \(path): \(reason) — choose another path or remove it first"
+        case let .saveFailed(directory, reason):
+            return "cannot save checkpoint \(directory): \(reason) — check the parent directory exists and is writable; any previous checkpoint there is unchanged"
+        }
+    }
+}
