@@ -1,0 +1,106 @@
+// Tasks/TaskGenerator.swift — owns the `TaskGenerator` protocol (seeded problem generators),
+// `ThinkMode` (how many solutions show their worked steps) and the shared split builder.
+
+/// A seeded, parameterized source of verifiable problems.
+///
+/// Implementations draw one problem at a time from `rng`; `makeDataset` (provided) draws
+/// distinct prompts until both splits are full, so train and test never share a prompt.
+public protocol TaskGenerator: Sendable {
+    /// Short data-set name, e.g. `add-d3`.
+    var name: String { get }
+    /// The plain characters prompts and solutions use (special tokens excluded).
+    var alphabet: Set<Character> { get }
+    /// How completions of this task are checked.
+    var extractor: AnswerExtractor { get }
+    /// How extracted answers are compared.
+    var comparison: AnswerComparison { get }
+    /// One random problem (its `id` is replaced by `makeDataset`).
+    func makeProblem(rng: inout some RandomNumberGenerator) -> Problem
+    /// A data set with `train` and `test` distinct problems.
+    func makeDataset(train: Int, test: Int, rng: inout some RandomNumberGenerator) throws -> Dataset
+}
+
+extension TaskGenerator {
+    public var extractor: AnswerExtractor { .afterThink }
+    public var comparison: AnswerComparison { .numeric }
+
+    /// Draws distinct prompts (test split first) until both splits are full. Throws when the
+    /// task has too few distinct problems (e.g. 1-digit addition has only 100).
+    public func makeDataset(train: Int, test: Int, rng: inout some RandomNumberGenerator) throws -> Dataset {
+        guard train >= 0, test >= 0 else {
+            throw TasksError("train=\(train) test=\(test): counts must be 0 or more")
+        }
+        let wanted = train + test
+        var seen = Set<String>()
+        var problems: [Problem] = []
+        problems.reserveCapacity(wanted)
+        // Allow many redraws so near-exhaustive requests still finish, but never loop forever.
+        var attempts = 0
+        let maxAttempts = 50 * wanted + 1000
+        while problems.count < wanted, attempts < maxAttempts {
+            attempts += 1
+            let p = makeProblem(rng: &rng)
+            if seen.insert(p.prompt).inserted { problems.append(p) }
+        }
+        guard problems.count == wanted else {
+            throw TasksError("'\(name)' produced only \(problems.count) distinct problems in \(attempts) draws, "
+                             + "fewer than train+test=\(wanted) — ask for fewer or widen the task (e.g. more digits)")
+        }
+        var testSplit = Array(problems[..<test])
+        var trainSplit = Array(problems[test...])
+        for i in testSplit.indices { testSplit[i].id = "\(name)-test-\(i)" }
+        for i in trainSplit.indices { trainSplit[i].id = "\(name)-train-\(i)" }
+        return Dataset(name: name, train: trainSplit, test: testSplit, extractor: extractor,
+                       comparison: comparison, alphabet: alphabet)
+    }
+}
+
+/// How many generated solutions show their worked steps inside `<think>…</think>`.
+/// `none`: all direct (`<think></think>579`); `always`: all worked; `mixed(p)`: each solution is
+/// worked with probability p (SFT data in which RL can later find that thinking pays).
+public enum ThinkMode: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// Every solution is direct.
+    case none
+    /// Every solution shows its steps.
+    case always
+    /// A share p ∈ [0, 1] of solutions show their steps.
+    case mixed(Double)
+
+    /// The worked share used when `mixed` is written without a value (the measured recipe's 20%).
+    public static let defaultMixedShare = 0.2
+
+    /// Parses `none`, `always`, `mixed` or `mixed:P` (0 ≤ P ≤ 1).
+    public init(parsing text: String) throws {
+        let t = text.lowercased()
+        if t == "none" { self = .none; return }
+        if t == "always" { self = .always; return }
+        if t == "mixed" { self = .mixed(ThinkMode.defaultMixedShare); return }
+        if t.hasPrefix("mixed:"), let p = Double(t.dropFirst(6)), p >= 0, p <= 1 {
+            self = .mixed(p); return
+        }
+        throw TasksError("think=\(text) is not valid — use none, always, mixed or mixed:P with P between 0 and 1")
+    }
+
+    /// The textual form accepted by `init(parsing:)`.
+    public var description: String {
+        switch self {
+        case .none: return "none"
+        case .always: return "always"
+        case .mixed(let p): return "mixed:\(p)"
+        }
+    }
+
+    /// Draws whether the next solution shows its steps (uses `rng` only for `mixed`).
+    func showsWork(rng: inout some RandomNumberGenerator) -> Bool {
+        switch self {
+        case .none: return false
+        case .always: return true
+        case .mixed(let p): return Double.random(in: 0..<1, using: &rng) < p
+        }
+    }
+}
+
+/// `<think>steps</think>answer`, the completion format of every generated task.
+func thinkFormat(_ steps: String, _ answer: String) -> String {
+    "<think>" + steps + "</think>" + answer
+}

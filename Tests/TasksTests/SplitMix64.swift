@@ -1,0 +1,17 @@
+// TasksTests/SplitMix64.swift — a tiny seeded generator for tests (Steele, Lea & Flood 2014),
+// so every generated problem and fuzz input is reproducible.
+
+/// SplitMix64: 64-bit state, one add and a mixing function per draw.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
