@@ -15,13 +15,13 @@ public final class PolicyTrainer: @unchecked Sendable {
     /// The policy being trained (shared with the session).
     public let model: Transformer
     /// The frozen reference for the KL term; nil while β = 0.
-    public private(set) var reference: Transformer?
+    public internal(set) var reference: Transformer?
     /// The optimizer (its moments persist across steps).
     public let optimizer: AdamW
     /// Settings; change them with `setConfig`.
-    public private(set) var config: TrainerConfig
+    public internal(set) var config: TrainerConfig
     /// Sampling, data and reward.
-    public private(set) var sampler: RolloutSampler
+    public internal(set) var sampler: RolloutSampler
     /// Completed steps.
     public internal(set) var step = 0
     /// Metrics of every step.

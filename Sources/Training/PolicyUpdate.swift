@@ -65,10 +65,10 @@ func fillReferenceLogprobs(reference: Transformer, rollouts: inout [Rollout], ro
     }
 }
 
-/// One minibatch: gradients of the aggregated loss over `rows` accumulated chunk by chunk, then a
-/// guarded update. Returns the loss statistics and the gradient norm.
-func minibatchUpdate(model: Transformer, optimizer: AdamW, rollouts: [Rollout], rows: [Int], config: TrainerConfig,
-                     learningRate: Double, padId: Int) throws -> (PolicyLossResult, Double) {
+/// One minibatch: the aggregated loss over `rows`, its gradient accumulated chunk by chunk into
+/// `model`'s (zeroed) gradients. `dLogprob`/`dEntropy` of the result are left empty.
+func minibatchGradient(model: Transformer, rollouts: [Rollout], rows: [Int], config: TrainerConfig,
+                       padId: Int) throws -> PolicyLossResult {
     let counts = rows.map { r in rollouts[r].forced.filter { !$0 }.count }
     let weights = aggregationWeights(tokenCounts: counts, aggregation: config.lossAggregation,
                                      normalizer: config.effectiveLossNormalizer)
@@ -113,6 +113,14 @@ func minibatchUpdate(model: Transformer, optimizer: AdamW, rollouts: [Rollout], 
         total.tokens += res.tokens
         total.loss += res.loss
     }
+    return total
+}
+
+/// One minibatch: its gradient, then a guarded update. Returns the loss statistics and the
+/// gradient norm before clipping.
+func minibatchUpdate(model: Transformer, optimizer: AdamW, rollouts: [Rollout], rows: [Int], config: TrainerConfig,
+                     learningRate: Double, padId: Int) throws -> (PolicyLossResult, Double) {
+    let total = try minibatchGradient(model: model, rollouts: rollouts, rows: rows, config: config, padId: padId)
     let norm = try guardedUpdate(model: model, optimizer: optimizer, loss: total.loss,
                                  maxGradNorm: config.maxGradNorm, learningRate: learningRate)
     return (total, norm)

@@ -126,7 +126,7 @@ public final class SFTTrainer: @unchecked Sendable {
     /// The pairs.
     public let examples: [SFTExample]
     /// Completed steps.
-    public private(set) var step = 0
+    public internal(set) var step = 0
     var batcher: LengthBucketBatcher
     var rng: RNG
     let padId: Int
