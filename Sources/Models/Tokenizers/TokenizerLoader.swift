@@ -34,6 +34,7 @@ public func parseTokenizer(json bytes: [UInt8], file: String = "<memory>") throw
     }
     switch type {
     case "WordLevel": return try CharTokenizer.fromHuggingFace(root, file: file)
+    case "BPE": return try BPETokenizer.fromHuggingFace(root, file: file, source: bytes)
         default: throw .unsupported(file: file, reason: "model type \(type)")
     }
 }

@@ -1,0 +1,149 @@
+// A `Generator` backed by an OpenAI-compatible completions server (vLLM, SGLang, llama.cpp's
+// server, Ollama). Requests go out synchronously — the caller's loop is synchronous and polls
+// cancellation — in chunks of prompts, each `POST {base}/completions`.
+//
+// Thinking budgets and s1-style wait extensions are token-level controls the completions API
+// cannot express; asking for them is an error rather than a silently different experiment.
+
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Samples completions from a remote OpenAI-compatible server.
+public final class RemoteGenerator: Generator {
+    /// The API base, e.g. `http://127.0.0.1:8080/v1` (requests go to `{base}/completions`).
+    public let baseURL: URL
+    /// The server's model name, sent as `model`.
+    public let model: String
+    /// Seconds to wait for each request before failing.
+    public let timeout: Double
+    /// Prompts per request; smaller chunks make cancellation and timeouts finer-grained.
+    public let promptsPerRequest: Int
+    /// Ask for per-token log-probabilities (`logprobs: 1`) for exact token and thinking counts.
+    public let requestLogprobs: Bool
+    /// A local tokenizer to count tokens when the server returns none (optional).
+    public let tokenizer: (any Tokenizer)?
+    private let apiKey: String?
+
+    public var name: String { "\(model) @ \(baseURL.host ?? baseURL.absoluteString)" }
+
+    /// Connects to `baseURL`. `apiKeyVariable` names an environment variable holding a bearer
+    /// token (it must be set if given). No request is made until `generate`.
+    public init(baseURL: String, model: String, apiKeyVariable: String? = nil, timeout: Double = 300,
+                promptsPerRequest: Int = 16, requestLogprobs: Bool = true, tokenizer: (any Tokenizer)? = nil) throws(RemoteGeneratorError) {
+        let trimmed = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              url.host != nil else {
+            throw .invalidURL(baseURL)
+        }
+        guard timeout > 0, timeout.isFinite else { throw .invalidRequest("timeout must be positive, got \(timeout)") }
+        guard promptsPerRequest >= 1 else { throw .invalidRequest("prompts per request must be at least 1, got \(promptsPerRequest)") }
+        if let variable = apiKeyVariable {
+            guard let key = ProcessInfo.processInfo.environment[variable], !key.isEmpty else {
+                throw .missingAPIKey(variable: variable)
+            }
+            self.apiKey = key
+        } else {
+            self.apiKey = nil
+        }
+        self.baseURL = url
+        self.model = model
+        self.timeout = timeout
+        self.promptsPerRequest = promptsPerRequest
+        self.requestLogprobs = requestLogprobs
+        self.tokenizer = tokenizer
+    }
+
+    public func generate(prompts: [String], samplesPerPrompt: Int, options: GenerationOptions, seed: UInt64,
+                         isCancelled: () -> Bool) throws -> [[GeneratedText]] {
+        if options.thinkingBudget != nil || options.waitExtensions > 0 {
+            throw RemoteGeneratorError.invalidRequest("thinking budgets and wait extensions need the local model; a remote completions server cannot force </think>")
+        }
+        var result: [[GeneratedText]] = []
+        result.reserveCapacity(prompts.count)
+        var start = 0
+        while start < prompts.count {
+            if isCancelled() { throw CancellationError() }
+            let chunk = Array(prompts[start..<min(start + promptsPerRequest, prompts.count)])
+            // A distinct seed per chunk, derived from the caller's, keeps chunks independent
+            // while the whole call stays reproducible.
+            let request = CompletionsRequest(model: model, prompts: chunk, samplesPerPrompt: samplesPerPrompt,
+                                             options: options, seed: seed &+ UInt64(start) &* 0x9E37_79B9_7F4A_7C15,
+                                             logprobs: requestLogprobs)
+            let reply = try post(try request.body(), isCancelled: isCancelled)
+            let tokenizer = self.tokenizer
+            result += try parseCompletionsReply(reply, url: completionsURL.absoluteString, prompts: chunk,
+                                                samples: samplesPerPrompt, stopStrings: options.stopStrings,
+                                                countTokens: tokenizer.map { t in { try? t.encode($0).count } })
+            start += chunk.count
+        }
+        return result
+    }
+
+    var completionsURL: URL { baseURL.appendingPathComponent("completions") }
+
+    /// POSTs a JSON body and returns the 2xx reply body; maps every failure to a clear error.
+    func post(_ body: [UInt8], isCancelled: () -> Bool) throws -> [UInt8] {
+        let url = completionsURL
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
+        request.httpBody = Data(body)
+
+        let box = ReplyBox()
+        let session = URLSession(configuration: .ephemeral)
+        defer { session.finishTasksAndInvalidate() }
+        let task = session.dataTask(with: request) { data, response, error in
+            box.set(data: data, response: response, error: error)
+        }
+        task.resume()
+        // Wait in short slices so cancellation is noticed; give up a little after the timeout.
+        let deadline = Date().addingTimeInterval(timeout + 5)
+        while box.semaphore.wait(timeout: .now() + 0.1) == .timedOut {
+            if isCancelled() { task.cancel(); throw CancellationError() }
+            if Date() > deadline { task.cancel(); throw RemoteGeneratorError.timeout(url: url.absoluteString, seconds: timeout) }
+        }
+        let (data, response, error) = box.get()
+        if let error {
+            let nsError = error as NSError
+            if nsError.code == NSURLErrorTimedOut { throw RemoteGeneratorError.timeout(url: url.absoluteString, seconds: timeout) }
+            throw RemoteGeneratorError.transport(url: url.absoluteString, reason: error.localizedDescription)
+        }
+        let bytes = [UInt8](data ?? Data())
+        guard let http = response as? HTTPURLResponse else {
+            throw RemoteGeneratorError.malformedReply(url: url.absoluteString, reason: "not an HTTP response")
+        }
+        guard (200..<300).contains(http.statusCode) else {
+            var message = snippet(bytes)
+            if let object = (try? JSONParser.parse(bytes))?.objectValue, let m = errorMessage(object["error"]) { message = m }
+            throw RemoteGeneratorError.httpStatus(url: url.absoluteString, status: http.statusCode, message: message)
+        }
+        return bytes
+    }
+}
+
+/// Hands the URLSession callback's result to the waiting thread.
+private final class ReplyBox: @unchecked Sendable {
+    let semaphore = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var data: Data?
+    private var response: URLResponse?
+    private var error: (any Error)?
+
+    func set(data: Data?, response: URLResponse?, error: (any Error)?) {
+        lock.lock()
+        self.data = data
+        self.response = response
+        self.error = error
+        lock.unlock()
+        semaphore.signal()
+    }
+
+    func get() -> (Data?, URLResponse?, (any Error)?) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (data, response, error)
+    }
+}

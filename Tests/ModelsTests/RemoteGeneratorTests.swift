@@ -1,0 +1,154 @@
+// Tests for the remote generator's pure parts: the completions request body, the parse of
+// recorded replies (choices by index, usage, logprobs, stop strings, server errors, malformed
+// JSON), thinking-token counting, and argument validation. No network.
+
+import Foundation
+import Testing
+@testable import Models
+
+func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] = [],
+                countTokens: ((String) -> Int?)? = nil) throws -> [[GeneratedText]] {
+    try parseCompletionsReply(Array(json.utf8), url: "http://h/v1/completions", prompts: prompts, samples: samples,
+                              stopStrings: stop, countTokens: countTokens)
+}
+
+@Test func completionsRequestBody() throws {
+    let options = GenerationOptions(maxNewTokens: 32, temperature: 0.7, topK: 20, topP: 0.95, stopStrings: ["\n\n"])
+    let request = CompletionsRequest(model: "qwen", prompts: ["a", "b\"c"], samplesPerPrompt: 4, options: options,
+                                     seed: 0xFFFF_FFFF_0000_0007, logprobs: true)
+    guard case .object(let body) = try JSONParser.parse(try request.body()) else { Issue.record("body is not an object"); return }
+    #expect(body["model"] == .string("qwen"))
+    #expect(body["prompt"] == .array([.string("a"), .string("b\"c")]))
+    #expect(body["n"]?.intValue == 4)
+    #expect(body["max_tokens"]?.intValue == 32)
+    #expect(body["temperature"] == .number("0.7"))
+    #expect(body["top_p"] == .number("0.95"))
+    #expect(body["top_k"]?.intValue == 20)
+    #expect(body["stop"] == .array([.string("\n\n")]))
+    #expect(body["seed"]?.intValue == 7)
+    #expect(body["logprobs"]?.intValue == 1)
+    // Off switches are omitted rather than sent.
+    let plain = CompletionsRequest(model: "m", prompts: ["x"], samplesPerPrompt: 1, options: GenerationOptions(), seed: 1, logprobs: false)
+    guard case .object(let p) = try JSONParser.parse(try plain.body()) else { Issue.record("body is not an object"); return }
+    #expect(p["top_k"] == nil && p["stop"] == nil && p["logprobs"] == nil)
+    // Invalid options are errors, not requests.
+    for bad in [GenerationOptions(maxNewTokens: 0), GenerationOptions(temperature: -1), GenerationOptions(topP: 0),
+                GenerationOptions(temperature: .nan), GenerationOptions(stopStrings: ["a", "b", "c", "d", "e"])] {
+        #expect(throws: RemoteGeneratorError.self) {
+            _ = try CompletionsRequest(model: "m", prompts: ["x"], samplesPerPrompt: 1, options: bad, seed: 1, logprobs: false).body()
+        }
+    }
+}
+
+@Test func parsesChoicesByIndexIntoPromptsAndSamples() throws {
+    // vLLM-style reply for 2 prompts × 2 samples, choices out of order, no logprobs.
+    let reply = """
+    {"id":"cmpl-1","object":"text_completion","model":"m","choices":[
+      {"index":3,"text":"dddd","finish_reason":"length","stop_reason":null,"logprobs":null},
+      {"index":0,"text":"aa","finish_reason":"stop","stop_reason":null,"logprobs":null},
+      {"index":2,"text":"cc","finish_reason":"stop","stop_reason":"\\n\\n","logprobs":null},
+      {"index":1,"text":"bb","finish_reason":"stop","stop_reason":151645,"logprobs":null}],
+     "usage":{"prompt_tokens":8,"completion_tokens":20,"total_tokens":28}}
+    """
+    let out = try parseReply(reply, prompts: ["p0", "p1"], samples: 2, stop: ["\n\n"])
+    #expect(out.map { $0.map(\.text) } == [["aa", "bb"], ["cc\n\n", "dddd"]])
+    #expect(out.map { $0.map(\.finishReason) } == [[.stop, .stop], [.stopString, .length]])
+    // No logprobs and no tokenizer: usage shared by characters (2+2+4+4 = 12 chars, 20 tokens).
+    #expect(out.map { $0.map(\.tokenCount) } == [[3, 3], [7, 7]])
+    #expect(out[0][0].logprob == nil)
+    // With a local tokenizer, its counts win.
+    let counted = try parseReply(reply, prompts: ["p0", "p1"], samples: 2) { $0.count * 10 }
+    #expect(counted[1][1].tokenCount == 40)
+}
+
+@Test func usesLogprobTokensForCountsAndThinking() throws {
+    // llama.cpp/OpenAI-style logprobs: tokens and token_logprobs.
+    let reply = """
+    {"choices":[{"index":0,"text":"<think>1+1</think>2","finish_reason":"stop",
+      "logprobs":{"tokens":["<think>","1","+","1","</think>","2"],"token_logprobs":[-0.5,-0.25,null,-1.0,-0.125,-0.125]}}],
+     "usage":{"completion_tokens":6}}
+    """
+    let out = try parseReply(reply, prompts: ["Q: 1+1?"], samples: 1)
+    let g = try #require(out.first?.first)
+    #expect(g.tokenCount == 6)
+    #expect(g.thinkingTokens == 3)
+    #expect(g.logprob == -2.0)
+    // The same completion after a prompt that opened the thinking section.
+    let cont = """
+    {"choices":[{"index":0,"text":"a b</think>c","finish_reason":"stop",
+      "logprobs":{"tokens":["a"," b","</think>","c"],"token_logprobs":[-1,-1,-1,-1]}}]}
+    """
+    #expect(try parseReply(cont, prompts: ["Q <think>"], samples: 1)[0][0].thinkingTokens == 2)
+}
+
+@Test func thinkingEstimatesByCharacterShare() {
+    #expect(ThinkingSpan.promptOpensThinking("x <think>"))
+    #expect(!ThinkingSpan.promptOpensThinking("<think>a</think> answer:"))
+    #expect(!ThinkingSpan.promptOpensThinking("plain"))
+    #expect(ThinkingSpan.thinkingCharacterCount("<think>abcd</think>xy", startsInside: false) == 4)
+    #expect(ThinkingSpan.thinkingCharacterCount("ab</think>xy<think>z", startsInside: true) == 3)
+    #expect(ThinkingSpan.thinkingCharacterCount("no thinking", startsInside: false) == 0)
+    // 4 of 21 characters are thinking: 21 tokens → 4 thinking tokens.
+    #expect(ThinkingSpan.estimateThinkingTokens(text: "<think>abcd</think>xy", tokenCount: 21, startsInside: false) == 4)
+    #expect(ThinkingSpan.estimateThinkingTokens(text: "", tokenCount: 5, startsInside: true) == 0)
+    #expect(ThinkingSpan.countThinkingTokens(["a", "<think>", "b", "c", "</think>", "d"], startsInside: false) == 2)
+    #expect(ThinkingSpan.countThinkingTokens(["<think>x</think>", "d"], startsInside: false) == 0)
+}
+
+@Test func reportsServerErrorsAndMalformedReplies() {
+    let prompts = ["p"]
+    func error(_ json: String, samples: Int = 1) -> RemoteGeneratorError? {
+        do { _ = try parseReply(json, prompts: prompts, samples: samples); return nil } catch let e as RemoteGeneratorError { return e } catch { return nil }
+    }
+    #expect(error(#"{"error":{"message":"model not found","type":"invalid_request_error"}}"#)
+            == .serverError(url: "http://h/v1/completions", message: "model not found"))
+    #expect(error(#"{"error":"overloaded"}"#) == .serverError(url: "http://h/v1/completions", message: "overloaded"))
+    let malformed = [
+        "<html>502 Bad Gateway</html>", "[]", #"{"choices":{}}"#,
+        #"{"choices":[{"index":0,"text":"a"}]}"#,                         // 1 choice for 1×2
+        #"{"choices":[{"index":0,"text":"a"},{"index":0,"text":"b"}]}"#,  // repeated index
+        #"{"choices":[{"index":0,"text":"a"},{"index":5,"text":"b"}]}"#,  // out of range
+        #"{"choices":[{"index":0},{"index":1,"text":"b"}]}"#,             // no text
+        #"{"choices":[{"index":0,"text":"a","finish_reason":"weird"},{"index":1,"text":"b"}]}"#,
+    ]
+    for json in malformed {
+        guard case .malformedReply(let url, let reason) = error(json, samples: 2) else {
+            Issue.record("expected malformedReply for \(json)"); continue
+        }
+        #expect(url == "http://h/v1/completions")
+        #expect(!reason.isEmpty)
+    }
+    #expect(RemoteGeneratorError.httpStatus(url: "u", status: 404, message: "").description.contains("/v1"))
+    #expect(RemoteGeneratorError.timeout(url: "http://x", seconds: 3).description.contains("http://x"))
+}
+
+@Test func remoteGeneratorValidatesItsArguments() throws {
+    #expect(throws: RemoteGeneratorError.invalidURL("not a url")) { _ = try RemoteGenerator(baseURL: "not a url", model: "m") }
+    #expect(throws: RemoteGeneratorError.invalidURL("ftp://h/v1")) { _ = try RemoteGenerator(baseURL: "ftp://h/v1", model: "m") }
+    #expect(throws: RemoteGeneratorError.missingAPIKey(variable: "VERITY_TEST_UNSET_KEY_42")) {
+        _ = try RemoteGenerator(baseURL: "http://127.0.0.1:1/v1", model: "m", apiKeyVariable: "VERITY_TEST_UNSET_KEY_42")
+    }
+    let g = try RemoteGenerator(baseURL: "http://127.0.0.1:8080/v1/", model: "qwen")
+    #expect(g.completionsURL.absoluteString == "http://127.0.0.1:8080/v1/completions")
+    #expect(g.name == "qwen @ 127.0.0.1")
+    // Budget forcing cannot be expressed remotely: an error before any request is sent.
+    #expect(throws: RemoteGeneratorError.self) {
+        _ = try g.generate(prompts: ["x"], samplesPerPrompt: 1, options: GenerationOptions(thinkingBudget: 8), seed: 1) { false }
+    }
+    // Cancellation before the first request.
+    #expect(throws: CancellationError.self) {
+        _ = try g.generate(prompts: ["x"], samplesPerPrompt: 1, options: GenerationOptions(), seed: 1) { true }
+    }
+}
+
+@Test func unreachableServerIsATransportError() throws {
+    // Port 1 on localhost refuses connections immediately.
+    let g = try RemoteGenerator(baseURL: "http://127.0.0.1:1/v1", model: "m", timeout: 5)
+    do {
+        _ = try g.generate(prompts: ["x"], samplesPerPrompt: 1, options: GenerationOptions(), seed: 1) { false }
+        Issue.record("expected an error")
+    } catch let error as RemoteGeneratorError {
+        guard case .transport(let url, _) = error else { Issue.record("expected transport, got \(error)"); return }
+        #expect(url == "http://127.0.0.1:1/v1/completions")
+    }
+}
