@@ -18,7 +18,7 @@ enum Fixture {
         return try Transformer(config: config, seed: seed)
     }
 
-    static func dataset(train: Int = 200, test: Int = 20, digits: ClosedRange<Int> = 1...1,
+    static func dataset(train: Int = 80, test: Int = 20, digits: ClosedRange<Int> = 1...1,
                         think: ThinkMode = .none, seed: UInt64 = 5) throws -> Dataset {
         var rng = RNG(seed: seed)
         return try ArithmeticTask(operation: .add, digits: digits, think: think).makeDataset(train: train, test: test, rng: &rng)

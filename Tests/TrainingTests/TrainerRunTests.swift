@@ -40,13 +40,13 @@ import Testing
 
     @Test func meanRewardRisesOnAnEasyTask() throws {
         // Fixed seed: the share of sevens in 4-token completions from a random 18-symbol model starts
-        // near 1/18 and must rise by at least 0.25 within 30 GRPO steps.
+        // near 1/18 and must rise by at least 0.5 within 20 GRPO steps.
         let trainer = try PolicyTrainer(model: try Fixture.model(), tokenizer: try Fixture.tokenizer(), dataset: try Fixture.dataset(),
                                         scorer: scorer(SevensReward()), config: sevensConfig(), seed: 11)
-        let reports = try trainer.run(steps: 30)
+        let reports = try trainer.run(steps: 20)
         let first = reports.prefix(3).map { $0.metrics["reward"] ?? 0 }.reduce(0, +) / 3
         let last = reports.suffix(3).map { $0.metrics["reward"] ?? 0 }.reduce(0, +) / 3
-        #expect(last - first >= 0.25, "reward \(first) → \(last)")
+        #expect(last - first >= 0.5, "reward \(first) → \(last)")
     }
 
     @Test func asynchronousRolloutsAreBoundedAndReproducible() throws {
@@ -68,9 +68,9 @@ import Testing
 
     @Test func sftLearnsDirectAnswers() throws {
         let tok = try Fixture.tokenizer()
-        let data = try Fixture.dataset(train: 100)
+        let data = try Fixture.dataset(train: 80)
         let examples = try sftExamples(problems: data.train, dataset: data, tokenizer: tok)
-        #expect(examples.count == 100)
+        #expect(examples.count == 80)
         #expect(examples[0].completion.last == tok.special.eos)
         var config = SFTConfig()
         config.batchSize = 32; config.warmupSteps = 5
