@@ -47,7 +47,7 @@ public final class PolicyTrainer: @unchecked Sendable {
         }
         self.model = model
         self.config = config
-        self.sampler = RolloutSampler(tokenizer: tokenizer, dataset: dataset, scorer: scorer ?? RolloutScorer(dataset: dataset), config: config)
+        self.sampler = RolloutSampler(tokenizer: tokenizer, dataset: dataset, scorer: try scorer ?? RolloutScorer(dataset: dataset), config: config)
         self.optimizer = try AdamW(model: model, config: Self.adamConfig(config))
         self.cursor = PromptCursor(count: dataset.train.count)
         self.rng = RNG(seed: seed)

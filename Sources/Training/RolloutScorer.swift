@@ -1,59 +1,39 @@
 // Training/RolloutScorer.swift — turns a completion into a `ScoredReward` and a correctness
-// verdict: a weighted sum of Tasks rewards (each component kept for the `rewards/<name>/mean`
-// metrics) and the data set's own verifier for `accuracy`.
+// verdict: the Tasks `WeightedReward` (each component kept for the `rewards/<name>/mean`
+// metrics, format gating included) and the data set's own verifier for `accuracy`.
 
 import Tasks
 
-/// Scores completions for the trainer. A value: the rewards are `Sendable` values too, so the
-/// asynchronous producer can score on its own thread.
+/// Scores completions for the trainer. A value (the rewards are `Sendable`), so the
+/// asynchronous producer scores on its own thread.
 public struct RolloutScorer: Sendable {
-    /// One weighted component.
-    public struct Component: Sendable {
-        /// Metric name (`correct`, `format`, …).
-        public var name: String
-        /// Weight w in r = Σ w·score.
-        public var weight: Double
-        /// The reward function.
-        public var reward: any Reward
-        /// Creates a component.
-        public init(name: String, weight: Double, reward: any Reward) {
-            self.name = name; self.weight = weight; self.reward = reward
-        }
-    }
-
-    /// The components of the weighted sum.
-    public var components: [Component]
-    /// When set, every component except the gate counts only if the gate's score is ≥ 0.5
-    /// (e.g. correctness only when the format is right); the gate itself always counts.
-    public var gate: String?
-    /// Decides `Rollout.correct` (the `accuracy` metric).
+    /// The reward: a weighted sum of components.
+    public var reward: WeightedReward
+    /// Decides `Rollout.correct` (the `accuracy` metric), independent of reward shaping.
     public var verifier: @Sendable (String, Problem) -> Bool
 
-    /// A scorer from weighted components and a verifier.
-    public init(components: [Component], gate: String? = nil,
-                verifier: @escaping @Sendable (String, Problem) -> Bool) {
-        self.components = components; self.gate = gate; self.verifier = verifier
+    /// A scorer from a weighted reward and a verifier.
+    public init(reward: WeightedReward, verifier: @escaping @Sendable (String, Problem) -> Bool) {
+        self.reward = reward
+        self.verifier = verifier
+    }
+
+    /// A weighted reward with the data set's verifier for accuracy.
+    public init(reward: WeightedReward, dataset: Dataset) {
+        let d = dataset
+        self.init(reward: reward, verifier: { d.isCorrect(completion: $0, problem: $1) })
     }
 
     /// The plain RLVR reward for a data set: 1 when the answer verifies, else 0 (the recipe's).
-    public init(dataset: Dataset) {
-        let d = dataset
-        self.init(components: [Component(name: "correct", weight: 1, reward: CorrectnessReward(dataset: dataset))],
-                  verifier: { d.isCorrect(completion: $0, problem: $1) })
+    public init(dataset: Dataset) throws {
+        self.init(reward: try WeightedReward([.init(CorrectnessReward(dataset: dataset), weight: 1, name: "correct")]),
+                  dataset: dataset)
     }
 
-    /// Scores one completion of `tokenCount` tokens. A nil component counts as 0.
+    /// Scores one completion of `tokenCount` tokens.
     public func score(completion: String, problem: Problem, tokenCount: Int) -> (reward: ScoredReward, correct: Bool) {
-        var values: [Double?] = []
-        for c in components { values.append(c.reward.score(completion: completion, problem: problem, tokenCount: tokenCount)) }
-        var gateOpen = true
-        if let gate, let g = components.firstIndex(where: { $0.name == gate }) { gateOpen = (values[g] ?? 0) >= 0.5 }
-        var total = 0.0
-        for (i, c) in components.enumerated() {
-            let counts = gateOpen || c.name == gate
-            if counts { total += c.weight * (values[i] ?? 0) }
-        }
-        return (ScoredReward(total: total, names: components.map(\.name), values: values),
+        let b = reward.evaluate(completion: completion, problem: problem, tokenCount: tokenCount)
+        return (ScoredReward(total: b.total, names: b.components.map(\.name), values: b.components.map(\.value)),
                 verifier(completion, problem))
     }
 }

@@ -42,6 +42,6 @@ struct ConstantReward: Reward {
     func score(completion: String, problem: Problem, tokenCount: Int) -> Double? { value }
 }
 
-func scorer(_ r: any Reward) -> RolloutScorer {
-    RolloutScorer(components: [.init(name: r.name, weight: 1, reward: r)], verifier: { _, _ in false })
+func scorer(_ r: any Reward) throws -> RolloutScorer {
+    RolloutScorer(reward: try WeightedReward([.init(r)]), verifier: { _, _ in false })
 }

@@ -20,7 +20,7 @@ import Testing
         config.entropyCoefficient = 0.05
         config.lossAggregation = .seqMeanTokenMean
         let dataset = try Fixture.dataset()
-        let sampler = RolloutSampler(tokenizer: try Fixture.tokenizer(), dataset: dataset, scorer: scorer(SevensReward()), config: config)
+        let sampler = RolloutSampler(tokenizer: try Fixture.tokenizer(), dataset: dataset, scorer: try scorer(SevensReward()), config: config)
         var cursor = PromptCursor(count: dataset.train.count)
         var rng = RNG(seed: 3)
         var batch = try sampler.batch(model: model, cursor: &cursor, policyVersion: 0, rng: &rng)
@@ -68,7 +68,7 @@ import Testing
         var config = TrainerConfig()
         config.promptsPerStep = 4; config.samplesPerPrompt = 4; config.maxNewTokens = 4
         let trainer = try PolicyTrainer(model: model, tokenizer: try Fixture.tokenizer(), dataset: try Fixture.dataset(),
-                                        scorer: scorer(SevensReward()), config: config, seed: 1)
+                                        scorer: try scorer(SevensReward()), config: config, seed: 1)
         let before = Array(model.parameters)
         let report = try trainer.step()
         #expect(report.rejected == nil)
@@ -89,7 +89,7 @@ import Testing
         var config = TrainerConfig(preset: .reinforce)
         config.promptsPerStep = 2; config.samplesPerPrompt = 2; config.maxNewTokens = 3
         let trainer = try PolicyTrainer(model: model, tokenizer: try Fixture.tokenizer(), dataset: try Fixture.dataset(),
-                                        scorer: scorer(ConstantReward(value: .greatestFiniteMagnitude)), config: config, seed: 1)
+                                        scorer: try scorer(ConstantReward(value: .greatestFiniteMagnitude)), config: config, seed: 1)
         let before = Array(model.parameters)
         let optimizerBefore = trainer.optimizer.stateTensors()
         let report = try trainer.step()
@@ -104,7 +104,7 @@ import Testing
         var config = TrainerConfig(preset: .dapo)
         config.promptsPerStep = 2; config.samplesPerPrompt = 3; config.maxNewTokens = 3; config.maxGenerationRounds = 2
         let trainer = try PolicyTrainer(model: model, tokenizer: try Fixture.tokenizer(), dataset: try Fixture.dataset(),
-                                        scorer: scorer(ConstantReward(value: 1)), config: config, seed: 2)
+                                        scorer: try scorer(ConstantReward(value: 1)), config: config, seed: 2)
         let batch = try trainer.sample()
         #expect(batch.rollouts.isEmpty)
         #expect(batch.rounds == 2 && batch.droppedGroups == 4)
@@ -123,7 +123,7 @@ import Testing
         var config = TrainerConfig()
         config.promptsPerStep = 4; config.samplesPerPrompt = 4; config.maxNewTokens = 8; config.thinkingBudget = 2
         let tok = try Fixture.tokenizer()
-        let sampler = RolloutSampler(tokenizer: tok, dataset: dataset, scorer: scorer(SevensReward()), config: config)
+        let sampler = RolloutSampler(tokenizer: tok, dataset: dataset, scorer: try scorer(SevensReward()), config: config)
         var cursor = PromptCursor(count: dataset.train.count)
         var rng = RNG(seed: 9)
         let batch = try sampler.batch(model: model, cursor: &cursor, policyVersion: 0, rng: &rng)

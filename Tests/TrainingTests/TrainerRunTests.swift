@@ -20,17 +20,17 @@ import Testing
         config.klCoefficient = 0.05      // a reference model in the state too
         config.minibatches = 2
         let tok = try Fixture.tokenizer(), data = try Fixture.dataset()
-        let a = try PolicyTrainer(model: try Fixture.model(), tokenizer: tok, dataset: data, scorer: scorer(SevensReward()), config: config, seed: 7)
+        let a = try PolicyTrainer(model: try Fixture.model(), tokenizer: tok, dataset: data, scorer: try scorer(SevensReward()), config: config, seed: 7)
         let full = try a.run(steps: 4)
 
-        let b = try PolicyTrainer(model: try Fixture.model(), tokenizer: tok, dataset: data, scorer: scorer(SevensReward()), config: config, seed: 7)
+        let b = try PolicyTrainer(model: try Fixture.model(), tokenizer: tok, dataset: data, scorer: try scorer(SevensReward()), config: config, seed: 7)
         b.scheduleSteps = 4
         _ = try b.step(); _ = try b.step()
         let (state, tensors) = b.exportState()
         let stateJSON = try JSONEncoder().encode(state)
         let weights = b.model.tensors()
         let model = try Transformer(config: b.model.config, tensors: weights)
-        let c = try PolicyTrainer(model: model, tokenizer: tok, dataset: data, scorer: scorer(SevensReward()), config: TrainerConfig(), seed: 99)
+        let c = try PolicyTrainer(model: model, tokenizer: tok, dataset: data, scorer: try scorer(SevensReward()), config: TrainerConfig(), seed: 99)
         try c.importState(try JSONDecoder().decode(PolicyTrainerState.self, from: stateJSON), tensors: tensors)
         let rest = try [c.step(), c.step()]
         #expect(Array(c.model.parameters) == Array(a.model.parameters))
@@ -42,7 +42,7 @@ import Testing
         // Fixed seed: the share of sevens in 4-token completions from a random 18-symbol model starts
         // near 1/18 and must rise by at least 0.5 within 20 GRPO steps.
         let trainer = try PolicyTrainer(model: try Fixture.model(), tokenizer: try Fixture.tokenizer(), dataset: try Fixture.dataset(),
-                                        scorer: scorer(SevensReward()), config: sevensConfig(), seed: 11)
+                                        scorer: try scorer(SevensReward()), config: sevensConfig(), seed: 11)
         let reports = try trainer.run(steps: 20)
         let first = reports.prefix(3).map { $0.metrics["reward"] ?? 0 }.reduce(0, +) / 3
         let last = reports.suffix(3).map { $0.metrics["reward"] ?? 0 }.reduce(0, +) / 3
@@ -54,7 +54,7 @@ import Testing
         config.maxStaleness = 2
         func run() throws -> ([StepReport], [Float]) {
             let t = try PolicyTrainer(model: try Fixture.model(), tokenizer: try Fixture.tokenizer(), dataset: try Fixture.dataset(),
-                                      scorer: scorer(SevensReward()), config: config, seed: 5)
+                                      scorer: try scorer(SevensReward()), config: config, seed: 5)
             let r = try t.run(steps: 6)
             return (r, Array(t.model.parameters))
         }
