@@ -8,19 +8,20 @@ import Models
 import Tasks
 @testable import Evaluation
 
-/// Toy rollouts of `a+b=` for a, b in 0…9: one correct completion `<think>a+b=s</think>s` and
-/// three wrong ones whose answer differs from the worked sum s.
-func toyRollouts(seed: UInt64) -> (problems: [Problem], texts: [[String]], correct: [[Bool]]) {
+/// Toy rollouts of `a+b=` for one-digit a, b with a one-digit sum s (55 problems): one correct
+/// completion `<think>a+b=s</think>s` and `wrongs` wrong ones whose answer digit differs from the
+/// worked sum — separable by comparing the answer with the sum in the thinking.
+func toyRollouts(seed: UInt64, wrongs wrongCount: Int = 9) -> (problems: [Problem], texts: [[String]], correct: [[Bool]]) {
     var rng = RNG(seed: seed)
     var problems: [Problem] = [], texts: [[String]] = [], correct: [[Bool]] = []
     for a in 0...9 {
-        for b in 0...9 {
+        for b in 0...(9 - a) {
             let s = a + b
             problems.append(Problem(id: "\(a)+\(b)", prompt: "\(a)+\(b)=", answer: String(s)))
             var row = ["<think>\(a)+\(b)=\(s)</think>\(s)"], marks = [true]
             var wrongs = Set<Int>()
-            while wrongs.count < 3 {
-                let w = rng.int(below: 19)
+            while wrongs.count < wrongCount {
+                let w = rng.int(below: 10)
                 if w != s { wrongs.insert(w) }
             }
             for w in wrongs.sorted() { row.append("<think>\(a)+\(b)=\(s)</think>\(w)"); marks.append(false) }
@@ -57,16 +58,17 @@ struct OutcomeVerifierTests {
         var steps: [Int] = []
         let (verifier, report) = try trainOutcomeVerifier(
             examples: examples, tokenizer: tokenizer, judgement: judgement,
-            config: VerifierTrainingConfig(steps: 400, heldOutFraction: 0.2), seed: 3, progress: { done, _ in steps.append(done) })
-        #expect(steps.count == 400)
-        #expect(report.heldOutProblems.count == 20)
+            config: VerifierTrainingConfig(steps: 600, heldOutFraction: 0.2), seed: 3, progress: { done, _ in steps.append(done) })
+        #expect(steps == Array(1...600))
+        #expect(report.heldOutProblems.count == 11)
         let held = try #require(report.heldOut)
-        #expect(held.count == 80 && held.positives == 20)
+        #expect(held.count == 110 && held.positives == 11)
         #expect(held.balancedAccuracy >= 0.85)
         #expect(try #require(held.auc) >= 0.9)
         #expect(report.train.balancedAccuracy >= 0.9)
 
-        // Best-of-4 by the verifier on the held-out problems beats one random sample (pass@1 = ¼).
+        // Best-of-10 by the verifier on the held-out problems (one right answer among ten) beats one
+        // random sample (pass@1 = 1/10); best-of-4 nearly reaches its oracle ceiling pass@4 = 0.4.
         let heldIDs = Set(report.heldOutProblems)
         let indices = toy.problems.indices.filter { heldIDs.contains(toy.problems[$0].id) }
         let run = EvaluationRun(
@@ -82,9 +84,11 @@ struct OutcomeVerifierTests {
         let scored = try verifier.score(run, dataset: dataset)
         #expect(scored.samples.allSatisfy { $0.samples.allSatisfy { $0.score != nil } })
         var rng = RNG(seed: 1)
-        let best = try bestOfNAtK(scored.samples, k: 4, using: &rng).mean
-        #expect(try passAtK(scored.samples, k: 1) == 0.25)
+        let best = try bestOfNAtK(scored.samples, k: 10, using: &rng).mean
+        let best4 = try bestOfNAtK(scored.samples, k: 4, subsets: 200, using: &rng).mean
+        #expect(abs(try passAtK(scored.samples, k: 1) - 0.1) < 1e-12)
         #expect(best >= 0.8)
+        #expect(best4 >= 0.8 * (try passAtK(scored.samples, k: 4)))
 
         // Save and load: same judgement ids and the same scores.
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("verity-verifier-\(UUID().uuidString)")
@@ -106,6 +110,6 @@ struct OutcomeVerifierTests {
         }
         #expect(throws: EvaluationError.self) { _ = try VerifierJudgement.tokens(tokenizer, correct: "11") }
         #expect(throws: EvaluationError.self) { _ = try VerifierJudgement.tokens(tokenizer, correct: "0", wrong: "0") }
-        #expect(throws: EvaluationError.self) { _ = try OutcomeVerifier.load(from: URL(fileURLWithPath: "/nonexistent/verifier")) }
+        #expect(throws: (any Error).self) { _ = try OutcomeVerifier.load(from: URL(fileURLWithPath: "/nonexistent/verifier")) }
     }
 }

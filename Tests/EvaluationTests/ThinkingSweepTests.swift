@@ -31,10 +31,11 @@ struct ThinkingSweepTests {
         }
         #expect(result.points.count == 8)
         #expect(result.points.map(\.budget) == [2, 2, 2, 2, 5, 5, 5, 5])
-        // Every completion is 8 tokens, so k samples cost 8k; only problem 0 (gold 77) is right.
+        // Every completion is 8 tokens, so k samples cost 8k. Budget N leaves 7 − N sevens as the
+        // answer: "77" at budget 5 (right for problem 0 only, gold 77), "77777" at budget 2 (never right).
         for point in result.points {
             #expect(point.meanTokens == Double(8 * point.k))
-            #expect(abs(point.accuracy - 1.0 / 3.0) < 1e-12)
+            #expect(abs(point.accuracy - (point.budget == 5 ? 1.0 / 3.0 : 0)) < 1e-12)
         }
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("verity-sweep-\(UUID().uuidString)/sweep.tsv")
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
