@@ -200,7 +200,8 @@ public func trainOutcomeVerifier(examples: [VerifierExample], tokenizer: any Tok
     var seenIDs = Set<String>()
     for example in examples where seenIDs.insert(example.problemID).inserted { problemIDs.append(example.problemID) }
     problemIDs.shuffle(using: &rng)
-    let heldCount = problemIDs.count > 1 ? Int((Double(problemIDs.count) * config.heldOutFraction).rounded()) : 0
+    // At least one problem always stays for training.
+    let heldCount = min(Int((Double(problemIDs.count) * config.heldOutFraction).rounded()), max(problemIDs.count - 1, 0))
     let held = Set(problemIDs.prefix(heldCount))
     let trainSet = examples.filter { !held.contains($0.problemID) }
     let heldSet = examples.filter { held.contains($0.problemID) }

@@ -29,6 +29,24 @@ public struct EvaluationRun: Sendable {
 
     /// Samples per problem, n.
     public var samplesPerProblem: Int { samples.first?.n ?? 0 }
+
+    /// A run from its parts (e.g. rollouts loaded from a file); `texts` and `samples` must be
+    /// indexed like `problems`, which `evaluate` guarantees for the runs it returns.
+    public init(generatorName: String, datasetName: String, options: GenerationOptions, seed: UInt64,
+                problems: [Problem], texts: [[GeneratedText]], samples: [ProblemSamples]) throws {
+        guard texts.count == problems.count, samples.count == problems.count,
+              zip(texts, samples).allSatisfy({ $0.count == $1.n }) else {
+            throw EvaluationError("run: \(problems.count) problems, \(texts.count) text rows and \(samples.count) sample records "
+                + "do not line up — build the run with one row of texts and one record per problem")
+        }
+        self.generatorName = generatorName
+        self.datasetName = datasetName
+        self.options = options
+        self.seed = seed
+        self.problems = problems
+        self.texts = texts
+        self.samples = samples
+    }
 }
 
 /// How prompts are split into generator calls.
@@ -117,6 +135,6 @@ public func evaluate(generator: any Generator, dataset: Dataset, problems: [Prob
                                       samples: row.map { scoreCompletion($0, problem: problem, dataset: dataset) },
                                       promptTokens: promptTokenCount(dataset.fullPrompt(problem), generator: generator)))
     }
-    return EvaluationRun(generatorName: generator.name, datasetName: dataset.name, options: options, seed: seed,
-                         problems: problems, texts: texts, samples: records)
+    return try EvaluationRun(generatorName: generator.name, datasetName: dataset.name, options: options, seed: seed,
+                             problems: problems, texts: texts, samples: records)
 }

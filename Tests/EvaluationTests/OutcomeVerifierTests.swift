@@ -71,7 +71,7 @@ struct OutcomeVerifierTests {
         // random sample (pass@1 = 1/10); best-of-4 nearly reaches its oracle ceiling pass@4 = 0.4.
         let heldIDs = Set(report.heldOutProblems)
         let indices = toy.problems.indices.filter { heldIDs.contains(toy.problems[$0].id) }
-        let run = EvaluationRun(
+        let run = try EvaluationRun(
             generatorName: "toy", datasetName: "toy", options: GenerationOptions(), seed: 0,
             problems: indices.map { toy.problems[$0] },
             texts: indices.map { p in toy.texts[p].map { GeneratedText(text: $0, tokenCount: 1, thinkingTokens: 0, finishReason: .stop) } },
@@ -98,6 +98,30 @@ struct OutcomeVerifierTests {
         #expect(loaded.judgement == judgement)
         let items = examples.prefix(12).map { ($0.prompt, $0.completion) }
         #expect(try loaded.scores(items) == verifier.scores(items))
+    }
+
+    @Test("examples from a real run carry its prompts, texts and verdicts")
+    func examplesFromRun() throws {
+        let tokenizer = try runnerTokenizer()
+        let generator = try LocalGenerator(model: try tinyModel(tokenizer), tokenizer: tokenizer)
+        let problems = additionProblems([(1, 2), (3, 4), (5, 0)])
+        var dataset = testDataset(problems)
+        dataset.promptPrefix = "0+0=0 "
+        let run = try evaluate(generator: generator, dataset: dataset, problems: problems, samples: 3,
+                               options: GenerationOptions(maxNewTokens: 10), seed: 2)
+        let examples = verifierExamples(from: [run, run], dataset: dataset)
+        #expect(examples.count == 18)
+        for (i, example) in examples.prefix(9).enumerated() {
+            let p = i / 3, s = i % 3
+            #expect(example.problemID == problems[p].id)
+            #expect(example.prompt == "0+0=0 " + problems[p].prompt)
+            #expect(example.completion == run.texts[p][s].text)
+            #expect(example.correct == run.samples[p].samples[s].correct)
+        }
+        #expect(throws: EvaluationError.self) {
+            _ = try EvaluationRun(generatorName: "x", datasetName: "x", options: GenerationOptions(), seed: 0,
+                                  problems: problems, texts: [], samples: run.samples)
+        }
     }
 
     @Test("training needs both classes; judgement tokens must be single and distinct")
