@@ -8,7 +8,11 @@
 
 @inline(__always)
 public func vexp(_ xIn: SIMD8<Float>) -> SIMD8<Float> {
-    let x = xIn.clamped(lowerBound: SIMD8(repeating: -87.33654), upperBound: SIMD8(repeating: 88.0))
+    // Masked replace rather than pointwiseMin/Max, which compiled to an out-of-line lane loop.
+    var x = xIn
+    let lo = SIMD8<Float>(repeating: -87.33654), hi = SIMD8<Float>(repeating: 88.0)
+    x.replace(with: lo, where: x .< lo)
+    x.replace(with: hi, where: x .> hi)
     let magic = SIMD8<Float>(repeating: 12_582_912)       // 1.5·2²³
     let t = x * SIMD8(repeating: 1.442_695_04) + magic     // n + magic, rounded to nearest
     let n = t - magic
@@ -57,7 +61,8 @@ public func maxValue(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
     if n >= 8 {
         var vm = SIMD8<Float>(repeating: -.infinity)
         while i + 8 <= n {
-            vm = pointwiseMax(vm, UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            vm.replace(with: v, where: v .> vm)
             i += 8
         }
         m = vm.max()
