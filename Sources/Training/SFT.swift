@@ -130,6 +130,8 @@ public final class SFTTrainer: @unchecked Sendable {
     var batcher: LengthBucketBatcher
     var rng: RNG
     let padId: Int
+    /// Mean completion tokens per example over all examples (the gradient's constant divisor).
+    let meanCompletionTokens: Double
 
     /// Creates a trainer; the batch order is drawn from `seed`.
     public init(model: Transformer, examples: [SFTExample], config: SFTConfig = SFTConfig(), padId: Int = 0, seed: UInt64) throws {
@@ -142,6 +144,7 @@ public final class SFTTrainer: @unchecked Sendable {
         self.config = config
         self.examples = examples
         self.padId = padId
+        meanCompletionTokens = Double(examples.reduce(0) { $0 + $1.completion.count }) / Double(examples.count)
         optimizer = try AdamW(model: model, config: AdamWConfig(learningRate: Float(config.learningRate), beta1: Float(config.beta1),
                                                                beta2: Float(config.beta2), eps: Float(config.adamEpsilon),
                                                                weightDecay: Float(config.weightDecay)))
@@ -160,7 +163,13 @@ public final class SFTTrainer: @unchecked Sendable {
         let counted = tb.targetCount
         model.zeroGradients()
         let fr = try model.forward(tb)
-        let scale = 1 / Float(max(counted, 1))
+        // Why a constant divisor and not this batch's token count: batches hold one length bucket,
+        // so a per-batch token mean would weigh a token of a long (worked) example 5× less than one
+        // of a short (direct) example, and skew every decision they share — the first token after
+        // `<think>` then settles near 5% worked instead of the data's 20%. Dividing by
+        // rows × the data set's mean completion length makes the expected gradient that of the
+        // token mean over all data, whatever the bucketing.
+        let scale = 1 / Float(Double(batch.count) * meanCompletionTokens)
         var loss = 0.0
         var d = [Float](repeating: 0, count: tb.targets.count)
         for p in 0..<d.count where tb.targets[p] >= 0 {

@@ -14,7 +14,7 @@ public struct ThinkingPaysSettings: Sendable, Codable, Equatable {
     /// Seed of data, model and sampling.
     public var seed: UInt64 = 1
     /// Training problems generated (SFT and RL draw from them).
-    public var trainProblems: Int = 20_000
+    public var trainProblems: Int = 50_000
     /// Held-out problems for greedy accuracy (never trained on).
     public var testProblems: Int = 500
     /// Prompts sampled at T = 1 to measure the worked share and mean length.
