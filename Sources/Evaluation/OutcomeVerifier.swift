@@ -144,7 +144,9 @@ public final class OutcomeVerifier: @unchecked Sendable {
     /// Loads a verifier saved by `save(to:)`. Throws when the directory is not a verifier checkpoint.
     public static func load(from url: URL) throws -> OutcomeVerifier {
         let contents = try Checkpoint.load(from: url)
-        guard let state = try contents.trainerState(as: VerifierState.self), state.kind == VerifierState.kindName else {
+        // A policy checkpoint's trainer state has another shape: treat it as "not a verifier".
+        let state = try? contents.trainerState(as: VerifierState.self)
+        guard let state = state ?? nil, state.kind == VerifierState.kindName else {
             throw EvaluationError("\(url.path) is not a verifier checkpoint (no trainer_state.json of kind '\(VerifierState.kindName)') — "
                 + "train one with 'verifier train' or give the verifier's directory")
         }

@@ -135,5 +135,11 @@ struct OutcomeVerifierTests {
         #expect(throws: EvaluationError.self) { _ = try VerifierJudgement.tokens(tokenizer, correct: "11") }
         #expect(throws: EvaluationError.self) { _ = try VerifierJudgement.tokens(tokenizer, correct: "0", wrong: "0") }
         #expect(throws: (any Error).self) { _ = try OutcomeVerifier.load(from: URL(fileURLWithPath: "/nonexistent/verifier")) }
+        // A policy checkpoint (no verifier trainer state) is refused with advice.
+        let policy = try tinyModel(tokenizer)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("verity-policy-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Checkpoint.save(to: url, config: policy.config, tensors: policy.tensors(), tokenizer: tokenizer)
+        #expect(throws: EvaluationError.self) { _ = try OutcomeVerifier.load(from: url) }
     }
 }
