@@ -50,9 +50,17 @@ struct ThinkingSweepTests {
         let generator = try LocalGenerator(model: try steeredModel(tokenizer, favouring: close), tokenizer: tokenizer)
         let problems = additionProblems([(1, 2), (2, 2)], openThinking: true)
         let options = GenerationOptions(maxNewTokens: 40, stopStrings: ["</think>"], waitText: " Wait")
+        var reported: [[Int]] = []
         let result = try thinkingSweep(generator: generator, dataset: testDataset(problems), problems: problems, samples: 3,
                                        settings: thinkingGrid(budgets: [nil], waits: [0, 1, 3]), options: options,
-                                       methods: [.pass], ks: [1], sweepOptions: SweepOptions(subsets: 2, resamples: 20), seed: 4)
+                                       methods: [.pass], ks: [1], sweepOptions: SweepOptions(subsets: 2, resamples: 20), seed: 4,
+                                       progress: { reported.append([$0, $1]) })
+        #expect(reported == [[2, 6], [4, 6], [6, 6]])
+        let again = try thinkingSweep(generator: generator, dataset: testDataset(problems), problems: problems, samples: 3,
+                                      settings: thinkingGrid(budgets: [nil], waits: [0, 1, 3]), options: options,
+                                      methods: [.pass], ks: [1], sweepOptions: SweepOptions(subsets: 2, resamples: 20), seed: 4)
+        #expect(again.points == result.points)
+        #expect(again.runs.map(\.texts) == result.runs.map(\.texts))
         for (run, waits) in zip(result.runs, [0, 1, 3]) {
             #expect(run.options.waitExtensions == waits)
             for text in run.texts.joined() {
