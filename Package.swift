@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: fast),
         .target(name: "Models", dependencies: ["Kernels"], swiftSettings: fast),
         .target(name: "Tasks"),
-        .target(name: "Training", dependencies: ["Models", "Tasks"], swiftSettings: fast),
+        .target(name: "Training", dependencies: ["Kernels", "Models", "Tasks"], swiftSettings: fast),
         .target(name: "Evaluation", dependencies: ["Models", "Tasks"], swiftSettings: fast),
         .target(name: "Plotting"),
         .target(name: "Notebook",

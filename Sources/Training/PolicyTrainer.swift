@@ -1,0 +1,216 @@
+// Training/PolicyTrainer.swift — the policy-gradient trainer object the REPL drives: it holds
+// the model, the frozen reference, the optimizer, the config, the data cursor, the RNG and the
+// pending rollouts. `sample()`, `rescore()` and `step()` are separately callable (`sample`,
+// `reward`, `step`), `run()` is the `rl` loop. A step's effects are applied only when it
+// completes: sampling works on copies of the cursor and RNG, and a rejected update restores
+// parameters and optimizer state.
+
+import Foundation
+import Kernels
+import Models
+import Tasks
+
+/// The GRPO-family trainer (one config, presets `grpo`, `dr-grpo`, `dapo`, `rloo`, `reinforce`).
+public final class PolicyTrainer: @unchecked Sendable {
+    /// The policy being trained (shared with the session).
+    public let model: Transformer
+    /// The frozen reference for the KL term; nil while β = 0.
+    public internal(set) var reference: Transformer?
+    /// The optimizer (its moments persist across steps).
+    public let optimizer: AdamW
+    /// Settings; change them with `setConfig`.
+    public internal(set) var config: TrainerConfig
+    /// Sampling, data and reward.
+    public internal(set) var sampler: RolloutSampler
+    /// Completed steps.
+    public internal(set) var step = 0
+    /// Metrics of every step.
+    public internal(set) var log = MetricsLog()
+    /// Rollouts sampled by `sample()` and not yet consumed by `step()`.
+    public internal(set) var pending: RolloutBatch?
+    /// Cosine schedule length when `config.totalSteps` is 0 (set by `run`).
+    public internal(set) var scheduleSteps = 0
+    var cursor: PromptCursor
+    var rng: RNG
+    var backup: Transformer?
+    let padId: Int
+
+    /// Creates a trainer for `model` on `dataset`'s training split.
+    /// - Parameters:
+    ///   - scorer: the reward; nil uses the data set's correctness (1/0).
+    ///   - seed: seeds the prompt order and every sample.
+    public init(model: Transformer, tokenizer: any Tokenizer, dataset: Dataset, scorer: RolloutScorer? = nil,
+                config: TrainerConfig = TrainerConfig(), seed: UInt64) throws {
+        try config.validate()
+        guard tokenizer.vocabularySize <= model.config.vocabSize else {
+            throw TrainingError("the tokenizer has \(tokenizer.vocabularySize) ids but the model only \(model.config.vocabSize) — create the model with vocab_size ≥ \(tokenizer.vocabularySize)")
+        }
+        self.model = model
+        self.config = config
+        self.sampler = RolloutSampler(tokenizer: tokenizer, dataset: dataset, scorer: try scorer ?? RolloutScorer(dataset: dataset), config: config)
+        self.optimizer = try AdamW(model: model, config: Self.adamConfig(config))
+        self.cursor = PromptCursor(count: dataset.train.count)
+        self.rng = RNG(seed: seed)
+        self.padId = tokenizer.special.pad ?? tokenizer.special.eos ?? 0
+        if config.needsReference { reference = model.copy() }
+    }
+
+    static func adamConfig(_ c: TrainerConfig) -> AdamWConfig {
+        AdamWConfig(learningRate: Float(c.learningRate), beta1: Float(c.beta1), beta2: Float(c.beta2),
+                    eps: Float(c.adamEpsilon), weightDecay: Float(c.weightDecay))
+    }
+
+    /// Replaces the config (validated). Optimizer moments are kept; a reference model is created
+    /// from the current policy when the KL term is switched on, dropped when switched off.
+    /// Pending rollouts keep the advantages they were given.
+    public func setConfig(_ newConfig: TrainerConfig) throws {
+        try newConfig.validate()
+        config = newConfig
+        sampler.config = newConfig
+        optimizer.config = Self.adamConfig(newConfig)
+        if newConfig.needsReference, reference == nil { reference = model.copy() }
+        if !newConfig.needsReference { reference = nil }
+    }
+
+    /// Replaces the reward (the REPL's `reward` command) and rescores any pending rollouts.
+    public func setScorer(_ scorer: RolloutScorer) throws {
+        sampler.scorer = scorer
+        try rescore()
+    }
+
+    /// Replaces the data set; the prompt cursor restarts on its training split.
+    public func setDataset(_ dataset: Dataset) {
+        sampler.dataset = dataset
+        cursor = PromptCursor(count: dataset.train.count)
+        pending = nil
+    }
+
+    /// The data set in use.
+    public var dataset: Dataset { sampler.dataset }
+
+    /// Samples and scores a step's groups with the current policy and keeps them as `pending`
+    /// (replacing older pending rollouts). Cancellation leaves the trainer as it was.
+    @discardableResult
+    public func sample(isCancelled: () -> Bool = { false }) throws -> RolloutBatch {
+        var c = cursor, r = rng
+        let batch = try sampler.batch(model: model, cursor: &c, policyVersion: step, rng: &r, isCancelled: isCancelled)
+        cursor = c; rng = r
+        pending = batch
+        return batch
+    }
+
+    /// Rescores the pending rollouts with the current reward and recomputes their advantages.
+    public func rescore() throws {
+        guard var batch = pending else { return }
+        for i in batch.rollouts.indices {
+            let r = batch.rollouts[i]
+            let s = sampler.scorer.score(completion: r.text, problem: r.problem, tokenCount: r.length)
+            batch.rollouts[i].reward = s.reward
+            batch.rollouts[i].correct = s.correct
+        }
+        batch.zeroStdFraction = batch.groups > 0
+            ? Double(zeroVarianceGroups(rewards: batch.rollouts.map(\.reward.total), groupSize: batch.groupSize).count) / Double(batch.groups) : 0
+        try batch.assignAdvantages(estimator: config.advantage, epsilon: config.advantageEpsilon)
+        pending = batch
+    }
+
+    /// One step: uses the pending rollouts (sampling them first when there are none), updates the
+    /// policy, logs and returns the metrics. A rejected update restores parameters and optimizer.
+    public func step(isCancelled: () -> Bool = { false }) throws -> StepReport {
+        let start = Date()
+        var samplingSeconds = 0.0
+        var batch: RolloutBatch
+        if let p = pending {
+            batch = p
+        } else {
+            var c = cursor, r = rng
+            batch = try sampler.batch(model: model, cursor: &c, policyVersion: step, rng: &r, isCancelled: isCancelled)
+            samplingSeconds = batch.samplingSeconds
+            cursor = c; rng = r
+        }
+        pending = nil
+        return try update(with: batch, samplingSeconds: samplingSeconds, start: start)
+    }
+
+    /// The update and bookkeeping of a step for an already sampled batch.
+    func update(with input: RolloutBatch, samplingSeconds: Double, start: Date) throws -> StepReport {
+        var batch = input
+        if !batch.hasAdvantages { try batch.assignAdvantages(estimator: config.advantage, epsilon: config.advantageEpsilon) }
+        let trainStart = Date()
+        let rows = trainableRows(batch.rollouts, config: config)
+        let temperature = Float(config.temperature > 0 ? config.temperature : 1)
+        if let reference, config.needsReference {
+            try fillReferenceLogprobs(reference: reference, rollouts: &batch.rollouts, rows: rows, temperature: temperature, padId: padId)
+        }
+        if backup == nil { backup = model.copy() } else { try backup?.copyParameters(from: model) }
+        let optimizerState = optimizer.stateTensors(), optimizerStep = optimizer.step
+        var r = rng
+        let lr = config.learningRate(at: step, runSteps: max(scheduleSteps, step + 1))
+        var rejected: String?
+        var stats = UpdateStatistics()
+        do {
+            stats = try policyUpdate(model: model, optimizer: optimizer, rollouts: batch.rollouts, rows: rows,
+                                     config: config, padId: padId, rng: &r, learningRate: { _ in lr })
+            if model.parameters.contains(where: { !$0.isFinite }) {
+                throw RejectedUpdate(message: "the update made some parameters non-finite; the step was rejected and parameters and optimizer state restored — lower the learning rate")
+            }
+        } catch let e as RejectedUpdate {
+            rejected = e.message
+            if let backup { try model.copyParameters(from: backup) }
+            try optimizer.restore(state: optimizerState, step: optimizerStep)
+            model.zeroGradients()
+        }
+        rng = r
+        step += 1
+        if config.referenceSyncInterval > 0, step % config.referenceSyncInterval == 0, let reference {
+            try reference.copyParameters(from: model)
+        }
+        let trainingSeconds = Date().timeIntervalSince(trainStart)
+        let seconds = Date().timeIntervalSince(start)
+        var m = Metrics()
+        m["step"] = Double(step)
+        for (k, v) in rolloutMetrics(batch).pairs { m[k] = v }
+        m["kl"] = stats.kl
+        m["entropy"] = stats.entropy
+        m["clip_ratio/low_mean"] = stats.clipLow
+        m["clip_ratio/high_mean"] = stats.clipHigh
+        m["clip_ratio/dual_mean"] = stats.dualClip
+        m["loss"] = stats.loss
+        m["grad_norm"] = stats.updates > 0 ? stats.gradNorm : 0
+        m["learning_rate"] = lr
+        m["train/rows"] = Double(stats.rows)
+        m["train/tokens"] = Double(stats.tokens)
+        m["generation_rounds"] = Double(batch.rounds)
+        m["staleness"] = Double(batch.rollouts.map { step - 1 - $0.policyVersion }.max() ?? 0)
+        m["time/sampling"] = samplingSeconds
+        m["time/training"] = trainingSeconds
+        m["time/step"] = seconds
+        m["tokens_per_second"] = Double(batch.generatedTokens + stats.tokens) / max(seconds, 1e-9)
+        m["rejected"] = rejected == nil ? 0 : 1
+        log.append(m)
+        return StepReport(step: step, metrics: m, samplingSeconds: samplingSeconds, trainingSeconds: trainingSeconds,
+                          seconds: seconds, rejected: rejected)
+    }
+
+    /// The `rl` loop: `steps` steps, `progress` after each, `isCancelled` polled between steps and
+    /// during sampling (a cancelled step leaves no trace). With `maxStaleness` K > 0 a producer
+    /// thread samples ahead with a policy snapshot at most K steps old.
+    public func run(steps: Int, progress: (StepReport) -> Void = { _ in },
+                    isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> [StepReport] {
+        guard steps >= 0 else { throw TrainingError("steps=\(steps) — give 0 or more steps") }
+        scheduleSteps = config.totalSteps > 0 ? config.totalSteps : step + steps
+        if config.maxStaleness > 0 { return try runAsynchronous(steps: steps, progress: progress, isCancelled: isCancelled) }
+        var reports: [StepReport] = []
+        for _ in 0..<steps {
+            if isCancelled() { break }
+            do {
+                let r = try step(isCancelled: isCancelled)
+                reports.append(r)
+                progress(r)
+            } catch is CancellationError {
+                break
+            }
+        }
+        return reports
+    }
+}

@@ -1,0 +1,212 @@
+// Training/SFT.swift — supervised fine-tuning on prompt/completion pairs (worked solutions,
+// STaR's kept samples, any pairs): cross-entropy on completion tokens only (completion =
+// solution + eos), length-bucketed batches, AdamW with warm-up + cosine and gradient clipping,
+// one `SFTStepReport` per step. Incremental: `step()` hands control back after every update.
+
+import Foundation
+import Kernels
+import Models
+import Tasks
+
+/// One training pair in token ids.
+public struct SFTExample: Sendable, Codable, Equatable {
+    /// Conditioning tokens (no loss).
+    public var prompt: [Int]
+    /// Target tokens (the loss), usually ending in eos.
+    public var completion: [Int]
+    /// Creates a pair.
+    public init(prompt: [Int], completion: [Int]) { self.prompt = prompt; self.completion = completion }
+}
+
+/// SFT settings; defaults are the "Thinking pays" warm start (RECIPES.md).
+public struct SFTConfig: Sendable, Codable, Equatable {
+    /// Examples per step. Default 64.
+    public var batchSize: Int = 64
+    /// Peak learning rate η. Default 3e-3.
+    public var learningRate: Double = 3e-3
+    /// AdamW β₁. Default 0.9.
+    public var beta1: Double = 0.9
+    /// AdamW β₂. Default 0.98.
+    public var beta2: Double = 0.98
+    /// AdamW ε. Default 1e-8.
+    public var adamEpsilon: Double = 1e-8
+    /// Decoupled weight decay λ (not on norms). Default 0.01; 0 = off.
+    public var weightDecay: Double = 0.01
+    /// Linear warm-up steps. Default 30.
+    public var warmupSteps: Int = 30
+    /// Cosine length; 0 = the steps of the current run.
+    public var totalSteps: Int = 0
+    /// Cosine floor as a fraction of the peak. Default 0.1.
+    public var minLearningRateRatio: Double = 0.1
+    /// Gradient-norm clip. Default 1; 0 = off.
+    public var maxGradNorm: Double = 1.0
+    /// Length bucket width in tokens (batches hold one bucket). Default 8; 0 = no bucketing.
+    public var bucketWidth: Int = 8
+
+    /// The defaults.
+    public init() {}
+
+    /// Checks every field; messages name the field and the valid range.
+    public func validate() throws {
+        if batchSize < 1 { throw TrainingError("batch=\(batchSize) — need at least 1 example per step") }
+        if !(learningRate > 0 && learningRate.isFinite) { throw TrainingError("lr=\(learningRate) — must be > 0") }
+        if !(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1) { throw TrainingError("betas \(beta1), \(beta2) — must lie in [0, 1)") }
+        if !(adamEpsilon > 0) { throw TrainingError("adam_eps=\(adamEpsilon) — must be > 0") }
+        if weightDecay < 0 { throw TrainingError("weight_decay=\(weightDecay) — must be ≥ 0") }
+        if warmupSteps < 0 || totalSteps < 0 { throw TrainingError("warmup and total_steps must be ≥ 0") }
+        if !(minLearningRateRatio >= 0 && minLearningRateRatio <= 1) { throw TrainingError("min_lr_ratio=\(minLearningRateRatio) — must lie in [0, 1]") }
+        if maxGradNorm < 0 { throw TrainingError("grad_clip=\(maxGradNorm) — must be ≥ 0 (0 = off)") }
+        if bucketWidth < 0 { throw TrainingError("bucket=\(bucketWidth) — must be ≥ 0 (0 = off)") }
+    }
+
+    /// Warm-up then cosine, at 0-based step `step` of a run of `runSteps`.
+    public func learningRate(at step: Int, runSteps: Int) -> Double {
+        let total = totalSteps > 0 ? totalSteps : runSteps
+        let schedule = LearningRateSchedule.warmupCosine(peak: Float(learningRate), warmupSteps: warmupSteps,
+                                                         totalSteps: total, floorRatio: Float(minLearningRateRatio))
+        return Double(schedule.rate(at: step))
+    }
+}
+
+/// What one SFT step did.
+public struct SFTStepReport: Sendable, Codable, Equatable {
+    /// 1-based step number after this step.
+    public var step: Int
+    /// Mean cross-entropy per completion token (nats).
+    public var loss: Double
+    /// Completion tokens in the batch.
+    public var tokens: Int
+    /// Rows and padded length of the batch.
+    public var rows: Int, length: Int
+    /// Gradient norm before clipping.
+    public var gradNorm: Double
+    /// Learning rate used.
+    public var learningRate: Double
+    /// Wall-clock seconds of the step.
+    public var seconds: Double
+    /// Completion tokens per second.
+    public var tokensPerSecond: Double
+    /// Set when the step was rejected (non-finite loss or gradient); the model is unchanged.
+    public var rejected: String?
+}
+
+/// Builds SFT pairs from problems with worked solutions: prompt = the data set's full prompt,
+/// completion = solution + eos. Problems without a solution are skipped.
+/// - Throws: when the tokenizer has no end-of-sequence token or a character is unknown.
+public func sftExamples(problems: [Problem], dataset: Dataset, tokenizer: any Tokenizer) throws -> [SFTExample] {
+    guard let eos = tokenizer.special.eos else {
+        throw TrainingError("the tokenizer has no end-of-sequence token — SFT needs one to teach the model to stop")
+    }
+    return try problems.compactMap { p in
+        guard let solution = p.solution else { return nil }
+        return SFTExample(prompt: try encodePrompt(dataset.fullPrompt(p), tokenizer: tokenizer),
+                          completion: try tokenizer.encode(solution) + [eos])
+    }
+}
+
+/// A token batch of prompt+completion rows with the loss on completion tokens only.
+func completionBatch(prompts: [[Int]], completions: [[Int]], masks: [[Bool]]? = nil, padId: Int) throws -> TokenBatch {
+    var sequences: [[Int]] = []
+    var lossMask: [[Bool]] = []
+    for (i, (p, c)) in zip(prompts, completions).enumerated() {
+        sequences.append(p + c)
+        lossMask.append([Bool](repeating: false, count: p.count) + (masks?[i] ?? [Bool](repeating: true, count: c.count)))
+    }
+    return try TokenBatch(sequences: sequences, padId: padId, lossMask: lossMask)
+}
+
+/// Supervised fine-tuning of a model on fixed pairs.
+public final class SFTTrainer: @unchecked Sendable {
+    /// The model being trained (shared with the session).
+    public let model: Transformer
+    /// Its optimizer.
+    public let optimizer: AdamW
+    /// Settings (the optimizer's hyper-parameters are fixed at creation).
+    public let config: SFTConfig
+    /// The pairs.
+    public let examples: [SFTExample]
+    /// Completed steps.
+    public internal(set) var step = 0
+    var batcher: LengthBucketBatcher
+    var rng: RNG
+    let padId: Int
+    /// Mean completion tokens per example over all examples (the gradient's constant divisor).
+    let meanCompletionTokens: Double
+
+    /// Creates a trainer; the batch order is drawn from `seed`.
+    public init(model: Transformer, examples: [SFTExample], config: SFTConfig = SFTConfig(), padId: Int = 0, seed: UInt64) throws {
+        try config.validate()
+        guard !examples.isEmpty else { throw TrainingError("no SFT examples — the data set has no worked solutions; generate one with think=always or mixed") }
+        if let bad = examples.firstIndex(where: { $0.prompt.isEmpty || $0.completion.isEmpty }) {
+            throw TrainingError("SFT example \(bad) has an empty prompt or completion")
+        }
+        self.model = model
+        self.config = config
+        self.examples = examples
+        self.padId = padId
+        meanCompletionTokens = Double(examples.reduce(0) { $0 + $1.completion.count }) / Double(examples.count)
+        optimizer = try AdamW(model: model, config: AdamWConfig(learningRate: Float(config.learningRate), beta1: Float(config.beta1),
+                                                               beta2: Float(config.beta2), eps: Float(config.adamEpsilon),
+                                                               weightDecay: Float(config.weightDecay)))
+        batcher = try LengthBucketBatcher(lengths: examples.map { $0.prompt.count + $0.completion.count },
+                                          batchSize: config.batchSize, bucketWidth: config.bucketWidth)
+        rng = RNG(seed: seed)
+    }
+
+    /// One step: next batch, forward, loss on completion tokens, backward, clip, AdamW.
+    /// - Parameter runSteps: the run's length, for the cosine schedule when `totalSteps` is 0.
+    public func step(runSteps: Int) throws -> SFTStepReport {
+        let start = Date()
+        let batch = batcher.next(rng: &rng)
+        let tb = try completionBatch(prompts: batch.map { examples[$0].prompt },
+                                     completions: batch.map { examples[$0].completion }, padId: padId)
+        let counted = tb.targetCount
+        model.zeroGradients()
+        let fr = try model.forward(tb)
+        // Why a constant divisor and not this batch's token count: batches hold one length bucket,
+        // so a per-batch token mean would weigh a token of a long (worked) example 5× less than one
+        // of a short (direct) example, and skew every decision they share — the first token after
+        // `<think>` then settles near 5% worked instead of the data's 20%. Dividing by
+        // rows × the data set's mean completion length makes the expected gradient that of the
+        // token mean over all data, whatever the bucketing.
+        let scale = 1 / Float(Double(batch.count) * meanCompletionTokens)
+        var loss = 0.0
+        var d = [Float](repeating: 0, count: tb.targets.count)
+        for p in 0..<d.count where tb.targets[p] >= 0 {
+            loss -= Double(fr.logprobs[p])
+            d[p] = -scale
+        }
+        loss /= Double(max(counted, 1))
+        let lr = config.learningRate(at: step, runSteps: runSteps)
+        var report = SFTStepReport(step: step + 1, loss: loss, tokens: counted, rows: tb.rows, length: tb.length,
+                                   gradNorm: .nan, learningRate: lr, seconds: 0, tokensPerSecond: 0, rejected: nil)
+        if loss.isFinite { try model.backward(dLogprob: d, dEntropy: nil) }
+        do {
+            report.gradNorm = try guardedUpdate(model: model, optimizer: optimizer, loss: loss,
+                                                maxGradNorm: config.maxGradNorm, learningRate: lr)
+        } catch let r as RejectedUpdate {
+            // Nothing was applied: the update is refused before AdamW touches anything.
+            model.zeroGradients()
+            report.rejected = r.message
+        }
+        step += 1
+        report.seconds = Date().timeIntervalSince(start)
+        report.tokensPerSecond = Double(counted) / max(report.seconds, 1e-9)
+        return report
+    }
+
+    /// Runs `steps` steps, calling `progress` after each; stops between steps when `isCancelled`
+    /// turns true (every completed step stays applied).
+    public func run(steps: Int, progress: (SFTStepReport) -> Void = { _ in },
+                    isCancelled: () -> Bool = { false }) throws -> [SFTStepReport] {
+        var reports: [SFTStepReport] = []
+        let runSteps = step + steps
+        for _ in 0..<steps {
+            if isCancelled() { break }
+            let r = try step(runSteps: runSteps)
+            reports.append(r)
+            progress(r)
+        }
+        return reports
+    }
+}

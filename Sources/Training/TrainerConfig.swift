@@ -1,0 +1,181 @@
+// Training/TrainerConfig.swift — the one documented configuration of the policy-gradient
+// trainer (TRL `GRPOConfig` style): every knob with its meaning, default, paper symbol and what
+// 0/off means. GRPO, Dr. GRPO, DAPO, RLOO and REINFORCE are presets of it (TrainerConfig+Presets),
+// and a field table (TrainerConfig+Fields) drives the REPL's `help`, `set` and `show settings`.
+
+import Foundation
+
+/// Learning-rate schedule shape.
+public enum ScheduleKind: String, Sendable, Codable, CaseIterable, Equatable {
+    /// Linear warm-up, then constant.
+    case constant
+    /// Linear warm-up, then cosine decay to `minLearningRateRatio`·lr at `totalSteps`.
+    case cosine
+}
+
+/// Every setting of the policy-gradient trainer. Defaults reproduce the GRPO of the measured
+/// "Thinking pays" recipe (RECIPES.md): 16 prompts × 8 samples at T = 1, group-normalised
+/// advantages, one on-policy update, no KL, no entropy bonus, token-mean loss, Adam lr 1e-4,
+/// betas (0.9, 0.99), gradient clip 1.
+public struct TrainerConfig: Sendable, Codable, Equatable {
+    // MARK: sampling
+    /// B — prompts per step. Default 16.
+    public var promptsPerStep: Int = 16
+    /// G — completions sampled per prompt (a group). Default 8; group baselines need ≥ 2.
+    public var samplesPerPrompt: Int = 8
+    /// T — sampling temperature. Default 1 (on-policy log-probs); 0 is greedy and gives identical groups.
+    public var temperature: Double = 1.0
+    /// Top-k truncation while sampling. Default 0 = off.
+    public var topK: Int = 0
+    /// Nucleus (top-p) truncation while sampling. Default 1 = off.
+    public var topP: Double = 1.0
+    /// L_max — most new tokens per completion (forced tokens included). Default 64.
+    public var maxNewTokens: Int = 64
+    /// Thinking budget: `</think>` is forced after this many thinking tokens. Default 0 = no cap.
+    public var thinkingBudget: Int = 0
+    /// s1-style "Wait" extensions: the first W closings of the thinking are replaced by the wait
+    /// text. Default 0 = off.
+    public var waitExtensions: Int = 0
+
+    // MARK: advantages
+    /// The advantage estimator. Default group mean/std (GRPO).
+    public var advantage: AdvantageEstimator = .groupMeanStd
+    /// ε added to the std in normalised advantages. Default 1e-6 (the recipe's).
+    public var advantageEpsilon: Double = 1e-6
+
+    // MARK: policy loss
+    /// ε_low — the ratio is clipped below at 1 − ε_low. Default 0.2; 0 = no lower clip.
+    public var epsilonLow: Double = 0.2
+    /// ε_high — the ratio is clipped above at 1 + ε_high (DAPO clip-higher: 0.28). Default 0.2; 0 = no upper clip.
+    public var epsilonHigh: Double = 0.2
+    /// c — dual clip for negative advantages (Ye et al. 2020), must exceed 1. Default 0 = off.
+    public var dualClip: Double = 0
+    /// β — KL penalty coefficient against the frozen reference. Default 0 = no KL, no reference model.
+    public var klCoefficient: Double = 0
+    /// The KL estimator (k1 or k3). Default k3.
+    public var klEstimator: KLEstimator = .k3
+    /// Copy the policy into the reference every N steps (TR-DPO/veRL style). Default 0 = never.
+    public var referenceSyncInterval: Int = 0
+    /// Loss aggregation. Default token-mean.
+    public var lossAggregation: LossAggregation = .tokenMean
+    /// L — the constant divisor of seq-mean-token-sum-norm. Default 0 = use `maxNewTokens`.
+    public var lossNormalizer: Double = 0
+    /// α — entropy bonus coefficient (the loss subtracts α·H). Default 0 = off (entropy still reported).
+    public var entropyCoefficient: Double = 0
+    /// Leave truncated completions (finish reason `length`) out of the loss (DAPO overlong filtering). Default off.
+    public var maskTruncated: Bool = false
+    /// Leave completions with zero advantage out of the update (they add no gradient but would
+    /// dilute token-mean and cost time). Default on, as in the recipe.
+    public var skipZeroAdvantage: Bool = true
+
+    // MARK: updates
+    /// μ — optimisation passes over each batch of rollouts. Default 1 (strictly on-policy).
+    public var updatesPerBatch: Int = 1
+    /// Minibatches per pass (one optimizer step each). Default 1.
+    public var minibatches: Int = 1
+    /// η — peak learning rate. Default 1e-4.
+    public var learningRate: Double = 1e-4
+    /// β₁ of AdamW. Default 0.9.
+    public var beta1: Double = 0.9
+    /// β₂ of AdamW. Default 0.99.
+    public var beta2: Double = 0.99
+    /// ε of AdamW. Default 1e-8.
+    public var adamEpsilon: Double = 1e-8
+    /// λ — decoupled weight decay (not applied to norms and biases). Default 0 = off.
+    public var weightDecay: Double = 0
+    /// Linear warm-up steps. Default 0 = none.
+    public var warmupSteps: Int = 0
+    /// Schedule after warm-up. Default constant.
+    public var schedule: ScheduleKind = .constant
+    /// Steps of the cosine schedule. Default 0 = the number of steps of the current `rl` run.
+    public var totalSteps: Int = 0
+    /// Floor of the cosine schedule as a fraction of the peak. Default 0.1.
+    public var minLearningRateRatio: Double = 0.1
+    /// Gradient-norm clip. Default 1; 0 = off.
+    public var maxGradNorm: Double = 1.0
+
+    // MARK: sampling strategy
+    /// DAPO dynamic sampling: drop groups whose rewards are all equal and sample more prompts to
+    /// refill the batch. Default off.
+    public var dynamicSampling: Bool = false
+    /// Most generation rounds per step under dynamic sampling. Default 3.
+    public var maxGenerationRounds: Int = 3
+    /// K — asynchronous rollouts: a producer thread samples with a policy snapshot at most K steps
+    /// stale while the trainer updates. Default 0 = synchronous, on-policy.
+    public var maxStaleness: Int = 0
+
+    /// The defaults (the recipe's GRPO).
+    public init() {}
+
+    /// The divisor of seq-mean-token-sum-norm actually used.
+    public var effectiveLossNormalizer: Double { lossNormalizer > 0 ? lossNormalizer : Double(maxNewTokens) }
+
+    /// The per-token loss settings slice.
+    public var lossSettings: PolicyLossSettings {
+        PolicyLossSettings(epsilonLow: epsilonLow, epsilonHigh: epsilonHigh, dualClip: dualClip,
+                           kl: klCoefficient > 0 ? klEstimator : .none, klCoefficient: klCoefficient,
+                           entropyCoefficient: entropyCoefficient)
+    }
+
+    /// Whether a frozen reference model is needed.
+    public var needsReference: Bool { klCoefficient > 0 && klEstimator != .none }
+
+    /// The learning rate at optimizer step `step` (0-based) of a run of `runSteps` steps.
+    public func learningRate(at step: Int, runSteps: Int) -> Double {
+        let peak = learningRate
+        if warmupSteps > 0, step < warmupSteps { return peak * Double(step + 1) / Double(warmupSteps) }
+        switch schedule {
+        case .constant: return peak
+        case .cosine:
+            let total = totalSteps > 0 ? totalSteps : runSteps
+            let span = max(total - warmupSteps, 1)
+            let progress = min(max(Double(step - warmupSteps) / Double(span), 0), 1)
+            let floor = peak * minLearningRateRatio
+            return floor + (peak - floor) * 0.5 * (1 + cos(Double.pi * progress))
+        }
+    }
+
+    /// Checks every field and their combinations.
+    /// - Throws: a `TrainingError` naming the field, its value, the valid range and what to set.
+    public func validate() throws {
+        func need(_ ok: Bool, _ message: @autoclosure () -> String) throws {
+            if !ok { throw TrainingError(message()) }
+        }
+        try need(promptsPerStep >= 1, "prompts=\(promptsPerStep) — need at least 1 prompt per step")
+        try need(samplesPerPrompt >= 1, "n=\(samplesPerPrompt) — need at least 1 sample per prompt")
+        let grouped = [AdvantageEstimator.groupMeanStd, .groupMean, .leaveOneOut].contains(advantage)
+        try need(!grouped || samplesPerPrompt >= 2,
+                 "advantage=\(advantage.rawValue) compares samples within a group, but n=\(samplesPerPrompt) — set n≥2 or advantage=batch-normalized")
+        try need(temperature.isFinite && temperature >= 0, "temperature=\(temperature) — must be ≥ 0")
+        try need(!(grouped && temperature == 0),
+                 "temperature=0 is greedy: every sample of a group is the same and all advantages are 0 — use temperature>0 (e.g. 1)")
+        try need(topK >= 0, "top_k=\(topK) — must be ≥ 0 (0 turns it off)")
+        try need(topP > 0 && topP <= 1, "top_p=\(topP) — must lie in (0, 1] (1 turns it off)")
+        try need(maxNewTokens >= 1, "max_tokens=\(maxNewTokens) — need at least 1 new token")
+        try need(thinkingBudget >= 0, "think_budget=\(thinkingBudget) — must be ≥ 0 (0 = no cap)")
+        try need(waitExtensions >= 0, "waits=\(waitExtensions) — must be ≥ 0")
+        try need(advantageEpsilon >= 0 && advantageEpsilon.isFinite, "adv_eps=\(advantageEpsilon) — must be ≥ 0")
+        try need(epsilonLow >= 0 && epsilonLow < 1, "clip_low=\(epsilonLow) — ε_low must lie in [0, 1) (0 = no lower clip)")
+        try need(epsilonHigh >= 0 && epsilonHigh.isFinite, "clip_high=\(epsilonHigh) — ε_high must be ≥ 0 (0 = no upper clip)")
+        try need(dualClip == 0 || dualClip > 1, "dual_clip=\(dualClip) — the dual clip c must exceed 1 (e.g. 3), or 0 for off")
+        try need(klCoefficient >= 0 && klCoefficient.isFinite, "kl=\(klCoefficient) — β must be ≥ 0 (0 = no KL)")
+        try need(referenceSyncInterval >= 0, "ref_sync=\(referenceSyncInterval) — must be ≥ 0 (0 = never)")
+        try need(lossNormalizer >= 0 && lossNormalizer.isFinite, "loss_norm=\(lossNormalizer) — must be ≥ 0 (0 = max_tokens)")
+        try need(entropyCoefficient.isFinite, "entropy=\(entropyCoefficient) — must be a finite number")
+        try need(updatesPerBatch >= 1, "mu=\(updatesPerBatch) — need at least 1 update per batch")
+        try need(minibatches >= 1, "minibatches=\(minibatches) — need at least 1")
+        try need(minibatches <= promptsPerStep * samplesPerPrompt,
+                 "minibatches=\(minibatches) exceeds the \(promptsPerStep * samplesPerPrompt) completions of a step — lower minibatches or raise prompts/n")
+        try need(learningRate > 0 && learningRate.isFinite, "lr=\(learningRate) — must be > 0")
+        try need(beta1 >= 0 && beta1 < 1, "beta1=\(beta1) — must lie in [0, 1)")
+        try need(beta2 >= 0 && beta2 < 1, "beta2=\(beta2) — must lie in [0, 1)")
+        try need(adamEpsilon > 0, "adam_eps=\(adamEpsilon) — must be > 0")
+        try need(weightDecay >= 0, "weight_decay=\(weightDecay) — must be ≥ 0")
+        try need(warmupSteps >= 0, "warmup=\(warmupSteps) — must be ≥ 0")
+        try need(totalSteps >= 0, "total_steps=\(totalSteps) — must be ≥ 0 (0 = the run's steps)")
+        try need(minLearningRateRatio >= 0 && minLearningRateRatio <= 1, "min_lr_ratio=\(minLearningRateRatio) — must lie in [0, 1]")
+        try need(maxGradNorm >= 0, "grad_clip=\(maxGradNorm) — must be ≥ 0 (0 = off)")
+        try need(maxGenerationRounds >= 1, "max_rounds=\(maxGenerationRounds) — need at least 1 generation round")
+        try need(maxStaleness >= 0, "staleness=\(maxStaleness) — must be ≥ 0 (0 = synchronous)")
+    }
+}

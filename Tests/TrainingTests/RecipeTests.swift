@@ -1,0 +1,28 @@
+// The "Thinking pays" recipe (RECIPES.md), run only when VERITY_RECIPE=1 (it takes minutes):
+// after the SFT warm start, GRPO must raise held-out greedy accuracy by ≥ 15 points within
+// 5 minutes on 2 cores, with the mean completion length rising too. Prints the table.
+import Foundation
+import Testing
+@testable import Training
+
+@Suite struct RecipeTests {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["VERITY_RECIPE"] == "1"))
+    func thinkingPays() throws {
+        var settings = ThinkingPaysSettings()
+        if let steps = ProcessInfo.processInfo.environment["VERITY_RECIPE_SFT_STEPS"].flatMap(Int.init) { settings.sftSteps = steps }
+        if let seed = ProcessInfo.processInfo.environment["VERITY_RECIPE_SEED"].flatMap(UInt64.init) { settings.seed = seed }
+        let report = try ThinkingPays.run(settings, progress: { print($0) })
+        print(String(format: "params %d  SFT %.1f s (%.0f tok/s, loss %.4f)  GRPO step %.3f s = sampling %.3f + training %.3f",
+                     report.parameters, report.sftSeconds, report.sftTokensPerSecond, report.sftLoss,
+                     report.stepSeconds, report.samplingSeconds, report.trainingSeconds))
+        print("| RL step | seconds | worked share (T=1) | mean length | held-out greedy accuracy | T=1 accuracy |")
+        for r in report.rows {
+            print(String(format: "| %d | %.1f | %.2f | %.1f | %.1f%% | %.1f%% |", r.step, r.seconds, r.workedShare, r.meanLength,
+                         100 * r.greedyAccuracy, 100 * r.sampledAccuracy))
+        }
+        let first = try #require(report.rows.first), best = try #require(report.rows.max { $0.greedyAccuracy < $1.greedyAccuracy })
+        #expect(best.greedyAccuracy - first.greedyAccuracy >= 0.15)
+        #expect(best.seconds <= 300)
+        #expect(report.rows.last?.meanLength ?? 0 > first.meanLength)
+    }
+}
