@@ -1,0 +1,140 @@
+// Serving/ServedModel.swift — the loaded model behind the server: loads a checkpoint directory
+// and samples completions with per-token detail (ids, log-probabilities, text pieces).
+//
+// Sampling follows `LocalGenerator.generate` step for step — the same prompt encoding
+// (`encodePrompt`), the same `DecodeControls(options:tokenizer:)`, one `RNG(seed:)` for the whole
+// request, prompt-major order (prompt i's n samples are rows i·n … i·n+n−1), the same batch
+// chunking — so a request with seed s returns exactly what `LocalGenerator` returns for seed s.
+// It calls the engine directly only because `LocalGenerator` sums the log-probabilities and the
+// API returns them per token. A test checks the two agree.
+
+import Foundation
+import Kernels
+import Models
+
+/// One completion with what the API reports.
+public struct ServedCompletion: Sendable, Equatable {
+    /// The completion text; a matched stop string is cut off (OpenAI semantics).
+    public var text: String
+    /// The stop string that ended it, if one did.
+    public var matchedStop: String?
+    /// Why it ended: `stop` (end of sequence or a stop string) or `length`.
+    public var finishReason: String
+    /// One entry per generated token (the end-of-sequence token included, as an empty piece).
+    /// The pieces concatenate to `text`: a piece is the text the token added, cut where the
+    /// returned text ends (tokens of a removed stop string have empty or shortened pieces).
+    public var tokens: [String]
+    /// log p(token) under softmax(logits / temperature) (temperature 1 when greedy).
+    public var tokenLogprobs: [Float]
+    /// Character offset of each piece in `text`.
+    public var textOffsets: [Int]
+}
+
+/// A model and tokenizer served under a name. Not thread-safe; the server calls it serially.
+public final class ServedModel: @unchecked Sendable {
+    /// The model id clients send as `model`.
+    public let name: String
+    /// The transformer.
+    public let model: Transformer
+    /// Its tokenizer.
+    public let tokenizer: any Tokenizer
+    /// Sequences decoded together per engine call (LocalGenerator's default, for equal results).
+    public var maxBatch = 1024
+
+    /// Serves `model` with `tokenizer` as `name`.
+    public init(name: String, model: Transformer, tokenizer: any Tokenizer) throws {
+        guard tokenizer.vocabularySize <= model.config.vocabSize else {
+            throw ModelError("the tokenizer has \(tokenizer.vocabularySize) ids but the model only \(model.config.vocabSize) — use the model's own tokenizer")
+        }
+        self.name = name
+        self.model = model
+        self.tokenizer = tokenizer
+    }
+
+    /// Loads a checkpoint directory (config.json, model.safetensors, tokenizer.json). The name
+    /// defaults to the directory's last path component.
+    public static func load(directory: URL, name: String? = nil) throws -> ServedModel {
+        let contents = try Checkpoint.load(from: directory)
+        let config = try contents.config(as: TransformerConfig.self)
+        let model = try Transformer(config: config, tensors: contents.tensors)
+        let fallback = directory.standardizedFileURL.lastPathComponent
+        return try ServedModel(name: name ?? (fallback.isEmpty ? "verity" : fallback), model: model, tokenizer: contents.tokenizer)
+    }
+
+    /// Encodes every prompt; a prompt the tokenizer cannot encode is a 400 naming it.
+    func encode(_ prompts: [String]) throws(APIError) -> [[Int]] {
+        var out: [[Int]] = []
+        for (i, p) in prompts.enumerated() {
+            do { out.append(try encodePrompt(p, tokenizer: tokenizer)) } catch {
+                throw APIError(400, "prompt \(i) cannot be encoded: \(error)", parameter: "prompt")
+            }
+        }
+        return out
+    }
+
+    /// Samples `n` completions of every prompt, `[prompt i · n + j]`. `promptIDs` come from
+    /// `encode`. Stop strings the tokenizer cannot encode can never be generated and are dropped.
+    func complete(promptIDs: [[Int]], n: Int, options: GenerationOptions, seed: UInt64,
+                  isCancelled: () -> Bool) throws -> [ServedCompletion] {
+        var usable = options
+        usable.stopStrings = options.stopStrings.filter { !$0.isEmpty && (try? tokenizer.encode($0)) != nil }
+        let controls = try DecodeControls(options: usable, tokenizer: tokenizer)
+        var rows: [[Int]] = []
+        rows.reserveCapacity(promptIDs.count * n)
+        for ids in promptIDs { for _ in 0..<n { rows.append(ids) } }
+        var rng = RNG(seed: seed)
+        var sequences: [SampledSequence] = []
+        var start = 0
+        while start < rows.count {
+            let end = min(start + max(1, maxBatch), rows.count)
+            sequences += try model.generate(prompts: Array(rows[start..<end]), controls: controls, rng: &rng, isCancelled: isCancelled)
+            start = end
+        }
+        return sequences.map { describe($0, eos: controls.eos, stops: usable.stopStrings) }
+    }
+
+    /// Text, pieces and finish reason of one sampled sequence.
+    func describe(_ s: SampledSequence, eos: Int?, stops: [String]) -> ServedCompletion {
+        // Pieces: what each token adds to the decoded text (an incomplete UTF-8 character shows
+        // up in the token that completes it). The final end-of-sequence token adds nothing.
+        var pieces: [String] = []
+        var decoded = ""
+        var visibleCount = s.tokens.count
+        if let eos, s.tokens.last == eos { visibleCount -= 1 }
+        for i in 0..<s.tokens.count {
+            guard i < visibleCount else { pieces.append(""); continue }
+            let next = tokenizer.decode(Array(s.tokens[0...i]))
+            if next.hasPrefix(decoded) {
+                pieces.append(String(next.unicodeScalars.dropFirst(decoded.unicodeScalars.count)))
+            } else {
+                pieces.append(tokenizer.decode([s.tokens[i]]))
+            }
+            decoded = next
+        }
+        var text = decoded   // what LocalGenerator returns: the visible tokens decoded together
+        var finish = s.finishReason == .length ? "length" : "stop"
+        var matched: String? = nil
+        // Cut at the earliest stop string in the text (the engine matches token sequences; the
+        // API matches text). The tokens after it still count: they were generated.
+        if let hit = stops.compactMap({ stop in text.range(of: stop).map { (stop, $0) } })
+            .min(by: { $0.1.lowerBound < $1.1.lowerBound }) {
+            matched = hit.0
+            text = String(text[..<hit.1.lowerBound])
+            finish = "stop"
+        }
+        // Cut the pieces so they concatenate to the returned text.
+        var offsets: [Int] = []
+        var remaining = text.unicodeScalars.count
+        var offset = 0
+        for i in pieces.indices {
+            offsets.append(offset)
+            let count = pieces[i].unicodeScalars.count
+            if count > remaining { pieces[i] = String(pieces[i].unicodeScalars.prefix(remaining)) }
+            let kept = min(count, remaining)
+            remaining -= kept
+            offset += kept
+        }
+        return ServedCompletion(text: text, matchedStop: matched, finishReason: finish, tokens: pieces,
+                                tokenLogprobs: s.logprobs, textOffsets: offsets)
+    }
+}
