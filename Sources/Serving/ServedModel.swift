@@ -112,15 +112,16 @@ public final class ServedModel: @unchecked Sendable {
             decoded = next
         }
         var text = decoded   // what LocalGenerator returns: the visible tokens decoded together
-        var finish = s.finishReason == .length ? "length" : "stop"
+        let finish = s.finishReason == .length ? "length" : "stop"
         var matched: String? = nil
-        // Cut at the earliest stop string in the text (the engine matches token sequences; the
-        // API matches text). The tokens after it still count: they were generated.
-        if let hit = stops.compactMap({ stop in text.range(of: stop).map { (stop, $0) } })
-            .min(by: { $0.1.lowerBound < $1.1.lowerBound }) {
-            matched = hit.0
-            text = String(text[..<hit.1.lowerBound])
-            finish = "stop"
+        // The engine stops when a stop string's token encoding has been generated (as
+        // LocalGenerator does); the API then cuts that string from the text, as OpenAI does.
+        // Matching is on tokens, not text: a stop string produced by a different tokenization
+        // (possible with BPE) does not stop generation — the same for the local generator.
+        if s.finishReason == .stopString,
+           let hit = stops.filter({ text.hasSuffix($0) }).max(by: { $0.unicodeScalars.count < $1.unicodeScalars.count }) {
+            matched = hit
+            text = String(text.unicodeScalars.dropLast(hit.unicodeScalars.count))
         }
         // Cut the pieces so they concatenate to the returned text.
         var offsets: [Int] = []

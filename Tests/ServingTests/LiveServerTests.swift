@@ -26,7 +26,15 @@ import Glibc
             #expect(a.map { $0.map(\.text) } == reference.map { $0.map(\.text) })
             #expect(a.map { $0.map(\.finishReason) } == reference.map { $0.map(\.finishReason) })
             #expect(a.map { $0.map(\.tokenCount) } == reference.map { $0.map(\.tokenCount) })
-            #expect(a.map { $0.map(\.thinkingTokens) } == reference.map { $0.map(\.thinkingTokens) })
+            // Thinking tokens agree, except that the engine counts an end-of-sequence token drawn
+            // inside a thinking section as a thinking token, while the server returns it as an
+            // empty piece (the text excludes it), which RemoteGenerator cannot count.
+            for (p, (row, localRow)) in zip(a, reference).enumerated() {
+                for (r, l) in zip(row, localRow) {
+                    let eosInsideThinking = l.finishReason == .stop && ThinkingSpan.promptOpensThinking(prompts[p] + l.text)
+                    #expect(r.thinkingTokens == l.thinkingTokens - (eosInsideThinking ? 1 : 0), "\(prompts[p]) → \(l)")
+                }
+            }
             for (row, localRow) in zip(a, reference) {
                 for (r, l) in zip(row, localRow) {
                     let lp = try #require(r.logprob)
@@ -80,20 +88,20 @@ import Glibc
     /// RemoteGenerator puts it back, and the result equals LocalGenerator's.
     @Test func stopStrings() throws {
         try withServer(eos: false) { server, checkpoint in
-            let reply = try post(port: server.port, json: #"{"prompt": "a", "n": 8, "max_tokens": 30, "stop": "b", "seed": 3, "logprobs": 0}"#)
+            let reply = try post(port: server.port, json: #"{"prompt": "a", "n": 8, "max_tokens": 30, "stop": "=", "seed": 3, "logprobs": 0}"#)
             let choices = try #require(jsonObject(reply.body)?["choices"] as? [[String: Any]])
             var stopped = 0
             for choice in choices {
                 let text = try #require(choice["text"] as? String)
-                #expect(!text.contains("b"))
+                #expect(!text.contains("="))
                 if choice["finish_reason"] as? String == "stop" {
                     stopped += 1
-                    #expect(choice["stop_reason"] as? String == "b")
+                    #expect(choice["stop_reason"] as? String == "=")
                 }
             }
-            #expect(stopped > 0, "no sample produced 'b' in 30 tokens over a 12-symbol vocabulary")
+            #expect(stopped > 0, "no sample produced '=' in 30 tokens over a 12-symbol vocabulary")
 
-            let options = GenerationOptions(maxNewTokens: 30, temperature: 1, stopStrings: ["b", "22"])
+            let options = GenerationOptions(maxNewTokens: 30, temperature: 1, stopStrings: ["=", "22"])
             let remote = try RemoteGenerator(baseURL: server.baseURL, model: "tiny", timeout: 60)
             let r = try remote.generate(prompts: ["a", "1"], samplesPerPrompt: 4, options: options, seed: 99, isCancelled: { false })
             let l = try localGenerator(checkpoint).generate(prompts: ["a", "1"], samplesPerPrompt: 4, options: options, seed: 99, isCancelled: { false })
@@ -104,7 +112,8 @@ import Glibc
     }
 
     /// A thinking budget through RemoteGenerator's two-round budget forcing: the first round stops
-    /// at the budget, "</think>" is appended, the second round continues to max tokens.
+    /// at the budget, "</think>" is appended, the second round continues to max tokens. (The
+    /// budget bounds the first thinking section; this random model may open another later.)
     @Test func thinkingBudgetEndToEnd() throws {
         try withServer(eos: false) { server, _ in
             let remote = try RemoteGenerator(baseURL: server.baseURL, model: "tiny", timeout: 60)
@@ -114,7 +123,6 @@ import Glibc
             var forced = 0
             for row in results {
                 for r in row {
-                    #expect(r.thinkingTokens <= 4, "\(r)")
                     #expect(r.finishReason == .length)
                     #expect(r.tokenCount == 12, "\(r)")
                     // Round one produced at most the budget before the first close of thinking.
@@ -138,7 +146,7 @@ import Glibc
                 (#"{"prompt": "a", "n": "two"}"#, 400, "'n' must be an integer"),
                 (#"{"prompt": "a", "n": 0}"#, 400, "'n' must be between"),
                 (#"{"prompt": "a", "max_tokens": 0}"#, 400, "'max_tokens' must be between"),
-                (#"{"prompt": "a", "max_tokens": 120}"#, 400, "maximum context length"),
+                (#"{"prompt": "a", "max_tokens": 127}"#, 400, "maximum context length"),
                 (#"{"prompt": "a", "temperature": -1}"#, 400, "'temperature'"),
                 (#"{"prompt": "a", "top_p": 0}"#, 400, "'top_p'"),
                 (#"{"prompt": "a", "stop": 3}"#, 400, "'stop' must be"),
