@@ -97,20 +97,33 @@ public final class ServedModel: @unchecked Sendable {
     func describe(_ s: SampledSequence, eos: Int?, stops: [String]) -> ServedCompletion {
         // Pieces: what each token adds to the decoded text (an incomplete UTF-8 character shows
         // up in the token that completes it). The final end-of-sequence token adds nothing.
-        var pieces: [String] = []
-        var decoded = ""
         var visibleCount = s.tokens.count
         if let eos, s.tokens.last == eos { visibleCount -= 1 }
-        for i in 0..<s.tokens.count {
-            guard i < visibleCount else { pieces.append(""); continue }
-            let next = tokenizer.decode(Array(s.tokens[0...i]))
-            if next.hasPrefix(decoded) {
-                pieces.append(String(next.unicodeScalars.dropFirst(decoded.unicodeScalars.count)))
-            } else {
-                pieces.append(tokenizer.decode([s.tokens[i]]))
+        let visible = Array(s.tokens[0..<visibleCount])
+        let decoded = tokenizer.decode(visible)
+        // Fast path: tokens that decode on their own (characters, whole UTF-8 characters).
+        var pieces = visible.map { tokenizer.decode([$0]) }
+        if pieces.joined() != decoded {
+            // Slow path, O(n²): what each prefix adds, so a character split across tokens is
+            // credited to the token that completes it.
+            // Trailing U+FFFD marks an incomplete UTF-8 sequence; it is not committed until the
+            // character completes. Comparison is on scalars (a combining mark must not fail it).
+            pieces = []
+            var committed: [Unicode.Scalar] = []
+            for i in visible.indices {
+                var next = Array(tokenizer.decode(Array(visible[0...i])).unicodeScalars)
+                if i < visible.count - 1 { while next.last == "\u{FFFD}" { next.removeLast() } }
+                if next.starts(with: committed) {
+                    var piece = String.UnicodeScalarView()
+                    piece.append(contentsOf: next[committed.count...])
+                    pieces.append(String(piece))
+                    committed = next
+                } else {
+                    pieces.append(tokenizer.decode([visible[i]]))   // an unusual decoder: best effort
+                }
             }
-            decoded = next
         }
+        if visibleCount < s.tokens.count { pieces.append("") }   // the end-of-sequence token adds no text
         var text = decoded   // what LocalGenerator returns: the visible tokens decoded together
         let finish = s.finishReason == .length ? "length" : "stop"
         var matched: String? = nil

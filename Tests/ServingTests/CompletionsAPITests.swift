@@ -73,6 +73,31 @@ import Testing
         }
     }
 
+    /// Byte-level BPE: a character split over several tokens is credited to the token that
+    /// completes it, so the pieces concatenate to the text; a stop string is cut with its pieces.
+    @Test func byteLevelPiecesConcatenateToTheText() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("ModelsTests/Fixtures/bpe_gpt2.json")
+        let tokenizer = try parseTokenizer(json: [UInt8](try Data(contentsOf: fixture)))
+        let config = TransformerConfig(vocabSize: tokenizer.vocabularySize, hiddenSize: 16, intermediateSize: 32,
+                                       numHiddenLayers: 1, numAttentionHeads: 2, numKeyValueHeads: 2, maxPositionEmbeddings: 64)
+        let served = try ServedModel(name: "bpe", model: try Transformer(config: config, seed: 1), tokenizer: tokenizer)
+        let text = "héllo wörld 😀 ok"
+        let ids = try tokenizer.encode(text)
+        #expect(ids.map { tokenizer.decode([$0]) }.joined() != text, "the fixture should split a character across tokens")
+        let plain = served.describe(SampledSequence(prompt: [0], tokens: ids, logprobs: ids.map { _ in -1 }, finishReason: .length),
+                                    eos: nil, stops: [])
+        #expect(plain.text == text)
+        #expect(plain.tokens.count == ids.count)
+        #expect(plain.tokens.joined() == text)
+        #expect(plain.textOffsets == plain.tokens.indices.map { i in plain.tokens[..<i].reduce(0) { $0 + $1.unicodeScalars.count } })
+        let stopped = served.describe(SampledSequence(prompt: [0], tokens: ids, logprobs: ids.map { _ in -1 }, finishReason: .stopString),
+                                      eos: nil, stops: ["k", " ok"])
+        #expect(stopped.text == "héllo wörld 😀")
+        #expect(stopped.matchedStop == " ok")
+        #expect(stopped.tokens.joined() == stopped.text && stopped.tokens.count == ids.count)
+    }
+
     @Test func routing() throws {
         let api = CompletionsAPI(served: try servedModel(eos: true))
         func request(_ method: String, _ path: String, _ body: String = "") -> HTTPResponse {
