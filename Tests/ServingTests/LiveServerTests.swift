@@ -205,6 +205,31 @@ import Glibc
         }
     }
 
+    /// A real third-party client: curl sends `Expect: 100-continue` for bodies over 1 KiB, and a
+    /// chunked body when told to.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")))
+    func curlContinueAndChunked() throws {
+        try withServer(eos: false) { server, _ in
+            let prompts = (0..<100).map { "\"\(String(repeating: "ab", count: $0 % 7 + 1))\"" }.joined(separator: ",")
+            let body = #"{"model": "tiny", "prompt": ["# + prompts + #"], "max_tokens": 2, "seed": 4}"#
+            #expect(body.utf8.count > 1024)
+            for extra in [[], ["-H", "Transfer-Encoding: chunked"]] {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+                process.arguments = ["-sS", "-m", "30", "-H", "Content-Type: application/json"] + extra
+                    + ["--data-binary", body, server.baseURL + "/completions"]
+                let pipe = Pipe()
+                process.standardOutput = pipe
+                try process.run()
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 0)
+                let choices = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["choices"] as? [[String: Any]]
+                #expect(choices?.count == 100, "\(extra): \(String(decoding: data.prefix(300), as: UTF8.self))")
+            }
+        }
+    }
+
     /// SIGINT stops the server as cleanly as SIGTERM.
     @Test func sigintStopsCleanly() throws {
         let checkpoint = try makeCheckpoint(eos: false)

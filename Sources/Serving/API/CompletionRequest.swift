@@ -15,12 +15,14 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The request field at fault, when there is one.
     public var parameter: String?
 
+    /// An error with `status`, a message for people, and the field at fault.
     public init(_ status: Int, _ message: String, parameter: String? = nil) {
         self.status = status
         self.message = message
         self.parameter = parameter
     }
 
+    /// The message.
     public var description: String { message }
 
     /// The OpenAI-style JSON reply for this error.
@@ -35,6 +37,7 @@ public struct CompletionLimits: Sendable, Equatable {
     public var maxCompletions: Int = 1024
     /// Most tokens per completion; the model's context length also bounds prompt + completion.
     public var maxTokens: Int = 4096
+    /// Bounds with every default spelled out.
     public init(maxSamplesPerPrompt: Int = 128, maxCompletions: Int = 1024, maxTokens: Int = 4096) {
         self.maxSamplesPerPrompt = maxSamplesPerPrompt
         self.maxCompletions = maxCompletions

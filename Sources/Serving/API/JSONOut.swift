@@ -3,7 +3,7 @@
 // JSONDecoder (see CompletionRequest.swift); this is only the writing side.
 
 /// A JSON value to serialize.
-public indirect enum JSONOut: Sendable, Equatable {
+indirect enum JSONOut: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
@@ -14,7 +14,7 @@ public indirect enum JSONOut: Sendable, Equatable {
     case object([String: JSONOut])
 
     /// UTF-8 JSON text, object keys sorted.
-    public func serialized() -> [UInt8] {
+    func serialized() -> [UInt8] {
         var out: [UInt8] = []
         write(into: &out)
         return out

@@ -21,6 +21,7 @@ public struct HTTPRequest: Sendable, Equatable {
         return headers.first { $0.name == key }?.value
     }
 
+    /// Equal method, path, headers (in order) and body.
     public static func == (a: HTTPRequest, b: HTTPRequest) -> Bool {
         a.method == b.method && a.path == b.path && a.body == b.body
             && a.headers.map(\.name) == b.headers.map(\.name) && a.headers.map(\.value) == b.headers.map(\.value)
@@ -81,7 +82,9 @@ public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     public var status: Int
     /// What was wrong and what to do.
     public var message: String
+    /// An error answered with `status`.
     public init(_ status: Int, _ message: String) { self.status = status; self.message = message }
+    /// Status and message.
     public var description: String { "HTTP \(status): \(message)" }
 }
 
@@ -91,6 +94,7 @@ public struct HTTPLimits: Sendable, Equatable {
     public var maxHeaderBytes: Int = 32 * 1024
     /// Most bytes in the body (413 beyond). Default 8 MiB: thousands of prompts.
     public var maxBodyBytes: Int = 8 * 1024 * 1024
+    /// Limits with every default spelled out.
     public init(maxHeaderBytes: Int = 32 * 1024, maxBodyBytes: Int = 8 * 1024 * 1024) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes
