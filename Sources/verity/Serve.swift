@@ -31,18 +31,23 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: "Most tokens per completion a client may ask for.")
     var maxTokens = 4096
 
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535 (0 = any free port), got \(port)") }
+        guard maxTokens >= 1 else { throw ValidationError("--max-tokens must be at least 1, got \(maxTokens)") }
+    }
+
     mutating func run() throws {
         let served: ServedModel
         do {
             served = try ServedModel.load(directory: URL(fileURLWithPath: path), name: name)
         } catch {
-            throw ValidationError("cannot load the checkpoint at \(path): \(error)")
+            throw ServeFailure("cannot load the checkpoint at \(path): \(error)")
         }
         let server: HTTPServer
         do {
             server = try HTTPServer(host: host, port: port)
         } catch {
-            throw ValidationError("\(error)")
+            throw ServeFailure("\(error)")
         }
         let api = CompletionsAPI(served: served, limits: CompletionLimits(maxTokens: maxTokens))
         api.isCancelled = { server.isStopping }
@@ -66,4 +71,10 @@ struct Serve: ParsableCommand {
         sources.forEach { $0.cancel() }
         Terminal.out("stopped")
     }
+}
+
+/// A startup failure, printed as `Error: …` without the usage text (the arguments were fine).
+struct ServeFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -236,6 +236,18 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: checkpoint.deletingLastPathComponent()) }
         let server = try ServerProcess(checkpoint: checkpoint, extra: ["--name", "renamed"])
         let models = try get(port: server.port, path: "/v1/models")
+        // A second server on the same port fails at once with a message naming the port.
+        let second = Process()
+        second.executableURL = URL(fileURLWithPath: try verityBinaryPath())
+        second.arguments = ["serve", checkpoint.path, "--port", String(server.port)]
+        let errors = Pipe()
+        second.standardError = errors
+        second.standardOutput = Pipe()
+        try second.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 1)
+        #expect(message.contains("cannot bind 127.0.0.1:\(server.port)"), "\(message)")
         let status = server.stop(signal: SIGINT)
         #expect(models.body.contains("\"id\":\"renamed\""))
         #expect(status == 0)
