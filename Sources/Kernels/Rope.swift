@@ -63,19 +63,21 @@ public func ropeBackward(_ dx: UnsafeMutablePointer<Float>, heads: Int, headDim 
     }
 }
 
-/// Applies `ropeForward` (or `ropeBackward` when `inverse`) to N rows of `heads` heads laid out
-/// [N, heads·d], row n at position n mod `length` (B right-padded rows of T), split over threads.
+/// Applies `ropeForward` (or `ropeBackward` when `inverse`) to N rows of `heads` heads, rows
+/// `rowStride` floats apart (default heads·d), row n at position n mod `length` (B right-padded
+/// rows of T), split over threads.
 public func ropeRows(_ x: UnsafeMutablePointer<Float>, rows n: Int, length: Int, heads: Int, headDim d: Int,
-                     table: RopeTable, inverse: Bool = false) {
+                     rowStride: Int? = nil, table: RopeTable, inverse: Bool = false) {
+    let stride = rowStride ?? heads * d
     table.cos.withUnsafeBufferPointer { cp in
         table.sin.withUnsafeBufferPointer { sp in
             let c = cp.baseAddress!, s = sp.baseAddress!
             Threading.parallelFor(n, minimumPerWorker: 64) { a, b in
                 for r in a..<b {
                     if inverse {
-                        ropeBackward(x + r * heads * d, heads: heads, headDim: d, pos: r % length, cos: c, sin: s)
+                        ropeBackward(x + r * stride, heads: heads, headDim: d, pos: r % length, cos: c, sin: s)
                     } else {
-                        ropeForward(x + r * heads * d, heads: heads, headDim: d, pos: r % length, cos: c, sin: s)
+                        ropeForward(x + r * stride, heads: heads, headDim: d, pos: r % length, cos: c, sin: s)
                     }
                 }
             }

@@ -85,3 +85,16 @@ public func logSoftmaxGatherBackward(logitsToGrad g: UnsafeMutablePointer<Float>
     }
     if target >= 0 { g[target] += dLogprob * invT }
 }
+
+/// Weighted cross-entropy over per-token log-probabilities: loss = −Σ wₜ·log pₜ / Σ wₜ (0 when
+/// every weight is 0), and its gradient dLoss/dlog pₜ = −wₜ / Σ w — what `backward` takes as
+/// `dLogprob` for supervised fine-tuning with per-token weights (e.g. 1 on completion tokens).
+public func weightedCrossEntropy(logprobs: [Float], weights: [Float]) -> (loss: Float, dLogprob: [Float]) {
+    let n = min(logprobs.count, weights.count)
+    var total: Double = 0, sum: Double = 0
+    for i in 0..<n { total += Double(weights[i]); sum += Double(weights[i]) * Double(logprobs[i]) }
+    guard total > 0 else { return (0, [Float](repeating: 0, count: logprobs.count)) }
+    var d = [Float](repeating: 0, count: logprobs.count)
+    for i in 0..<n { d[i] = Float(-Double(weights[i]) / total) }
+    return (Float(-sum / total), d)
+}

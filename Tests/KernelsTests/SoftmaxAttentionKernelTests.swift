@@ -106,3 +106,19 @@ func attentionForwardBackwardGQA(threads: Int) {
     let base = (b * s.length + t) * C
     #expect(maxRelativeDifference(row, Array(refAttention(qd, kd, vd, s)[base..<(base + C)])) < 1e-5)
 }
+
+@Test func weightedCrossEntropyAndGradient() {
+    let lp: [Float] = [-0.5, -2, -1, 0]
+    let w: [Float] = [1, 0, 3, 0]
+    let (loss, d) = weightedCrossEntropy(logprobs: lp, weights: w)
+    #expect(abs(loss - (0.5 + 3) / 4) < 1e-6)
+    #expect(d == [-0.25, 0, -0.75, 0])
+    // Finite differences of the loss in each log-prob.
+    for i in lp.indices {
+        var p = lp, m = lp
+        p[i] += 1e-2; m[i] -= 1e-2
+        let fd = (weightedCrossEntropy(logprobs: p, weights: w).loss - weightedCrossEntropy(logprobs: m, weights: w).loss) / 2e-2
+        #expect(abs(fd - d[i]) < 1e-4)
+    }
+    #expect(weightedCrossEntropy(logprobs: lp, weights: [0, 0, 0, 0]).loss == 0)
+}

@@ -30,6 +30,10 @@ extension Transformer {
             }
         }
         if prompts.isEmpty { return [] }
+        let longest = prompts.map { $0.count }.max() ?? 1
+        guard longest + controls.maxNewTokens <= config.maxPositionEmbeddings else {
+            throw ModelError("prompt of \(longest) tokens + max tokens \(controls.maxNewTokens) exceeds the model's max_position_embeddings (\(config.maxPositionEmbeddings)) — lower max tokens or shorten the prompt")
+        }
         var states = prompts.map { p -> DecodeState in
             var s = DecodeState(out: SampledSequence(prompt: p))
             for t in p {
@@ -38,7 +42,7 @@ extension Transformer {
             return s
         }
         if controls.maxNewTokens == 0 { return states.map { $0.out } }
-        let capacity = (prompts.map { $0.count }.max() ?? 1) + controls.maxNewTokens
+        let capacity = longest + controls.maxNewTokens
         let cache = KVCache(config: config, sequences: prompts.count, capacity: capacity)
         let scratch = DecodeScratch(config: config)
 
