@@ -38,8 +38,7 @@ public final class CompletionsAPI: @unchecked Sendable {
             let hint = path.hasPrefix("/v1/") ? "" : " (the API lives under /v1)"
             return APIError(404, "unknown path '\(path)'\(hint) — this server has GET /v1/models and POST /v1/completions").response
         }
-        let method = request.method == "HEAD" && route.method == "GET" ? "GET" : request.method
-        guard method == route.method else {
+        guard request.method == route.method else {
             var reply = APIError(405, "\(path) takes \(route.method), not \(request.method)").response
             reply.headers["Allow"] = route.method
             return reply
