@@ -69,6 +69,13 @@ public final class CompletionsAPI: @unchecked Sendable {
         if let longest = ids.map(\.count).max(), longest + request.maxTokens > context {
             throw APIError(400, "this model's maximum context length is \(context) tokens, but a prompt has \(longest) tokens and max_tokens is \(request.maxTokens) — shorten the prompt or lower max_tokens", parameter: "max_tokens")
         }
+        // The engine decodes every completion of the request together; bound its KV cache.
+        let config = served.model.config
+        let perToken = config.numHiddenLayers * 2 * config.kvDim * MemoryLayout<Float>.size
+        let cacheBytes = ids.count * request.n * ((ids.map(\.count).max() ?? 0) + request.maxTokens) * perToken
+        if cacheBytes > limits.maxCacheBytes {
+            throw APIError(400, "this request needs about \(cacheBytes >> 20) MiB of KV cache, more than the \(limits.maxCacheBytes >> 20) MiB allowed — ask for fewer prompts, a smaller n or fewer max_tokens", parameter: "n")
+        }
         let options = GenerationOptions(maxNewTokens: request.maxTokens, temperature: request.temperature,
                                         topK: max(0, request.topK), topP: request.topP, stopStrings: request.stop)
         let seed = request.seed ?? UInt64.random(in: 0...UInt64(Int32.max))

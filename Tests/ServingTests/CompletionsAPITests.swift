@@ -114,5 +114,13 @@ import Testing
         let choices = { (r: HTTPResponse) in (try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any])?["choices"] as? [[String: Any]] }
         #expect(choices(ok)?.first?["text"] as? String == choices(again)?.first?["text"] as? String)
         #expect(request("POST", "/v1/completions", #"{"prompt": "a", "model": "other"}"#).status == 404)
+        // The KV-cache bound: 2 layers × 2 × kv width 16 × 4 bytes = 256 bytes per token; 8 × (2 + 30) tokens = 64 KiB.
+        let small = CompletionsAPI(served: api.served, limits: CompletionLimits(maxCacheBytes: 64 * 1024 - 1))
+        let big = small.handle(HTTPRequest(method: "POST", path: "/v1/completions", headers: [],
+                                           body: Array(#"{"prompt": "a", "n": 8, "max_tokens": 30}"#.utf8)))
+        #expect(big.status == 400 && String(decoding: big.body, as: UTF8.self).contains("KV cache"))
+        let fits = small.handle(HTTPRequest(method: "POST", path: "/v1/completions", headers: [],
+                                            body: Array(#"{"prompt": "a", "n": 8, "max_tokens": 29}"#.utf8)))
+        #expect(fits.status == 200)
     }
 }

@@ -37,11 +37,15 @@ public struct CompletionLimits: Sendable, Equatable {
     public var maxCompletions: Int = 1024
     /// Most tokens per completion; the model's context length also bounds prompt + completion.
     public var maxTokens: Int = 4096
+    /// Most bytes the request's KV cache may take (completions × (prompt + max_tokens) × layers ×
+    /// 2 × kv width × 4 bytes). Default 4 GiB, so one request cannot exhaust the machine's memory.
+    public var maxCacheBytes: Int = 4 << 30
     /// Bounds with every default spelled out.
-    public init(maxSamplesPerPrompt: Int = 128, maxCompletions: Int = 1024, maxTokens: Int = 4096) {
+    public init(maxSamplesPerPrompt: Int = 128, maxCompletions: Int = 1024, maxTokens: Int = 4096, maxCacheBytes: Int = 4 << 30) {
         self.maxSamplesPerPrompt = maxSamplesPerPrompt
         self.maxCompletions = maxCompletions
         self.maxTokens = maxTokens
+        self.maxCacheBytes = maxCacheBytes
     }
 }
 
