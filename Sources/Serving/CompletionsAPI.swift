@@ -1,7 +1,7 @@
 // Serving/CompletionsAPI.swift — the OpenAI-compatible routes over a `ServedModel`:
 //   GET  /v1/models        the one served model
 //   POST /v1/completions   text completions (prompt string or list, n, max_tokens, temperature,
-//                          top_p, top_k, stop, seed, logprobs)
+//                          top_p, top_k, stop, seed, logprobs with top_logprobs, echo)
 // Everything else is 404 (unknown path) or 405 (known path, wrong method). Replies follow
 // OpenAI's shapes; `stop_reason` (the matched stop string) is vLLM's extension, which
 // `RemoteGenerator` reads to put the stop string back.
@@ -92,15 +92,18 @@ public final class CompletionsAPI: @unchecked Sendable {
         var completionTokens = 0
         for (index, r) in results.enumerated() {
             completionTokens += r.tokens.count
+            let p = index / request.n
             var logprobs: JSONOut = .null
-            if request.logprobs != nil {
-                // -inf (a token the sampler could not have drawn, e.g. a forced one) as vLLM writes it.
-                logprobs = .object(["tokens": .array(r.tokens.map(JSONOut.string)),
-                                    "token_logprobs": .array(r.tokenLogprobs.map { .number($0.isFinite ? Double($0) : -9999) }),
-                                    "text_offset": .array(r.textOffsets.map(JSONOut.int)),
-                                    "top_logprobs": .null])
+            if let k = request.logprobs {
+                do {
+                    logprobs = try logprobsObject(r, prompt: request.prompts[p], promptIDs: ids[p], top: k,
+                                                  echo: request.echo, temperature: request.temperature)
+                } catch {
+                    throw APIError(500, "cannot score the tokens: \(error)")
+                }
             }
-            choices.append(.object(["index": .int(index), "text": .string(r.text), "finish_reason": .string(r.finishReason),
+            choices.append(.object(["index": .int(index), "text": .string(request.echo ? request.prompts[p] + r.text : r.text),
+                                    "finish_reason": .string(r.finishReason),
                                     "stop_reason": r.matchedStop.map(JSONOut.string) ?? .null, "logprobs": logprobs]))
         }
         let promptTokens = ids.reduce(0) { $0 + $1.count }   // once per prompt, whatever n (as OpenAI counts)
@@ -113,5 +116,44 @@ public final class CompletionsAPI: @unchecked Sendable {
                               "total_tokens": .int(promptTokens + completionTokens)]),
         ])
         return HTTPResponse(status: 200, json: reply.serialized())
+    }
+
+    /// The OpenAI `logprobs` object of one choice: `tokens`, `token_logprobs`, `text_offset` and
+    /// `top_logprobs` (null when k = 0). With `echo` the prompt's tokens come first; the first
+    /// has no log-probability (null) unless a bos token precedes it.
+    func logprobsObject(_ r: ServedCompletion, prompt: String, promptIDs: [Int], top k: Int, echo: Bool,
+                        temperature: Float) throws -> JSONOut {
+        let tokenizer = served.tokenizer
+        let scores = k > 0 || echo ? try served.score(promptIDs + r.tokenIDs, temperature: temperature, top: k) : []
+        func value(_ x: Float) -> JSONOut { .number(x.isFinite ? Double(x) : -9999) }   // -inf as vLLM writes it
+        func topJSON(_ s: PositionScore) -> JSONOut {
+            var entries: [String: JSONOut] = [:]
+            // Two ids with the same text keep the likelier one (the list is most likely first).
+            for t in s.top where entries[tokenizer.decode([t.id])] == nil { entries[tokenizer.decode([t.id])] = value(t.logprob) }
+            return .object(entries)
+        }
+        var tokens: [String] = [], values: [JSONOut] = [], offsets: [Int] = [], tops: [JSONOut] = []
+        var shift = 0
+        if echo {
+            let skip = tokenizer.special.bos != nil && promptIDs.first == tokenizer.special.bos ? 1 : 0
+            let visible = Array(promptIDs[skip...])
+            for (i, piece) in served.pieces(of: visible, decoded: tokenizer.decode(visible)).enumerated() {
+                let position = skip + i   // index in promptIDs; scores[position − 1] predicts it
+                tokens.append(piece)
+                offsets.append(shift)
+                shift += piece.unicodeScalars.count
+                values.append(position == 0 ? .null : value(scores[position - 1].logprob))
+                tops.append(position == 0 || k == 0 ? .null : topJSON(scores[position - 1]))
+            }
+            shift = prompt.unicodeScalars.count   // the reply's text starts with the prompt as sent
+        }
+        for j in r.tokens.indices {
+            tokens.append(r.tokens[j])
+            offsets.append(shift + r.textOffsets[j])
+            values.append(value(r.tokenLogprobs[j]))   // the sampler's own value for sampled tokens
+            tops.append(k == 0 ? .null : topJSON(scores[promptIDs.count + j - 1]))
+        }
+        return .object(["tokens": .array(tokens.map(JSONOut.string)), "token_logprobs": .array(values),
+                        "text_offset": .array(offsets.map(JSONOut.int)), "top_logprobs": k == 0 ? .null : .array(tops)])
     }
 }

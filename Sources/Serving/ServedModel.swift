@@ -26,8 +26,10 @@ public struct ServedCompletion: Sendable, Equatable {
     public var tokens: [String]
     /// log p(token) under softmax(logits / temperature) (temperature 1 when greedy).
     public var tokenLogprobs: [Float]
-    /// Character offset of each piece in `text`.
+    /// Character (Unicode scalar) offset of each piece in `text`.
     public var textOffsets: [Int]
+    /// The generated token ids (end-of-sequence included).
+    public var tokenIDs: [Int]
 }
 
 /// A model and tokenizer served under a name. Not thread-safe; the server calls it serially.
@@ -101,28 +103,7 @@ public final class ServedModel: @unchecked Sendable {
         if let eos, s.tokens.last == eos { visibleCount -= 1 }
         let visible = Array(s.tokens[0..<visibleCount])
         let decoded = tokenizer.decode(visible)
-        // Fast path: tokens that decode on their own (characters, whole UTF-8 characters).
-        var pieces = visible.map { tokenizer.decode([$0]) }
-        if pieces.joined() != decoded {
-            // Slow path, O(n²): what each prefix adds, so a character split across tokens is
-            // credited to the token that completes it.
-            // Trailing U+FFFD marks an incomplete UTF-8 sequence; it is not committed until the
-            // character completes. Comparison is on scalars (a combining mark must not fail it).
-            pieces = []
-            var committed: [Unicode.Scalar] = []
-            for i in visible.indices {
-                var next = Array(tokenizer.decode(Array(visible[0...i])).unicodeScalars)
-                if i < visible.count - 1 { while next.last == "\u{FFFD}" { next.removeLast() } }
-                if next.starts(with: committed) {
-                    var piece = String.UnicodeScalarView()
-                    piece.append(contentsOf: next[committed.count...])
-                    pieces.append(String(piece))
-                    committed = next
-                } else {
-                    pieces.append(tokenizer.decode([visible[i]]))   // an unusual decoder: best effort
-                }
-            }
-        }
+        var pieces = self.pieces(of: visible, decoded: decoded)
         if visibleCount < s.tokens.count { pieces.append("") }   // the end-of-sequence token adds no text
         var text = decoded   // what LocalGenerator returns: the visible tokens decoded together
         let finish = s.finishReason == .length ? "length" : "stop"
@@ -149,6 +130,32 @@ public final class ServedModel: @unchecked Sendable {
             offset += kept
         }
         return ServedCompletion(text: text, matchedStop: matched, finishReason: finish, tokens: pieces,
-                                tokenLogprobs: s.logprobs, textOffsets: offsets)
+                                tokenLogprobs: s.logprobs, textOffsets: offsets, tokenIDs: s.tokens)
+    }
+
+    /// What each token adds to `decoded` (= `tokenizer.decode(ids)`); the pieces concatenate to it.
+    func pieces(of ids: [Int], decoded: String) -> [String] {
+        // Fast path: tokens that decode on their own (characters, whole UTF-8 characters).
+        let single = ids.map { tokenizer.decode([$0]) }
+        if single.joined() == decoded { return single }
+        // Slow path, O(n²): what each prefix adds, so a character split across tokens is
+        // credited to the token that completes it. Trailing U+FFFD marks an incomplete UTF-8
+        // sequence; it is not committed until the character completes. Comparison is on
+        // scalars (a combining mark must not fail it).
+        var pieces: [String] = []
+        var committed: [Unicode.Scalar] = []
+        for i in ids.indices {
+            var next = Array(tokenizer.decode(Array(ids[0...i])).unicodeScalars)
+            if i < ids.count - 1 { while next.last == "\u{FFFD}" { next.removeLast() } }
+            if next.starts(with: committed) {
+                var piece = String.UnicodeScalarView()
+                piece.append(contentsOf: next[committed.count...])
+                pieces.append(String(piece))
+                committed = next
+            } else {
+                pieces.append(single[i])   // an unusual decoder: best effort
+            }
+        }
+        return pieces
     }
 }

@@ -98,6 +98,25 @@ import Testing
         #expect(stopped.tokens.joined() == stopped.text && stopped.tokens.count == ids.count)
     }
 
+    /// Scores from the forward pass agree with the sampler's log-probabilities (an independent
+    /// path through the engine), the top-1 is the greedy pick, and the top list is sorted.
+    @Test func scoringAgreesWithTheSampler() throws {
+        let served = try servedModel(eos: false)
+        let prompt = try served.encode(["a1"])
+        for temperature: Float in [0, 0.7] {
+            let options = GenerationOptions(maxNewTokens: 8, temperature: temperature)
+            let r = try #require(try served.complete(promptIDs: prompt, n: 1, options: options, seed: 4, isCancelled: { false }).first)
+            let scores = try served.score(prompt[0] + r.tokenIDs, temperature: temperature, top: 3)
+            #expect(scores.count == prompt[0].count + r.tokenIDs.count - 1)
+            for (j, id) in r.tokenIDs.enumerated() {
+                let s = scores[prompt[0].count + j - 1]
+                #expect(abs(s.logprob - r.tokenLogprobs[j]) < 1e-4, "token \(j): \(s.logprob) vs \(r.tokenLogprobs[j])")
+                #expect(s.top.count == 3 && zip(s.top, s.top.dropFirst()).allSatisfy { $0.logprob >= $1.logprob })
+                if temperature == 0 { #expect(s.top[0].id == id) }
+            }
+        }
+    }
+
     @Test func routing() throws {
         let api = CompletionsAPI(served: try servedModel(eos: true))
         func request(_ method: String, _ path: String, _ body: String = "") -> HTTPResponse {

@@ -84,6 +84,38 @@ import Glibc
         }
     }
 
+    /// Echo with `max_tokens: 0` scores a given text (what lm-evaluation-harness does): the prompt's
+    /// log-probabilities equal the training forward pass's on the same checkpoint, and
+    /// `top_logprobs` holds k alternatives per token.
+    @Test func echoScoresThePrompt() throws {
+        try withServer(eos: true) { server, checkpoint in
+            let reply = try post(port: server.port, json: #"{"prompt": "ab1=2", "max_tokens": 0, "echo": true, "logprobs": 2, "temperature": 0}"#)
+            #expect(reply.status == 200, "\(reply.body)")
+            let choice = try #require((jsonObject(reply.body)?["choices"] as? [[String: Any]])?.first)
+            #expect(choice["text"] as? String == "ab1=2")
+            let logprobs = try #require(choice["logprobs"] as? [String: Any])
+            #expect(logprobs["tokens"] as? [String] == ["a", "b", "1", "=", "2"])
+            #expect(logprobs["text_offset"] as? [Int] == [0, 1, 2, 3, 4])
+            let values = try #require(logprobs["token_logprobs"] as? [Double])
+            let tops = try #require(logprobs["top_logprobs"] as? [[String: Double]])
+            #expect(tops.count == 5 && tops.allSatisfy { $0.count == 2 })
+            // Reference: Transformer.forward on bos + prompt.
+            let local = try localGenerator(checkpoint)
+            let ids = try encodePrompt("ab1=2", tokenizer: local.tokenizer)
+            let reference = try local.model.forward(TokenBatch(sequences: [ids])).logprobs
+            #expect(values.count == reference.count)
+            for (v, r) in zip(values, reference) { #expect(abs(v - Double(r)) < 1e-4, "\(values) vs \(reference)") }
+            // Echo with generation: the text starts with the prompt, offsets continue after it.
+            let more = try post(port: server.port, json: #"{"prompt": "ab", "max_tokens": 3, "echo": true, "logprobs": 0, "seed": 2}"#)
+            let second = try #require((jsonObject(more.body)?["choices"] as? [[String: Any]])?.first)
+            let text = try #require(second["text"] as? String)
+            #expect(text.hasPrefix("ab"))
+            let lp = try #require(second["logprobs"] as? [String: Any])
+            #expect((lp["tokens"] as? [String])?.joined() == text)
+            #expect(lp["top_logprobs"] is NSNull)
+        }
+    }
+
     /// Stop strings: the server cuts the text at the stop string and names it in stop_reason;
     /// RemoteGenerator puts it back, and the result equals LocalGenerator's.
     @Test func stopStrings() throws {
@@ -150,7 +182,7 @@ import Glibc
                 (#"{"prompt": "a", "temperature": -1}"#, 400, "'temperature'"),
                 (#"{"prompt": "a", "top_p": 0}"#, 400, "'top_p'"),
                 (#"{"prompt": "a", "stop": 3}"#, 400, "'stop' must be"),
-                (#"{"prompt": "a", "echo": true}"#, 400, "'echo' is not supported"),
+                (#"{"prompt": "a", "max_tokens": 0}"#, 400, "0 needs \"echo\": true"),
                 (#"{"prompt": "a", "stream": true}"#, 400, "streaming is not supported"),
                 (#"{"prompt": "a", "logprobs": 9}"#, 400, "'logprobs'"),
                 (#"{"prompt": "zzz"}"#, 400, "cannot be encoded"),

@@ -1,6 +1,6 @@
 // Serving/API/CompletionRequest.swift — the body of `POST /v1/completions`, read and checked.
 // Every known field is type-checked with a message naming it; values out of range, features this
-// server does not have (streaming, echo, suffix, penalties, logit bias, best_of) and unknown
+// server does not have (streaming, suffix, penalties, logit bias, best_of) and unknown
 // models are refused with the status an OpenAI client expects. Unknown fields are ignored, as
 // OpenAI-compatible servers do, so clients that send extra defaults keep working.
 
@@ -69,8 +69,12 @@ public struct CompletionRequest: Sendable, Equatable {
     public var stop: [String] = []
     /// The sampling seed; nil draws one at random.
     public var seed: UInt64?
-    /// `logprobs` (0…5): return per-token log-probabilities. nil: none.
+    /// `logprobs` (0…5): return per-token log-probabilities, and the k most likely tokens at
+    /// each position (`top_logprobs`) when k ≥ 1. nil: none.
     public var logprobs: Int?
+    /// Put the prompt in front of the completion, and its tokens in `logprobs` (for scoring a
+    /// given text, usually with `max_tokens: 0`). Default false.
+    public var echo: Bool = false
 
     /// Reads a request body. Throws `APIError` (400) naming the field that is wrong.
     public static func parse(_ body: [UInt8], limits: CompletionLimits = CompletionLimits()) throws(APIError) -> CompletionRequest {
@@ -97,8 +101,9 @@ public struct CompletionRequest: Sendable, Equatable {
         try need(n >= 1 && n <= limits.maxSamplesPerPrompt, "n", "'n' must be between 1 and \(limits.maxSamplesPerPrompt), got \(n)")
         try need(prompts.count * n <= limits.maxCompletions, "n",
                  "\(prompts.count) prompts × n=\(n) is more than the \(limits.maxCompletions) completions one request may ask for — split the request")
-        try need(maxTokens >= 1 && maxTokens <= limits.maxTokens, "max_tokens",
-                 "'max_tokens' must be between 1 and \(limits.maxTokens), got \(maxTokens)")
+        let least = echo ? 0 : 1   // 0 new tokens only makes sense when scoring the echoed prompt
+        try need(maxTokens >= least && maxTokens <= limits.maxTokens, "max_tokens",
+                 "'max_tokens' must be between \(least) and \(limits.maxTokens), got \(maxTokens)" + (maxTokens == 0 ? " (0 needs \"echo\": true)" : ""))
         try need(temperature.isFinite && temperature >= 0 && temperature <= 2, "temperature",
                  "'temperature' must be between 0 and 2 (0 = greedy), got \(temperature)")
         try need(topP.isFinite && topP > 0 && topP <= 1, "top_p", "'top_p' must be in (0, 1] (1 = off), got \(topP)")
@@ -158,9 +163,7 @@ private struct Wire: Decodable {
         if try get("stream", Bool.self, "true or false") == true {
             throw APIError(400, "streaming is not supported by verity serve — send \"stream\": false", parameter: "stream")
         }
-        if try get("echo", Bool.self, "true or false") == true {
-            throw APIError(400, "'echo' is not supported by verity serve (no prompt log-probabilities) — send \"echo\": false", parameter: "echo")
-        }
+        r.echo = try get("echo", Bool.self, "true or false") ?? false
         if let suffix = try get("suffix", String.self, "a string"), !suffix.isEmpty {
             throw APIError(400, "'suffix' (insertion) is not supported by verity serve — leave it out", parameter: "suffix")
         }
