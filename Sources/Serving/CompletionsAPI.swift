@@ -90,17 +90,24 @@ public final class CompletionsAPI: @unchecked Sendable {
         counter += 1
         var choices: [JSONOut] = []
         var completionTokens = 0
+        // top_logprobs and echoed prompt log-probabilities need whole distributions, which the
+        // sampler does not keep: one batched forward pass over every prompt + completion.
+        var scores: [[PositionScore]] = []
+        if let k = request.logprobs, k > 0 || request.echo {
+            do {
+                scores = try served.score(batch: results.enumerated().map { ids[$0.offset / request.n] + $0.element.tokenIDs },
+                                          temperature: request.temperature, top: k)
+            } catch {
+                throw APIError(500, "cannot score the tokens: \(error)")
+            }
+        }
         for (index, r) in results.enumerated() {
             completionTokens += r.tokens.count
             let p = index / request.n
             var logprobs: JSONOut = .null
             if let k = request.logprobs {
-                do {
-                    logprobs = try logprobsObject(r, prompt: request.prompts[p], promptIDs: ids[p], top: k,
-                                                  echo: request.echo, temperature: request.temperature)
-                } catch {
-                    throw APIError(500, "cannot score the tokens: \(error)")
-                }
+                logprobs = logprobsObject(r, prompt: request.prompts[p], promptIDs: ids[p], top: k, echo: request.echo,
+                                          scores: index < scores.count ? scores[index] : [])
             }
             choices.append(.object(["index": .int(index), "text": .string(request.echo ? request.prompts[p] + r.text : r.text),
                                     "finish_reason": .string(r.finishReason),
@@ -121,10 +128,16 @@ public final class CompletionsAPI: @unchecked Sendable {
     /// The OpenAI `logprobs` object of one choice: `tokens`, `token_logprobs`, `text_offset` and
     /// `top_logprobs` (null when k = 0). With `echo` the prompt's tokens come first; the first
     /// has no log-probability (null) unless a bos token precedes it.
+    /// `scores` are the positions of prompt + completion (`ServedModel.score`); empty when
+    /// neither k > 0 nor echo needs them.
     func logprobsObject(_ r: ServedCompletion, prompt: String, promptIDs: [Int], top k: Int, echo: Bool,
-                        temperature: Float) throws -> JSONOut {
+                        scores: [PositionScore]) -> JSONOut {
         let tokenizer = served.tokenizer
-        let scores = k > 0 || echo ? try served.score(promptIDs + r.tokenIDs, temperature: temperature, top: k) : []
+        // Every index below is < promptIDs.count + tokenIDs.count − 1; without matching scores,
+        // fall back to the sampler's values alone rather than index out of range.
+        let valid = scores.count == promptIDs.count + r.tokenIDs.count - 1
+        let k = valid ? k : 0
+        let echo = echo && valid
         func value(_ x: Float) -> JSONOut { .number(x.isFinite ? Double(x) : -9999) }   // -inf as vLLM writes it
         func topJSON(_ s: PositionScore) -> JSONOut {
             var entries: [String: JSONOut] = [:]

@@ -117,6 +117,24 @@ import Testing
         }
     }
 
+    /// Batched scoring (right-padded rows, chunked) equals scoring each sequence alone.
+    @Test func batchedScoringEqualsSingle() throws {
+        let served = try servedModel(eos: false)
+        let sequences = [[1, 5, 6, 7, 8, 9, 5], [1, 6], [1, 7, 7, 7], [1, 8, 9, 10, 11]]
+        for budget in [1, 6, 1000] {
+            let batched = try served.score(batch: sequences, temperature: 0.8, top: 2, tokensPerForward: budget)
+            #expect(batched.count == sequences.count)
+            for (sequence, scores) in zip(sequences, batched) {
+                let single = try served.score(sequence, temperature: 0.8, top: 2)
+                #expect(scores.count == single.count)
+                for (a, b) in zip(scores, single) {
+                    #expect(abs(a.logprob - b.logprob) < 1e-5)
+                    #expect(a.top.map(\.id) == b.top.map(\.id))
+                }
+            }
+        }
+    }
+
     @Test func routing() throws {
         let api = CompletionsAPI(served: try servedModel(eos: true))
         func request(_ method: String, _ path: String, _ body: String = "") -> HTTPResponse {
