@@ -106,7 +106,9 @@ public func attentionBackward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutable
 }
 
 /// Decode form: one query row (all H heads, [H·hd]) at position `pos` attends to cached keys and
-/// values [0...pos] (cache rows of KVH·hd floats). `scores` is scratch of at least pos+1 floats.
+/// values [0...pos] (cache rows of KVH·hd floats). `scores` is scratch of at least H·(pos+1)
+/// floats. Streams each cache row once for all heads (SIMD dot/axpy; per-head sgemv calls cost
+/// more in call overhead than in arithmetic at these sizes).
 public func attentionDecodeRow(out: UnsafeMutablePointer<Float>, q: UnsafePointer<Float>,
                                keyCache: UnsafePointer<Float>, valueCache: UnsafePointer<Float>,
                                pos: Int, heads: Int, kvHeads: Int, headDim hd: Int,
@@ -115,12 +117,20 @@ public func attentionDecodeRow(out: UnsafeMutablePointer<Float>, q: UnsafePointe
     let group = heads / kvHeads
     let scale = 1 / Float(hd).squareRoot()
     let n = pos + 1
-    for h in 0..<heads {
-        let g = h / group
-        // scores[n] = scale · K_g[n, hd] · q_h   (cache rows are KV floats apart)
-        sgemv(trans: false, m: n, n: hd, alpha: scale, a: keyCache + g * hd, lda: KV, x: q + h * hd, beta: 0, y: scores)
-        softmaxForward(out: scores, inp: scores, count: n)
-        // out_h[hd] = V_g[n, hd]ᵀ · p
-        sgemv(trans: true, m: n, n: hd, a: valueCache + g * hd, lda: KV, x: scores, beta: 0, y: out + h * hd)
+    // scores[h, s] = scale · q_h · k_s,g(h)
+    for s in 0..<n {
+        let krow = keyCache + s * KV
+        for h in 0..<heads {
+            scores[h * n + s] = dot(q + h * hd, krow + (h / group) * hd, hd) * scale
+        }
+    }
+    for h in 0..<heads { softmaxForward(out: scores + h * n, inp: scores + h * n, count: n) }
+    // out_h = Σ_s p[h, s] · v_s,g(h)
+    out.update(repeating: 0, count: heads * hd)
+    for s in 0..<n {
+        let vrow = valueCache + s * KV
+        for h in 0..<heads {
+            axpy(scores[h * n + s], vrow + (h / group) * hd, out + h * hd, hd)
+        }
     }
 }

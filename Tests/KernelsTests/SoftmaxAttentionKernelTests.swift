@@ -95,7 +95,7 @@ func attentionForwardBackwardGQA(threads: Int) {
 
     // Decode form: row t of sequence 1 against a cache holding that sequence's keys/values.
     let t = 3, b = 1
-    var row = [Float](repeating: 0, count: C), scores = [Float](repeating: 0, count: s.length)
+    var row = [Float](repeating: 0, count: C), scores = [Float](repeating: 0, count: s.heads * s.length)
     row.withUnsafeMutableBufferPointer { rp in scores.withUnsafeMutableBufferPointer { sp in
         q.withUnsafeBufferPointer { qp in k.withUnsafeBufferPointer { kp in v.withUnsafeBufferPointer { vp in
             attentionDecodeRow(out: rp.baseAddress!, q: qp.baseAddress! + (b * s.length + t) * C,

@@ -117,8 +117,8 @@ extension Transformer {
                             (cache.keyBase(layer: l, sequence: row.sequence) + row.position * KV).update(from: qr + C, count: KV)
                             (cache.valueBase(layer: l, sequence: row.sequence) + row.position * KV).update(from: qr + C + KV, count: KV)
                         }
-                        Threading.parallelFor(R, minimumPerWorker: 2, callsBLAS: true) { a, b in
-                            let scores = UnsafeMutablePointer<Float>.allocate(capacity: maxPos + 1)
+                        Threading.parallelFor(R, minimumPerWorker: 2) { a, b in
+                            let scores = UnsafeMutablePointer<Float>.allocate(capacity: H * (maxPos + 1))
                             defer { scores.deallocate() }
                             for r in a..<b {
                                 let row = rowsP[r]
