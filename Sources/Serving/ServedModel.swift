@@ -64,7 +64,7 @@ public final class ServedModel: @unchecked Sendable {
     }
 
     /// Encodes every prompt; a prompt the tokenizer cannot encode is a 400 naming it.
-    func encode(_ prompts: [String]) throws(APIError) -> [[Int]] {
+    public func encode(_ prompts: [String]) throws(APIError) -> [[Int]] {
         var out: [[Int]] = []
         for (i, p) in prompts.enumerated() {
             do { out.append(try encodePrompt(p, tokenizer: tokenizer)) } catch {
@@ -76,7 +76,7 @@ public final class ServedModel: @unchecked Sendable {
 
     /// Samples `n` completions of every prompt, `[prompt i · n + j]`. `promptIDs` come from
     /// `encode`. Stop strings the tokenizer cannot encode can never be generated and are dropped.
-    func complete(promptIDs: [[Int]], n: Int, options: GenerationOptions, seed: UInt64,
+    public func complete(promptIDs: [[Int]], n: Int, options: GenerationOptions, seed: UInt64,
                   isCancelled: () -> Bool) throws -> [ServedCompletion] {
         var usable = options
         usable.stopStrings = options.stopStrings.filter { !$0.isEmpty && (try? tokenizer.encode($0)) != nil }
