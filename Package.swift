@@ -25,10 +25,11 @@ let package = Package(
         .target(name: "Training", dependencies: ["Kernels", "Models", "Tasks"], swiftSettings: fast),
         .target(name: "Evaluation", dependencies: ["Models", "Tasks"], swiftSettings: fast),
         .target(name: "Plotting"),
+        .target(name: "Serving", dependencies: ["Models", "Kernels"]),
         .target(name: "Notebook",
                 dependencies: ["Kernels", "Models", "Tasks", "Training", "Evaluation", "Plotting", "CSupport"]),
         .executableTarget(name: "verity",
-                          dependencies: ["Notebook", "CEditline", "CSupport",
+                          dependencies: ["Notebook", "Serving", "CEditline", "CSupport",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Kernels"], resources: [.copy("Fixtures")]),
@@ -40,5 +41,7 @@ let package = Package(
         // Drives the built `verity` binary through a pseudo-terminal and pipes; depends on it only
         // so that it is built first (and on CSupport for opening the pseudo-terminal).
         .testTarget(name: "VerityTests", dependencies: ["verity", "CSupport"], exclude: ["Fixtures"]),
+        // Launches `verity serve` as a child process and talks to it with the real RemoteGenerator.
+        .testTarget(name: "ServingTests", dependencies: ["Serving", "Models", "Kernels", "verity"]),
     ]
 )
