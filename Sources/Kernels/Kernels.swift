@@ -1,2 +1,0 @@
-// Kernels — placeholder until its issue lands; see DESIGN.md for what this module owns.
-enum KernelsModule {}

@@ -1,0 +1,13 @@
+// MathShims — the few libm functions the kernels need, named once so every file imports the same ones.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@inline(__always) func Foundation_log(_ x: Double) -> Double { log(x) }
+@inline(__always) func Foundation_cos(_ x: Double) -> Double { cos(x) }
+@inline(__always) func Foundation_sin(_ x: Double) -> Double { sin(x) }
+@inline(__always) func Foundation_pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+@inline(__always) func expf_(_ x: Float) -> Float { expf(x) }
+@inline(__always) func logf_(_ x: Float) -> Float { logf(x) }

@@ -1,0 +1,87 @@
+// Softmax — softmax, log-softmax with target gather (per-token log-probabilities and
+// cross-entropy), and per-token entropy with its gradient, over rows of V logits.
+// All use the max-shifted form so large logits never overflow.
+
+/// out[V] = softmax(inp[V]). `out` may alias `inp`.
+public func softmaxForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count v: Int) {
+    let m = maxValue(inp, v)
+    let sum = expShiftedSum(out: out, inp: inp, count: v, shift: m, scale: 1)
+    let inv = 1 / sum
+    for j in 0..<v { out[j] *= inv }
+}
+
+/// dInp[V] = p ⊙ (dOut − Σ dOut·p) for p = softmax output. Overwrites dInp (may alias dOut).
+public func softmaxBackward(dInp: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
+                            probs: UnsafePointer<Float>, count v: Int) {
+    let s = dot(dOut, probs, v)
+    for j in 0..<v { dInp[j] = probs[j] * (dOut[j] - s) }
+}
+
+/// Per-row statistics of softmax(logits · invTemperature) that the backward pass needs.
+public struct LogSoftmaxRow: Sendable {
+    /// log Σ exp(z) with z = logits · invTemperature.
+    public var logSumExp: Float
+    /// log p(target), or 0 when target < 0 (ignored position).
+    public var logprob: Float
+    /// −Σ p log p.
+    public var entropy: Float
+    public init(logSumExp: Float, logprob: Float, entropy: Float) {
+        self.logSumExp = logSumExp; self.logprob = logprob; self.entropy = entropy
+    }
+}
+
+/// Log-softmax of one row of V logits at inverse temperature `invT`, gathered at `target`,
+/// with the row's entropy. One pass after the max: Σe and Σe·(z−m) give both lse and entropy.
+public func logSoftmaxGatherForward(logits: UnsafePointer<Float>, count v: Int, target: Int,
+                                    invTemperature invT: Float) -> LogSoftmaxRow {
+    let m = maxValue(logits, v)
+    let zm = m * invT
+    var vs = SIMD8<Float>(), vsd = SIMD8<Float>()
+    let vzm = SIMD8<Float>(repeating: zm), vt = SIMD8<Float>(repeating: invT)
+    var j = 0
+    while j + 8 <= v {
+        let d = UnsafeRawPointer(logits + j).loadUnaligned(as: SIMD8<Float>.self) * vt - vzm
+        let e = vexp(d)
+        vs += e
+        vsd += e * d
+        j += 8
+    }
+    var sum = vs.sum(), sumEZ = vsd.sum()
+    while j < v {
+        let d = logits[j] * invT - zm
+        let e = vexp(d)
+        sum += e
+        sumEZ += e * d
+        j += 1
+    }
+    let logSum = logf_(sum)
+    let lse = zm + logSum
+    let entropy = logSum - sumEZ / sum
+    let lp: Float = target >= 0 ? logits[target] * invT - lse : 0
+    return LogSoftmaxRow(logSumExp: lse, logprob: lp, entropy: entropy)
+}
+
+/// Gradient of dLogprob·log p(target) + dEntropy·H with respect to the row's logits, written
+/// in place over `logits` (which the caller no longer needs):
+/// dz_j = dLogprob·(δ_j,target − p_j) − dEntropy·p_j·(log p_j + H); dlogit_j = dz_j · invT.
+public func logSoftmaxGatherBackward(logitsToGrad g: UnsafeMutablePointer<Float>, count v: Int,
+                                     target: Int, invTemperature invT: Float, row: LogSoftmaxRow,
+                                     dLogprob: Float, dEntropy: Float) {
+    let lse = row.logSumExp, h = row.entropy
+    let vt = SIMD8<Float>(repeating: invT), vl = SIMD8<Float>(repeating: lse), vh = SIMD8<Float>(repeating: h)
+    let va = SIMD8<Float>(repeating: -dLogprob * invT), vb = SIMD8<Float>(repeating: -dEntropy * invT)
+    var j = 0
+    while j + 8 <= v {
+        let logp = UnsafeRawPointer(g + j).loadUnaligned(as: SIMD8<Float>.self) * vt - vl
+        let p = vexp(logp)
+        UnsafeMutableRawPointer(g + j).storeBytes(of: va * p + vb * p * (logp + vh), as: SIMD8<Float>.self)
+        j += 8
+    }
+    while j < v {
+        let logp = g[j] * invT - lse
+        let p = vexp(logp)
+        g[j] = (-dLogprob * p - dEntropy * p * (logp + h)) * invT
+        j += 1
+    }
+    if target >= 0 { g[target] += dLogprob * invT }
+}

@@ -1,0 +1,127 @@
+// Benchmark — the engine's speed on the three reference configurations (tiny, small, s15m):
+// training tokens/s for forward + backward + AdamW, KV-cache sampling tokens/s at B = 1, 16, 64,
+// and the sgemm 2048² GFLOP/s of the same run as a yardstick for the machine's state.
+// Returns values only; `verity bench` formats them. bench/torch_reference.py measures the same
+// quantities with the same definitions in PyTorch.
+import Dispatch
+import Kernels
+
+/// One benchmarked model shape.
+public struct BenchmarkCase: Sendable, Equatable {
+    /// Short name shown in the table.
+    public var name: String
+    public var config: TransformerConfig
+    /// Training sequence length T.
+    public var length: Int
+    /// Training batch B.
+    public var batch: Int
+
+    public init(name: String, config: TransformerConfig, length: Int, batch: Int) {
+        self.name = name; self.config = config; self.length = length; self.batch = batch
+    }
+
+    /// vocab 32, dim 128, 4 layers, 4 heads, ffn 512, T 64, B 64.
+    public static let tiny = BenchmarkCase(name: "tiny", config: TransformerConfig(
+        vocabSize: 32, hiddenSize: 128, intermediateSize: 512, numHiddenLayers: 4, numAttentionHeads: 4), length: 64, batch: 64)
+    /// vocab 32, dim 256, 6 layers, 8 heads, ffn 1024, T 128, B 32.
+    public static let small = BenchmarkCase(name: "small", config: TransformerConfig(
+        vocabSize: 32, hiddenSize: 256, intermediateSize: 1024, numHiddenLayers: 6, numAttentionHeads: 8), length: 128, batch: 32)
+    /// llama2.c's stories15M shape: vocab 32000, dim 288, 6 layers, 6 heads, ffn 768, T 256, B 8.
+    public static let s15m = BenchmarkCase(name: "s15m", config: TransformerConfig(
+        vocabSize: 32000, hiddenSize: 288, intermediateSize: 768, numHiddenLayers: 6, numAttentionHeads: 6,
+        numKeyValueHeads: 6), length: 256, batch: 8)
+    /// The three cases of the engine issue, in order.
+    public static let standard: [BenchmarkCase] = [.tiny, .small, .s15m]
+}
+
+/// Measurements for one case.
+public struct BenchmarkRow: Sendable, Equatable {
+    public var name: String
+    public var parameters: Int
+    /// B·T tokens per second of forward + backward + gradient clipping + AdamW update.
+    public var trainingTokensPerSecond: Double
+    /// Sampling batch size → generated tokens per second (prefill of a 1-token prompt included;
+    /// each sequence generates T − 1 tokens at temperature 1 with no stop token).
+    public var samplingTokensPerSecond: [Int: Double]
+}
+
+/// A whole benchmark run.
+public struct BenchmarkReport: Sendable, Equatable {
+    public var rows: [BenchmarkRow]
+    /// sgemm 2048×2048×2048 GFLOP/s measured in the same run (median of 5).
+    public var sgemmGFLOPS: Double
+    /// Threads used (OpenBLAS and Verity's own loops).
+    public var threads: Int
+}
+
+/// Monotonic seconds.
+@inline(__always) func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
+
+/// Median GFLOP/s of `repeats` sgemm calls on n×n matrices.
+public func measureSgemm(n: Int = 2048, repeats: Int = 5) -> Double {
+    var rng = RNG(seed: 1)
+    let a = (0..<(n * n)).map { _ in rng.uniform() - 0.5 }
+    let b = (0..<(n * n)).map { _ in rng.uniform() - 0.5 }
+    var c = [Float](repeating: 0, count: n * n)
+    var rates: [Double] = []
+    for _ in 0..<repeats {
+        let t0 = now()
+        c.withUnsafeMutableBufferPointer { cp in
+            sgemm(transA: false, transB: false, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, beta: 0,
+                  c: cp.baseAddress!, ldc: n)
+        }
+        rates.append(2 * Double(n) * Double(n) * Double(n) / (now() - t0) * 1e-9)
+    }
+    return rates.sorted()[rates.count / 2]
+}
+
+/// Runs the benchmark. `trainingSteps` timed steps follow one warm-up step; sampling runs once per
+/// batch size after a short warm-up. `progress` receives a line per measurement.
+public func runBenchmark(cases: [BenchmarkCase] = BenchmarkCase.standard, trainingSteps: Int = 3,
+                         samplingBatches: [Int] = [1, 16, 64], progress: (String) -> Void = { _ in },
+                         isCancelled: () -> Bool = { false }) throws -> BenchmarkReport {
+    let gflops = measureSgemm()
+    progress("sgemm 2048²: \(Int(gflops)) GFLOP/s")
+    var rows: [BenchmarkRow] = []
+    for c in cases {
+        if isCancelled() { throw CancellationError() }
+        let model = try Transformer(config: c.config, seed: 1)
+        var rng = RNG(seed: 2)
+        let V = c.config.vocabSize
+        let seqs = (0..<c.batch).map { _ in (0...c.length).map { _ in rng.int(below: V) } }
+        let batch = try TokenBatch(sequences: seqs)
+        let opt = try AdamW(model: model, config: AdamWConfig(learningRate: 1e-4))
+        let n = Float(batch.targetCount)
+        let dl = batch.targets.map { $0 >= 0 ? -1 / n : Float(0) }
+        func step() throws {
+            _ = try model.forward(batch)
+            model.zeroGradients()
+            try model.backward(dLogprob: dl, dEntropy: nil)
+            model.clipGradientNorm(maxNorm: 1)
+            try opt.update(model)
+        }
+        try step()
+        let t0 = now()
+        for _ in 0..<trainingSteps {
+            if isCancelled() { throw CancellationError() }
+            try step()
+        }
+        let train = Double(c.batch * c.length * trainingSteps) / (now() - t0)
+        progress("\(c.name): training \(Int(train)) tok/s")
+        var sampling: [Int: Double] = [:]
+        let controls = DecodeControls(maxNewTokens: c.length - 1, temperature: 1)
+        _ = try model.generate(prompts: [[1]], controls: DecodeControls(maxNewTokens: 4), rng: &rng)
+        for b in samplingBatches {
+            if isCancelled() { throw CancellationError() }
+            let prompts = [[Int]](repeating: [1], count: b)
+            let t1 = now()
+            let out = try model.generate(prompts: prompts, controls: controls, rng: &rng, isCancelled: isCancelled)
+            let tokens = out.reduce(0) { $0 + $1.tokens.count }
+            sampling[b] = Double(tokens) / (now() - t1)
+            progress("\(c.name): sampling B=\(b) \(Int(sampling[b] ?? 0)) tok/s")
+        }
+        rows.append(BenchmarkRow(name: c.name, parameters: model.parameterCount, trainingTokensPerSecond: train,
+                                 samplingTokensPerSecond: sampling))
+    }
+    return BenchmarkReport(rows: rows, sgemmGFLOPS: gflops, threads: Threading.threads)
+}

@@ -1,0 +1,151 @@
+// KVCache — keys and values of S sequences for incremental decoding, and the decode step that
+// runs any set of (sequence, position, token) rows through the model at once: prompt prefill
+// (many rows per sequence) and batched decoding (one row per sequence) are the same call, with
+// one GEMM per projection for all rows (sgemv when a single row).
+import Kernels
+
+/// Cached keys/values: [layer][sequence][position][KV] for each.
+final class KVCache {
+    let sequences: Int
+    let capacity: Int     // positions per sequence
+    let kvDim: Int
+    let layers: Int
+    let keys: FloatBuffer
+    let values: FloatBuffer
+
+    init(config c: TransformerConfig, sequences: Int, capacity: Int) {
+        self.sequences = sequences
+        self.capacity = capacity
+        kvDim = c.kvDim
+        layers = c.numHiddenLayers
+        keys = FloatBuffer(layers * sequences * capacity * kvDim)
+        values = FloatBuffer(layers * sequences * capacity * kvDim)
+    }
+
+    @inline(__always) func keyBase(layer: Int, sequence: Int) -> UnsafeMutablePointer<Float> {
+        keys.pointer + ((layer * sequences + sequence) * capacity) * kvDim
+    }
+    @inline(__always) func valueBase(layer: Int, sequence: Int) -> UnsafeMutablePointer<Float> {
+        values.pointer + ((layer * sequences + sequence) * capacity) * kvDim
+    }
+}
+
+/// One row of a decode step.
+struct DecodeRow: Sendable {
+    var sequence: Int
+    var position: Int
+    var token: Int32
+}
+
+/// Scratch activations for up to `rows` rows, grown on demand and reused between steps.
+final class DecodeScratch {
+    private(set) var rows = 0
+    private(set) var headRows = 0
+    var x, xn, q, k, v, att, gate, up: FloatBuffer
+    var logits: FloatBuffer
+    let config: TransformerConfig
+
+    init(config: TransformerConfig) {
+        self.config = config
+        x = FloatBuffer(1); xn = x; q = x; k = x; v = x; att = x; gate = x; up = x; logits = x
+    }
+
+    func ensure(rows r: Int, headRows m: Int) {
+        let C = config.hiddenSize, KV = config.kvDim, F = config.intermediateSize
+        if r > rows {
+            x = FloatBuffer(r * C); xn = FloatBuffer(r * C); q = FloatBuffer(r * C)
+            k = FloatBuffer(r * KV); v = FloatBuffer(r * KV); att = FloatBuffer(r * C)
+            gate = FloatBuffer(r * F); up = FloatBuffer(r * F)
+            rows = r
+        }
+        if m > headRows {
+            logits = FloatBuffer(m * config.vocabSize)
+            headRows = m
+        }
+    }
+}
+
+/// out[R,O] += inp[R,I] · W[O,I]ᵀ — the residual projections of the decode step.
+@inline(__always)
+func linearAccumulate(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                      rows r: Int, inFeatures i: Int, outFeatures o: Int) {
+    if r == 1 {
+        sgemv(trans: false, m: o, n: i, a: weight, lda: i, x: inp, beta: 1, y: out)
+    } else {
+        sgemm(transA: false, transB: true, m: r, n: o, k: i, a: inp, lda: i, b: weight, ldb: i, beta: 1, c: out, ldc: o)
+    }
+}
+
+extension Transformer {
+    /// Runs `rows` through every layer, appending their keys/values to `cache` at their positions,
+    /// and leaves logits for the rows listed in `headRows` (indices into `rows`) in
+    /// `scratch.logits` ([headRows.count, V]). Rows of one sequence must be in position order and
+    /// all earlier positions must already be cached or in this call. Positions are checked by the caller.
+    func decodeStep(_ rows: [DecodeRow], headRows: [Int], cache: KVCache, scratch: DecodeScratch) {
+        let R = rows.count
+        let C = config.hiddenSize, KV = config.kvDim, F = config.intermediateSize, V = config.vocabSize
+        let H = config.numAttentionHeads, KVH = config.numKeyValueHeads, hd = config.headDim
+        let eps = config.rmsNormEps
+        scratch.ensure(rows: R, headRows: headRows.count)
+        let maxPos = rows.reduce(0) { max($0, $1.position) }
+        ensureRope(maxPos + 1)
+        let w = paramBuffer.baseAddress!
+        let x = scratch.x.pointer, xn = scratch.xn.pointer, q = scratch.q.pointer, k = scratch.k.pointer
+        let v = scratch.v.pointer, att = scratch.att.pointer, g = scratch.gate.pointer, u = scratch.up.pointer
+        let rstd = UnsafeMutablePointer<Float>.allocate(capacity: R)
+        defer { rstd.deallocate() }
+        for (r, row) in rows.enumerated() {
+            (x + r * C).update(from: w + layout.embed + Int(row.token) * C, count: C)
+        }
+        rope.cos.withUnsafeBufferPointer { cosT in
+            rope.sin.withUnsafeBufferPointer { sinT in
+                rows.withUnsafeBufferPointer { rowsP in
+                    for l in 0..<config.numHiddenLayers {
+                        let o = layout.layers[l]
+                        rmsnormForward(out: xn, rstd: rstd, inp: x, weight: w + o.inputNorm, rows: R, channels: C, eps: eps)
+                        linearForward(out: q, inp: xn, weight: w + o.wq, bias: o.bq >= 0 ? w + o.bq : nil,
+                                      rows: R, inFeatures: C, outFeatures: C)
+                        linearForward(out: k, inp: xn, weight: w + o.wk, bias: o.bk >= 0 ? w + o.bk : nil,
+                                      rows: R, inFeatures: C, outFeatures: KV)
+                        linearForward(out: v, inp: xn, weight: w + o.wv, bias: o.bv >= 0 ? w + o.bv : nil,
+                                      rows: R, inFeatures: C, outFeatures: KV)
+                        // RoPE and cache writes first, so rows of one sequence in this call see each other.
+                        for r in 0..<R {
+                            let row = rowsP[r]
+                            ropeForward(q + r * C, heads: H, headDim: hd, pos: row.position,
+                                        cos: cosT.baseAddress!, sin: sinT.baseAddress!)
+                            ropeForward(k + r * KV, heads: KVH, headDim: hd, pos: row.position,
+                                        cos: cosT.baseAddress!, sin: sinT.baseAddress!)
+                            (cache.keyBase(layer: l, sequence: row.sequence) + row.position * KV).update(from: k + r * KV, count: KV)
+                            (cache.valueBase(layer: l, sequence: row.sequence) + row.position * KV).update(from: v + r * KV, count: KV)
+                        }
+                        Threading.parallelFor(R, minimumPerWorker: 2) { a, b in
+                            let scores = UnsafeMutablePointer<Float>.allocate(capacity: maxPos + 1)
+                            defer { scores.deallocate() }
+                            for r in a..<b {
+                                let row = rowsP[r]
+                                attentionDecodeRow(out: att + r * C, q: q + r * C,
+                                                   keyCache: cache.keyBase(layer: l, sequence: row.sequence),
+                                                   valueCache: cache.valueBase(layer: l, sequence: row.sequence),
+                                                   pos: row.position, heads: H, kvHeads: KVH, headDim: hd, scores: scores)
+                            }
+                        }
+                        linearAccumulate(out: x, inp: att, weight: w + o.wo, rows: R, inFeatures: C, outFeatures: C)
+                        rmsnormForward(out: xn, rstd: rstd, inp: x, weight: w + o.postNorm, rows: R, channels: C, eps: eps)
+                        linearForward(out: g, inp: xn, weight: w + o.wGate, bias: nil, rows: R, inFeatures: C, outFeatures: F)
+                        linearForward(out: u, inp: xn, weight: w + o.wUp, bias: nil, rows: R, inFeatures: C, outFeatures: F)
+                        swigluForward(out: g, gate: g, up: u, count: R * F)
+                        linearAccumulate(out: x, inp: g, weight: w + o.wDown, rows: R, inFeatures: F, outFeatures: C)
+                    }
+                }
+            }
+        }
+        let M = headRows.count
+        for (m, r) in headRows.enumerated() {
+            (xn + m * C).update(from: x + r * C, count: C)
+        }
+        rmsnormForward(out: xn, rstd: rstd, inp: xn, weight: w + layout.finalNorm, rows: M, channels: C, eps: eps)
+        linearForward(out: scratch.logits.pointer, inp: xn, weight: w + layout.lmHead, bias: nil,
+                      rows: M, inFeatures: C, outFeatures: V)
+    }
+}

@@ -1,0 +1,139 @@
+// AdamW — Adam with bias correction and decoupled weight decay (Loshchilov & Hutter 2019), over
+// the model's contiguous parameter buffer; moments live in buffers of the same layout. Weight decay
+// skips tensors whose `ParameterEntry.decay` is false (norm weights and biases).
+import Kernels
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// AdamW hyper-parameters.
+public struct AdamWConfig: Codable, Sendable, Equatable {
+    /// Learning rate α (the schedule's peak). Default 1e-3.
+    public var learningRate: Float = 1e-3
+    /// First-moment decay β₁. Default 0.9.
+    public var beta1: Float = 0.9
+    /// Second-moment decay β₂. Default 0.999 (RLVR recipes use 0.98–0.99).
+    public var beta2: Float = 0.999
+    /// ε added to √v̂ for stability. Default 1e-8.
+    public var eps: Float = 1e-8
+    /// Decoupled weight decay λ (θ ← θ − α·λ·θ). Default 0.01; 0 turns it off.
+    public var weightDecay: Float = 0.01
+
+    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8,
+                weightDecay: Float = 0.01) {
+        self.learningRate = learningRate; self.beta1 = beta1; self.beta2 = beta2; self.eps = eps
+        self.weightDecay = weightDecay
+    }
+
+    /// Checks every value is in range; the message names the field.
+    public func validate() throws {
+        guard learningRate >= 0, learningRate.isFinite else { throw ModelError("AdamW lr must be ≥ 0, got \(learningRate)") }
+        guard beta1 >= 0, beta1 < 1 else { throw ModelError("AdamW beta1 must be in [0, 1), got \(beta1)") }
+        guard beta2 >= 0, beta2 < 1 else { throw ModelError("AdamW beta2 must be in [0, 1), got \(beta2)") }
+        guard eps > 0, eps.isFinite else { throw ModelError("AdamW eps must be positive, got \(eps)") }
+        guard weightDecay >= 0, weightDecay.isFinite else { throw ModelError("AdamW weight decay must be ≥ 0, got \(weightDecay)") }
+    }
+}
+
+/// AdamW state for one model: first and second moments in the parameter layout, and the step count.
+/// A class because it owns two parameter-sized buffers.
+public final class AdamW: @unchecked Sendable {
+    /// Hyper-parameters; `learningRate` is the base rate a schedule multiplies.
+    public var config: AdamWConfig
+    /// Completed steps (t in the bias corrections).
+    public private(set) var step: Int = 0
+    let entries: [ParameterEntry]
+    let m: UnsafeMutableBufferPointer<Float>
+    let v: UnsafeMutableBufferPointer<Float>
+
+    /// An optimizer with zero moments for `model`'s parameters.
+    public init(model: Transformer, config: AdamWConfig = AdamWConfig()) throws {
+        try config.validate()
+        self.config = config
+        entries = model.parameterEntries
+        m = .allocate(capacity: max(model.parameterCount, 1)); m.initialize(repeating: 0)
+        v = .allocate(capacity: max(model.parameterCount, 1)); v.initialize(repeating: 0)
+    }
+
+    deinit { m.deallocate(); v.deallocate() }
+
+    /// One update of `model` from its accumulated gradients, at learning rate `lr`
+    /// (default: `config.learningRate`). Does not zero the gradients.
+    public func update(_ model: Transformer, learningRate lr: Float? = nil) throws {
+        guard model.parameterEntries == entries else {
+            throw ModelError("this optimizer was made for a different model layout — create a new optimizer for the model")
+        }
+        let rate = lr ?? config.learningRate
+        step += 1
+        let b1 = config.beta1, b2 = config.beta2, eps = config.eps
+        let c1 = 1 - Float(pow(Double(b1), Double(step)))
+        let c2 = 1 - Float(pow(Double(b2), Double(step)))
+        let p = model.parameters, g = model.gradients
+        for e in entries {
+            let decay = e.decay ? rate * config.weightDecay : 0
+            for i in e.range {
+                let gi = g[i]
+                let mi = b1 * m[i] + (1 - b1) * gi
+                let vi = b2 * v[i] + (1 - b2) * gi * gi
+                m[i] = mi; v[i] = vi
+                let mHat = mi / c1, vHat = vi / c2
+                p[i] -= rate * (mHat / (vHat.squareRoot() + eps)) + decay * p[i]
+            }
+        }
+    }
+
+    /// The optimizer state as named tensors: `exp_avg.<name>` and `exp_avg_sq.<name>` for every
+    /// parameter, for an exact resume together with `step`.
+    public func stateTensors() -> [String: Tensor] {
+        var out: [String: Tensor] = [:]
+        for e in entries {
+            var a = Tensor(zeros: e.shape), b = Tensor(zeros: e.shape)
+            a.values.withUnsafeMutableBufferPointer { _ = $0.initialize(from: m[e.range]) }
+            b.values.withUnsafeMutableBufferPointer { _ = $0.initialize(from: v[e.range]) }
+            out["exp_avg." + e.name] = a
+            out["exp_avg_sq." + e.name] = b
+        }
+        return out
+    }
+
+    /// Restores moments and step from `stateTensors()` output; every tensor must be present with
+    /// its parameter's shape.
+    public func restore(state: [String: Tensor], step: Int) throws {
+        guard step >= 0 else { throw ModelError("optimizer step must be ≥ 0, got \(step)") }
+        for e in entries {
+            for (prefix, buf) in [("exp_avg.", m), ("exp_avg_sq.", v)] {
+                guard let t = state[prefix + e.name] else {
+                    throw ModelError("optimizer state is missing '\(prefix + e.name)' — it was saved for a different model")
+                }
+                guard t.shape == e.shape else {
+                    throw ModelError("optimizer state '\(prefix + e.name)' has shape \(t.shape), expected \(e.shape)")
+                }
+                t.values.withUnsafeBufferPointer { src in
+                    _ = UnsafeMutableBufferPointer(rebasing: buf[e.range]).update(fromContentsOf: src)
+                }
+            }
+        }
+        self.step = step
+    }
+}
+
+/// Scales `model`'s gradients so their global L2 norm is at most `maxNorm`; returns the norm
+/// before clipping (logged by trainers). maxNorm ≤ 0 disables clipping.
+@discardableResult
+public func clipGradientNorm(_ model: Transformer, maxNorm: Float) -> Float {
+    let norm = model.gradientNorm()
+    if maxNorm > 0, norm > maxNorm, norm.isFinite {
+        let s = maxNorm / (norm + 1e-6)
+        let g = model.gradients
+        for i in g.indices { g[i] *= s }
+    }
+    return norm
+}
+
+extension Transformer {
+    /// Scales the gradients to global norm ≤ maxNorm; returns the norm before clipping.
+    @discardableResult
+    public func clipGradientNorm(maxNorm: Float) -> Float { Models.clipGradientNorm(self, maxNorm: maxNorm) }
+}

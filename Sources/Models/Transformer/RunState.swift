@@ -1,0 +1,86 @@
+// RunState — the activations of one training forward pass and the backward pass's scratch,
+// sized from the config and the batch shape. Reused across calls while the shape fits, so a
+// training loop with a repeating batch shape allocates nothing per step.
+import Kernels
+
+/// A raw Float buffer owned by the run state.
+final class FloatBuffer {
+    let pointer: UnsafeMutablePointer<Float>
+    let capacity: Int
+    init(_ capacity: Int) {
+        self.capacity = max(capacity, 1)
+        pointer = .allocate(capacity: self.capacity)
+        pointer.initialize(repeating: 0, count: self.capacity)
+    }
+    deinit { pointer.deallocate() }
+}
+
+/// Per-layer activations stored layer-major: layer l of a buffer is at `base + l·N·width`.
+final class RunState {
+    let tokenCapacity: Int       // N = B·T the buffers hold
+    let attentionCapacity: Int   // B·H·T·T per layer
+    let headRowCapacity: Int     // rows of logits held
+    // Shape of the pass currently stored.
+    var rows = 0, length = 0
+    var invTemperature: Float = 1
+    /// Positions whose logits were computed (the non-ignored targets), in order.
+    var headRows: [Int] = []
+    var rowStats: [LogSoftmaxRow] = []
+    var targets: [Int32] = []
+    var inputs: [Int32] = []
+    /// True between a forward and the backward that consumes its logits.
+    var backwardReady = false
+
+    // Forward activations.
+    let resid: FloatBuffer      // (L+1)·N·C, resid[l] = input of layer l
+    let xn1, xn2: FloatBuffer   // L·N·C normalised inputs of attention / MLP
+    let rstd1, rstd2: FloatBuffer // L·N
+    let q: FloatBuffer          // L·N·C (after RoPE)
+    let k, v: FloatBuffer       // L·N·KV (k after RoPE)
+    let probs: FloatBuffer      // L·B·H·T·T
+    let attOut: FloatBuffer     // L·N·C, attention output before o_proj
+    let mid: FloatBuffer        // L·N·C, residual after attention
+    let gate, up, hidden: FloatBuffer // L·N·F
+    let rstdF: FloatBuffer      // N
+    let xf: FloatBuffer         // N·C final normalised stream
+    let xfRows: FloatBuffer     // M·C rows of xf feeding the head
+    let logits: FloatBuffer     // M·V, overwritten by dlogits in backward
+    // Backward scratch.
+    let dResid, dxn, dAtt, dq: FloatBuffer // N·C
+    let dk, dv: FloatBuffer     // N·KV
+    let dGate, dUp, dHidden: FloatBuffer   // N·F
+
+    init(config c: TransformerConfig, tokens n: Int, attention a: Int, headRows m: Int) {
+        let L = c.numHiddenLayers, C = c.hiddenSize, KV = c.kvDim, F = c.intermediateSize, V = c.vocabSize
+        tokenCapacity = n; attentionCapacity = a; headRowCapacity = m
+        resid = FloatBuffer((L + 1) * n * C)
+        xn1 = FloatBuffer(L * n * C); xn2 = FloatBuffer(L * n * C)
+        rstd1 = FloatBuffer(L * n); rstd2 = FloatBuffer(L * n)
+        q = FloatBuffer(L * n * C); k = FloatBuffer(L * n * KV); v = FloatBuffer(L * n * KV)
+        probs = FloatBuffer(L * a)
+        attOut = FloatBuffer(L * n * C); mid = FloatBuffer(L * n * C)
+        gate = FloatBuffer(L * n * F); up = FloatBuffer(L * n * F); hidden = FloatBuffer(L * n * F)
+        rstdF = FloatBuffer(n); xf = FloatBuffer(n * C); xfRows = FloatBuffer(m * C)
+        logits = FloatBuffer(m * V)
+        dResid = FloatBuffer(n * C); dxn = FloatBuffer(n * C); dAtt = FloatBuffer(n * C); dq = FloatBuffer(n * C)
+        dk = FloatBuffer(n * KV); dv = FloatBuffer(n * KV)
+        dGate = FloatBuffer(n * F); dUp = FloatBuffer(n * F); dHidden = FloatBuffer(n * F)
+    }
+
+    func fits(tokens n: Int, attention a: Int, headRows m: Int) -> Bool {
+        n <= tokenCapacity && a <= attentionCapacity && m <= headRowCapacity
+    }
+}
+
+extension Transformer {
+    /// The run state for a batch of `rows`×`length`, reusing the current one when it is large
+    /// enough. The head buffers hold every position so any mix of ignored targets fits.
+    func runState(rows b: Int, length t: Int) -> RunState {
+        let n = b * t, a = b * config.numAttentionHeads * t * t, m = n
+        if let s = runState, s.fits(tokens: n, attention: a, headRows: m) { return s }
+        runState = nil  // free the old buffers before allocating the new ones
+        let s = RunState(config: config, tokens: n, attention: a, headRows: m)
+        runState = s
+        return s
+    }
+}

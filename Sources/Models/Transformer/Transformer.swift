@@ -1,0 +1,153 @@
+// Transformer — the Llama-family decoder's weights: all parameters in one contiguous Float buffer
+// (Hugging Face names → offsets in `ParameterLayout`), gradients in a second buffer of the same
+// layout, a per-tensor weight-decay mask, seeded initialisation and tensor import/export.
+// The passes live in Transformer+Forward / +Backward, decoding in Generation/.
+import Kernels
+
+/// A Llama / Qwen2 / SmolLM / TinyLlama style decoder (RMSNorm, RoPE, SwiGLU, grouped-query
+/// attention, optional q/k/v biases, tied or untied head), trainable on the CPU.
+///
+/// A class because it owns large buffers; it is not safe to use one instance from two threads at
+/// once (forward/backward reuse one run state). Use `copy()` for a second, independent model.
+public final class Transformer: @unchecked Sendable {
+    /// What the model is.
+    public let config: TransformerConfig
+    let layout: ParameterLayout
+    let paramBuffer: UnsafeMutableBufferPointer<Float>
+    let gradBuffer: UnsafeMutableBufferPointer<Float>
+    /// Rotary tables, grown on demand to the longest position seen.
+    var rope: RopeTable
+    /// Activations of the last training forward pass, reused while the batch shape fits.
+    var runState: RunState?
+
+    /// Number of scalar parameters (tied embeddings counted once).
+    public var parameterCount: Int { layout.count }
+
+    /// All parameters, in `parameterEntries` layout. Mutating them changes the model.
+    public var parameters: UnsafeMutableBufferPointer<Float> { paramBuffer }
+    /// Gradients accumulated by `backward`, same layout as `parameters`.
+    public var gradients: UnsafeMutableBufferPointer<Float> { gradBuffer }
+    /// Every named tensor: name, offset, shape and whether weight decay applies.
+    public var parameterEntries: [ParameterEntry] { layout.entries }
+
+    private init(validated config: TransformerConfig) {
+        self.config = config
+        self.layout = ParameterLayout(config: config)
+        paramBuffer = .allocate(capacity: layout.count)
+        paramBuffer.initialize(repeating: 0)
+        gradBuffer = .allocate(capacity: layout.count)
+        gradBuffer.initialize(repeating: 0)
+        rope = RopeTable(headDim: config.headDim, positions: 0, theta: config.ropeTheta)
+    }
+
+    deinit {
+        paramBuffer.deallocate()
+        gradBuffer.deallocate()
+    }
+
+    /// A freshly initialised model: weights ~ N(0, 0.02²), norm weights 1, biases 0, drawn in
+    /// `parameterEntries` order from a generator seeded with `seed`.
+    public convenience init(config: TransformerConfig, seed: UInt64) throws {
+        try config.validate()
+        self.init(validated: config)
+        var rng = RNG(seed: seed)
+        for e in layout.entries {
+            let isNorm = e.name.hasSuffix("layernorm.weight") || e.name == "model.norm.weight"
+            let isBias = e.name.hasSuffix(".bias")
+            for i in e.range {
+                paramBuffer[i] = isNorm ? 1 : (isBias ? 0 : 0.02 * rng.normal())
+            }
+        }
+    }
+
+    /// A model from named tensors (a checkpoint). Every tensor of the layout must be present with
+    /// its exact shape; extra tensors (e.g. a redundant `lm_head.weight` when tied) are ignored.
+    public convenience init(config: TransformerConfig, tensors: [String: Tensor]) throws {
+        try config.validate()
+        self.init(validated: config)
+        var missing: [String] = []
+        for e in layout.entries {
+            guard let t = tensors[e.name] else { missing.append(e.name); continue }
+            guard t.shape == e.shape, t.values.count == e.count else {
+                throw ModelError("tensor '\(e.name)' has shape \(t.shape) but this config needs \(e.shape) — the checkpoint does not match config.json")
+            }
+            t.values.withUnsafeBufferPointer { src in
+                _ = UnsafeMutableBufferPointer(rebasing: paramBuffer[e.range]).initialize(from: src)
+            }
+        }
+        if !missing.isEmpty {
+            let list = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", … (\(missing.count) in all)" : "")
+            throw ModelError("checkpoint is missing tensor(s) \(list) — check that config.json (attention_bias, tie_word_embeddings, num_hidden_layers) matches the weights")
+        }
+    }
+
+    /// Every parameter as a named tensor (Hugging Face names; no `lm_head.weight` when tied).
+    public func tensors() -> [String: Tensor] {
+        var out: [String: Tensor] = [:]
+        for e in layout.entries {
+            var t = Tensor(zeros: e.shape)
+            t.values.withUnsafeMutableBufferPointer { dst in
+                _ = dst.initialize(from: paramBuffer[e.range])
+            }
+            out[e.name] = t
+        }
+        return out
+    }
+
+    /// Gradients as named tensors (same names as `tensors()`), for tests and inspection.
+    public func gradientTensors() -> [String: Tensor] {
+        var out: [String: Tensor] = [:]
+        for e in layout.entries {
+            var t = Tensor(zeros: e.shape)
+            t.values.withUnsafeMutableBufferPointer { dst in
+                _ = dst.initialize(from: gradBuffer[e.range])
+            }
+            out[e.name] = t
+        }
+        return out
+    }
+
+    /// A deep copy: same config, parameters and gradients; its own run state.
+    public func copy() -> Transformer {
+        let m = Transformer(validated: config)
+        _ = m.paramBuffer.update(fromContentsOf: paramBuffer)
+        _ = m.gradBuffer.update(fromContentsOf: gradBuffer)
+        return m
+    }
+
+    /// Overwrites this model's parameters with `other`'s (e.g. refreshing a reference model).
+    public func copyParameters(from other: Transformer) throws {
+        guard other.config == config else {
+            throw ModelError("cannot copy parameters between models of different configurations (\(other.parameterCount) vs \(parameterCount) parameters)")
+        }
+        if other === self { return }
+        _ = paramBuffer.update(fromContentsOf: other.paramBuffer)
+    }
+
+    /// Sets every gradient to zero.
+    public func zeroGradients() {
+        gradBuffer.update(repeating: 0)
+    }
+
+    /// L2 norm of all gradients (accumulated in Double).
+    public func gradientNorm() -> Float {
+        var s: Double = 0
+        let n = gradBuffer.count
+        guard let g = gradBuffer.baseAddress else { return 0 }
+        var i = 0
+        while i < n {
+            let m = min(4096, n - i)
+            s += Double(dot(g + i, g + i, m))
+            i += m
+        }
+        return Float(s.squareRoot())
+    }
+
+    /// Makes sure the rotary tables cover positions 0..<n.
+    func ensureRope(_ n: Int) {
+        if rope.positions < n {
+            rope = RopeTable(headDim: config.headDim, positions: max(n, rope.positions * 2, 64),
+                             theta: config.ropeTheta)
+        }
+    }
+}
