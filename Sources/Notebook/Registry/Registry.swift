@@ -10,6 +10,7 @@ public enum Registry {
     public static let commands: [CommandDefinition] = [
         .help, .set, .showSettings, .seed, .history, .rerun, .record, .run,
         .echo, .sleep, .quit,
+        .task, .reward, .verify,
     ]
 
     /// The definitions whose verb (or alias) is `verb`.
