@@ -79,11 +79,11 @@ public enum ModelSlot: SessionSlot {
 public struct TrainingStateSnapshot {
     /// Optimizer tensors by name (e.g. `exp_avg.model.layers.0…`), nil for none.
     public var optimizer: [String: Tensor]?
-    /// Trainer state as a JSON object (step, RNG state, config), nil for none.
-    public var trainerState: Data?
+    /// Trainer state encoded as a JSON object (step, RNG state, config), nil for none.
+    public var trainerState: (any Encodable & Sendable)?
 
     /// A snapshot of optimizer tensors and trainer state.
-    public init(optimizer: [String: Tensor]?, trainerState: Data?) {
+    public init(optimizer: [String: Tensor]?, trainerState: (any Encodable & Sendable)?) {
         self.optimizer = optimizer
         self.trainerState = trainerState
     }
