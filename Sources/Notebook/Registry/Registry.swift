@@ -11,7 +11,7 @@ public enum Registry {
         .help, .set, .showSettings, .seed, .history, .rerun, .record, .run,
         .echo, .sleep, .quit,
         .task, .reward, .verify,
-        .modelNew, .modelLoad, .modelSave, .modelInfo, .modelConnect,
+        .modelNew, .modelLoad, .modelSave, .modelInfo, .modelConnect, .generate,
     ]
 
     /// The definitions whose verb (or alias) is `verb`.
