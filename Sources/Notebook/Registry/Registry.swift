@@ -10,8 +10,8 @@ public enum Registry {
     public static let commands: [CommandDefinition] = [
         .help, .set, .showSettings, .seed, .history, .rerun, .record, .run,
         .echo, .sleep, .quit,
-        .task, .reward, .verify,
-        .modelNew, .modelLoad, .modelSave, .modelInfo, .modelConnect, .generate,
+        .task, .dataSave, .dataLoad, .dataShow, .dataInfo, .reward, .verify,
+        .modelNew, .modelSave, .modelLoad, .modelInfo, .modelConnect, .generate,
     ]
 
     /// The definitions whose verb (or alias) is `verb`.
