@@ -12,7 +12,7 @@ public enum Registry {
         .echo, .sleep, .quit,
         .task, .dataSave, .dataLoad, .dataShow, .dataInfo, .reward, .verify,
         .modelNew, .modelSave, .modelLoad, .modelInfo, .modelConnect, .generate,
-        .plotScaling, .plotCompare, .plotMetrics,
+        .plotScaling, .plotCompare, .plotMetrics, .bench,
     ]
 
     /// The definitions whose verb (or alias) is `verb`.
