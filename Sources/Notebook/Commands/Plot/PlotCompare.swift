@@ -42,12 +42,21 @@ extension CommandDefinition {
         guard sweeps.isEmpty || sweeps.count == files.count else {
             throw CommandError("plot compare: mix of sweep TSVs and metrics logs — compare files of one kind")
         }
+        try PlotDrawing.checkNotOverwritten(files, by: to)
+        // Legend names must differ: the same file name from two folders gets its folder too.
+        var names: [String] = []
+        for file in files {
+            var name = runName(file)
+            if names.contains(name) { name = URL(fileURLWithPath: file).deletingPathExtension().relativePath }
+            if names.contains(name) { name += " (\(names.count + 1))" }
+            names.append(name)
+        }
         let plot: Plot
         if !sweeps.isEmpty {
             var series: [PlotSeries] = []
-            for file in files {
+            for (file, name) in zip(files, names) {
                 let points = try domain("plot compare") { try readSweepTSV(from: URL(fileURLWithPath: file)) }
-                series += try scalingSeries(points, axis: axis, prefix: runName(file))
+                series += try scalingSeries(points, axis: axis, prefix: name)
             }
             plot = try domain("plot compare") {
                 try Plot.scaling(series, title: "runs compared", xLabel: axis == .samples ? "samples k" : "mean generated tokens",
@@ -55,13 +64,13 @@ extension CommandDefinition {
             }
         } else {
             var runs: [PlotSeries] = []
-            for file in files {
+            for (file, name) in zip(files, names) {
                 let log = try MetricsLog.read(path: file)
                 let (steps, values) = log.series(metric)
                 guard !steps.isEmpty else {
                     throw CommandError("plot compare: \(file) has no '\(metric)' values — its metrics: \(log.names.joined(separator: ", "))")
                 }
-                runs.append(try domain("plot compare") { try PlotSeries(name: runName(file), x: steps, y: values) })
+                runs.append(try domain("plot compare") { try PlotSeries(name: name, x: steps, y: values) })
             }
             plot = try domain("plot compare") {
                 try Plot.compare(runs, title: "\(metric) compared", yLabel: metric, smoothing: smoothing)

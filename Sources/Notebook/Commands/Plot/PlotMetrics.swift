@@ -24,6 +24,7 @@ extension CommandDefinition {
         let to = try invocation.string("to")
         let smoothing = try invocation.int("smoothing") ?? 1
         let ascii = try invocation.bool("ascii") ?? false
+        try PlotDrawing.checkNotOverwritten(from.map { [$0] } ?? [], by: to)
         let log: MetricsLog
         if let from {
             log = try MetricsLog.read(path: from)

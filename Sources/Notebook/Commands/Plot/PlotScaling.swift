@@ -27,6 +27,7 @@ extension CommandDefinition {
         let axis = ScalingAxis(rawValue: try invocation.string("x") ?? "samples") ?? .samples
         let ascii = try invocation.bool("ascii") ?? false
         let title = try invocation.string("title")
+        try PlotDrawing.checkNotOverwritten(file.map { [$0] } ?? [], by: to)
         let points: [SweepPoint]
         if let file {
             points = try domain("plot scaling") { try readSweepTSV(from: URL(fileURLWithPath: file)) }

@@ -2,6 +2,7 @@
 // scaling sweep (the `scale` command stores its points here; `plot scaling` draws them) and the
 // training metrics log (`MetricsLog`, appended by the training commands; `plot metrics` draws it).
 import Evaluation
+import Foundation
 import Plotting
 
 /// The session's gnuplot process.
@@ -32,6 +33,17 @@ extension Session {
 /// Draws a plot to a file (registered with the session's plots through the output) and/or inline
 /// as text.
 enum PlotDrawing {
+    /// Refuses an image path whose `.tsv` / `.gp` companions would overwrite one of the input files
+    /// (`plot scaling plots/x.tsv to=plots/x.png` would replace the sweep with the plot's table).
+    static func checkNotOverwritten(_ inputs: [String], by image: String?) throws {
+        guard let image else { return }
+        let stem = URL(fileURLWithPath: image).standardizedFileURL.deletingPathExtension()
+        let companions = ["tsv", "gp"].map { stem.appendingPathExtension($0).path }
+        for input in inputs where companions.contains(URL(fileURLWithPath: input).standardizedFileURL.path) {
+            throw CommandError("plot: to=\(image) would overwrite the input \(input) with the plot's data — choose another image name")
+        }
+    }
+
     static func draw(_ plot: Plot, to path: String?, ascii: Bool, session: Session) throws -> CommandOutput {
         var output = CommandOutput()
         let gnuplot = session.gnuplot()
