@@ -24,7 +24,7 @@ import Testing
         let png = try #require(FileManager.default.contents(atPath: image))
         #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
         let data = try String(contentsOfFile: directory + "/plots/scaling.tsv", encoding: .utf8)
-        #expect(data.contains("pass@k\t40\t0.6"))
+        #expect(data.contains("pass@k\t40.0\t0.6"))
         #expect(FileManager.default.fileExists(atPath: directory + "/plots/scaling.gp"))
         #expect(session.plots.map(\.path) == [image])
         #expect(CommandTesting.failure(session, "plot scaling \(input) to=\(directory)/sweep.png").contains("would overwrite"))
@@ -63,7 +63,7 @@ import Testing
         let compared = try CommandTesting.run(session, "plot compare \(directory)/a.jsonl \(directory)/b.csv metric=reward to=\(directory)/c.png")
         #expect(compared.contains("wrote \(directory)/c.png"))
         let table = try String(contentsOfFile: directory + "/c.tsv", encoding: .utf8)
-        #expect(table.contains("a\t2\t0.25") && table.contains("b\t2\t0.75"))
+        #expect(table.contains("a\t2.0\t0.25") && table.contains("b\t2.0\t0.75"))
     }
 
     @Test func metricsLogParsing() throws {
