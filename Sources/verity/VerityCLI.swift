@@ -1,5 +1,5 @@
 // The `verity` executable: the command line (swift-argument-parser). `verity` alone opens the REPL
-// (or runs piped stdin as a script); `verity run FILE` replays a notebook; `verity bench` will run
+// (or runs piped stdin as a script); `verity run FILE` replays a notebook; `verity bench` runs
 // the engine benchmark.
 import ArgumentParser
 import Foundation
@@ -29,12 +29,32 @@ enum VerityVersion {
     static let string = "0.1.0"
 }
 
-/// `verity bench` — wired to the engine benchmark when the engine lands.
+/// `verity bench` — the engine benchmark: training and sampling throughput, sgemm GFLOP/s.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmark the engine (matrix products, training steps, sampling).")
+        abstract: "Benchmark the engine (matrix products, training steps, sampling). Use a release build.")
+
+    @Option(name: .long, help: "Which shapes: tiny, small, s15m or all.")
+    var config: String = "all"
+
+    @Flag(name: .long, help: "Short sequences and one timed step (indicative figures, for CI).")
+    var quick = false
+
+    mutating func validate() throws {
+        guard EngineBenchmark.configurations.contains(config) else {
+            throw ValidationError("--config must be one of \(EngineBenchmark.configurations.joined(separator: ", ")), got '\(config)'")
+        }
+    }
 
     mutating func run() throws {
-        print("verity bench: the benchmark lands with the engine (Kernels and Models); nothing to measure yet.")
+        do {
+            let output = try EngineBenchmark.run(config: config, quick: quick, progress: { line in
+                FileHandle.standardError.write(Data(("  " + line + "\n").utf8))
+            })
+            print(output.renderedLines(width: 120).joined(separator: "\n"))
+        } catch let error as CommandError {
+            FileHandle.standardError.write(Data(("error: " + error.message + "\n").utf8))
+            throw ExitCode(1)
+        }
     }
 }

@@ -95,9 +95,15 @@ import Testing
         let version = try runVerity(["--version"])
         #expect(version.status == 0)
         #expect(version.out.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
-        let bench = try runVerity(["bench"])
+        // The quick tiny benchmark: one table row and the sgemm line.
+        let bench = try runVerity(["bench", "--config", "tiny", "--quick"])
         #expect(bench.status == 0)
-        #expect(bench.out.contains("lands with the engine"))
+        #expect(bench.out.contains("train tok/s") && bench.out.contains("sample B=64 tok/s"))
+        #expect(bench.out.range(of: #"\ntiny\s+\d+\s+16×8\s+\d+"#, options: .regularExpression) != nil)
+        #expect(bench.out.contains("GFLOP/s"))
+        let badBench = try runVerity(["bench", "--config", "huge"])
+        #expect(badBench.status != 0)
+        #expect(badBench.err.contains("--config must be one of tiny, small, s15m, all"))
         let seeded = try runVerity(["--seed", "77"], stdin: Data("seed\n".utf8))
         #expect(seeded.out == "seed 77\n")
     }

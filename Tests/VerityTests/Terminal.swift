@@ -54,20 +54,27 @@ final class PseudoTerminal {
         // Everything the child needs is allocated before fork: after it, only system calls.
         let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        let pid = fork()
-        if pid == 0 {
-            _ = setsid()
-            let slave = open(slaveName, O_RDWR)  // the first tty opened after setsid becomes controlling
-            _ = dup2(slave, 0); _ = dup2(slave, 1); _ = dup2(slave, 2)
-            _ = close(master)
-            _ = execve(program, argv, envp)
-            _exit(127)
-        }
+        // posix_spawn, not fork: fork runs OpenBLAS's atfork handler, which can deadlock joining
+        // BLAS worker threads while other tests in this process use BLAS. The child becomes a
+        // session leader (SETSID) and its first opened tty, the slave, becomes its controlling terminal.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, 0x80)  // POSIX_SPAWN_SETSID (glibc ≥ 2.26; not imported into Swift)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addclose(&actions, master)
+        posix_spawn_file_actions_addopen(&actions, 0, slaveName, O_RDWR, 0)
+        posix_spawn_file_actions_adddup2(&actions, 0, 1)
+        posix_spawn_file_actions_adddup2(&actions, 0, 2)
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
         free(slaveName)
         free(program)
         argv.forEach { free($0) }
         envp.forEach { free($0) }
-        guard pid > 0 else { throw TestFailure("fork failed") }
+        guard spawned == 0, pid > 0 else { throw TestFailure("posix_spawn failed: \(spawned)") }
         self.master = master
         self.pid = pid
     }

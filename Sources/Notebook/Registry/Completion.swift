@@ -56,7 +56,8 @@ public enum Completion {
             guard let spec = declaration.keys.first(where: { $0.name == key }) else { return result }
             return result + values(for: spec, prefix: valuePrefix, listFiles: listFiles).map { key + "=" + $0 }
         }
-        let used = Set(before.compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
+        // Only `key=value` words use up a key (the verb `model` must not hide the key `model=`).
+        let used = Set(before.filter { $0.contains("=") }.compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
         result += declaration.keys.filter { !used.contains($0.name) && $0.name.hasPrefix(word) }.map { $0.name + "=" }
         if positionalWords.count < declaration.positionals.count {
             result += values(for: declaration.positionals[positionalWords.count], prefix: word, listFiles: listFiles)

@@ -10,6 +10,9 @@ public enum Registry {
     public static let commands: [CommandDefinition] = [
         .help, .set, .showSettings, .seed, .history, .rerun, .record, .run,
         .echo, .sleep, .quit,
+        .task, .dataSave, .dataLoad, .dataShow, .dataInfo, .reward, .verify,
+        .modelNew, .modelSave, .modelLoad, .modelInfo, .modelConnect, .generate,
+        .plotScaling, .plotCompare, .plotMetrics, .bench,
     ]
 
     /// The definitions whose verb (or alias) is `verb`.

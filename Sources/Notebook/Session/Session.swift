@@ -27,7 +27,7 @@ public final class Session {
     /// The seed the session started with (`record` writes it first, so replays draw the same numbers).
     public let initialSeed: UInt64
     /// The one random generator every random draw in the session comes from, passed explicitly
-    /// to whatever needs it. (`Kernels.RNG` replaces `SessionRNG` when the engine lands.)
+    /// to whatever needs it (`Kernels.RNG`; commands draw their seed with `commandSeed()`).
     public var rng: SessionRNG
     /// Commands run so far, numbered from 1.
     public private(set) var history: [HistoryEntry] = []

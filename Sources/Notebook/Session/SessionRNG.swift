@@ -1,46 +1,23 @@
-// SessionRNG — the session's seeded random generator until the engine's `Kernels.RNG` replaces it
-// (swap the type of `Session.rng`; nothing else names this one). xoshiro256** seeded through
-// SplitMix64: small, fast, and the same stream on every machine for the same seed.
+// SessionRNG — the session's random generator is the engine's `Kernels.RNG` (xoshiro256** seeded
+// through SplitMix64), so a seed typed in a notebook drives the model's sampler, the task
+// generators and the trainer through one stream. Each command that draws randomness takes one
+// 64-bit seed from this stream (`Session.commandSeed()`) and builds its own `RNG` from it, so a
+// cell re-run after `seed N` reproduces exactly, however many numbers the command itself uses.
+import Kernels
 
-/// A deterministic 64-bit generator (xoshiro256**, Blackman & Vigna 2018).
-public struct SessionRNG: RandomNumberGenerator, Sendable, Equatable {
-    private var state: (UInt64, UInt64, UInt64, UInt64)
+/// The session generator: the engine's seeded `RNG`.
+public typealias SessionRNG = Kernels.RNG
 
-    /// Seeds the four words of state from `seed` through SplitMix64, so nearby seeds give
-    /// unrelated streams and seed 0 is fine.
-    public init(seed: UInt64) {
-        var mix = seed
-        func splitmix() -> UInt64 {
-            mix &+= 0x9E37_79B9_7F4A_7C15
-            var z = mix
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        state = (splitmix(), splitmix(), splitmix(), splitmix())
-    }
+extension Kernels.RNG {
+    /// A uniform float in [0, 1) (the name the session API used before the engine landed).
+    public mutating func nextFloat() -> Float { uniform() }
+}
 
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        let result = rotate(state.1 &* 5, 7) &* 9
-        let shifted = state.1 << 17
-        state.2 ^= state.0
-        state.3 ^= state.1
-        state.1 ^= state.2
-        state.0 ^= state.3
-        state.2 ^= shifted
-        state.3 = rotate(state.3, 45)
-        return result
-    }
+extension Session {
+    /// The seed for one command's own generator: the next 64 bits of the session stream. Commands
+    /// call this once (after validating their arguments) and pass `RNG(seed:)` to whatever draws.
+    public func commandSeed() -> UInt64 { rng.next() }
 
-    /// A uniform float in [0, 1) from the top 24 bits.
-    public mutating func nextFloat() -> Float {
-        Float(next() >> 40) * (1.0 / 16_777_216.0)
-    }
-
-    public static func == (lhs: SessionRNG, rhs: SessionRNG) -> Bool {
-        lhs.state == rhs.state
-    }
-
-    private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    /// A fresh generator for one command, seeded from the session stream.
+    public func commandRNG() -> Kernels.RNG { Kernels.RNG(seed: commandSeed()) }
 }

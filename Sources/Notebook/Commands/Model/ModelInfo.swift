@@ -1,0 +1,45 @@
+// model info — what the current model is: its configuration, size, tokenizer and origin.
+import Foundation
+import Models
+
+extension CommandDefinition {
+    /// `model info`
+    static let modelInfo = CommandDefinition(CommandDeclaration(
+        name: "model", subverb: "info",
+        summary: "show the current model's configuration, size, tokenizer and source",
+        recorded: false,
+        examples: ["model info"]
+    )) { _, session in
+        ModelInfoView.render(try session.requireModel(for: "model info"), precision: session.settings.precision)
+    }
+}
+
+/// The table `model new`, `model load` and `model info` print.
+enum ModelInfoView {
+    static func render(_ model: LoadedModel, precision: Int) -> CommandOutput {
+        var table = Table(columns: [Table.Column("field"), Table.Column("value")])
+        switch model {
+        case .local(let local):
+            let c = local.transformer.config
+            table.append(["model", local.name])
+            table.append(["source", local.source])
+            table.append(["parameters", "\(local.transformer.parameterCount) (\(Format.fixed(Double(local.transformer.parameterCount) / 1e6, 2))M)"])
+            table.append(["layers", "\(c.numHiddenLayers)"])
+            table.append(["dim", "\(c.hiddenSize)"])
+            table.append(["heads", "\(c.numAttentionHeads) (kv \(c.numKeyValueHeads), head size \(c.headDim))"])
+            table.append(["ffn", "\(c.intermediateSize)"])
+            table.append(["vocab", "\(c.vocabSize)"])
+            table.append(["tokenizer", "\(local.tokenizer.vocabularySize) tokens (\(local.tokenizer is CharTokenizer ? "characters" : "byte-level BPE"))"])
+            table.append(["rope_theta", Format.compact(Double(c.ropeTheta))])
+            table.append(["max_pos", "\(c.maxPositionEmbeddings)"])
+            table.append(["tie", c.tieWordEmbeddings ? "true" : "false"])
+            table.append(["bias", c.attentionBias ? "true" : "false"])
+            table.append(["type", c.modelType])
+        case .remote(let remote):
+            table.append(["model", remote.generator.model])
+            table.append(["server", remote.url])
+            table.append(["kind", "remote OpenAI-compatible completions (sampling only)"])
+        }
+        return .table(table)
+    }
+}

@@ -1,0 +1,38 @@
+// model save — writes the local model as a Hugging Face checkpoint directory (config.json,
+// model.safetensors, tokenizer.json), atomically: a crash leaves the old checkpoint or the new one.
+// Optimizer and trainer state go beside it when a training command left them in `TrainingStateSlot`.
+import Foundation
+import Models
+
+extension CommandDefinition {
+    /// `model save PATH`
+    static let modelSave = CommandDefinition(CommandDeclaration(
+        name: "model", subverb: "save",
+        summary: "save the model as a Hugging Face checkpoint directory: model save checkpoints/add3",
+        help: "Writes config.json, model.safetensors and tokenizer.json (loadable by transformers), plus "
+            + "optimizer.safetensors and trainer_state.json when training state exists. The directory is "
+            + "replaced atomically.",
+        positionals: [ArgumentSpec("path", .path, required: true, help: "the checkpoint directory")],
+        examples: ["model save /tmp/verity-example-model"]
+    )) { invocation, session in
+        let path = try invocation.string("path") ?? ""
+        let model = try session.requireLocalModel(for: "model save")
+        try saveCheckpoint(model, to: path, state: session[TrainingStateSlot.self])
+        let state = session[TrainingStateSlot.self] == nil ? "" : " with optimizer and trainer state"
+        return .line("saved \(model.name) (\(model.transformer.parameterCount) parameters) to \(path)\(state)")
+    }
+}
+
+/// Writes `model` (and `state`, when given) as a checkpoint directory at `path`.
+func saveCheckpoint(_ model: LocalModel, to path: String, state: TrainingStateSnapshot?) throws {
+    let url = URL(fileURLWithPath: path)
+    try domain("model save") {
+        if let json = model.configJSON {
+            try Checkpoint.save(to: url, configJSON: json, tensors: model.transformer.tensors(), tokenizer: model.tokenizer,
+                                optimizer: state?.optimizer, trainerState: state?.trainerState)
+        } else {
+            try Checkpoint.save(to: url, config: model.transformer.config, tensors: model.transformer.tensors(),
+                                tokenizer: model.tokenizer, optimizer: state?.optimizer, trainerState: state?.trainerState)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+// plot metrics — training curves, one panel per metric, from the session's metrics log (filled by
+// the training commands) or from a metrics file (CSV with a `step,…` header, or JSONL).
+import Plotting
+
+extension CommandDefinition {
+    /// `plot metrics KEYS [from=FILE] [to=PATH]`
+    static let plotMetrics = CommandDefinition(CommandDeclaration(
+        name: "plot", subverb: "metrics",
+        summary: "plot training curves: plot metrics reward,accuracy,length to=plots/add3-train.png",
+        help: "Draws each named metric against step in its own panel. The data is the session's training "
+            + "log, or from=FILE (.csv with a 'step,<metric>,…' header, or .jsonl with one object per step). "
+            + "smoothing=W adds a trailing moving average.",
+        positionals: [ArgumentSpec("keys", .stringList, required: true, help: "metrics to draw, comma-separated")],
+        keys: [
+            ArgumentSpec("from", .path, help: "a metrics file (default: this session's training log)"),
+            ArgumentSpec("to", .path, help: "the image to write (.png or .svg); absent: draw inline"),
+            ArgumentSpec("smoothing", .int, default: .int(1), bounds: 1...10_000, help: "moving-average window; 1 = raw"),
+            ArgumentSpec("ascii", .bool, default: .bool(false), help: "also draw inline when writing a file"),
+        ],
+        examples: ["plot metrics reward,accuracy from=/tmp/verity-no-such-metrics.csv to=/tmp/verity-m.png smoothing=5 ascii=false"]
+    )) { invocation, session in
+        let keys = try invocation.strings("keys") ?? []
+        let from = try invocation.string("from")
+        let to = try invocation.string("to")
+        let smoothing = try invocation.int("smoothing") ?? 1
+        let ascii = try invocation.bool("ascii") ?? false
+        try PlotDrawing.checkNotOverwritten(from.map { [$0] } ?? [], by: to)
+        let log: MetricsLog
+        if let from {
+            log = try MetricsLog.read(path: from)
+        } else {
+            guard let kept = session[MetricsSlot.self], !kept.rows.isEmpty else {
+                throw CommandError("plot metrics: no training metrics in this session — train first ('sft', 'rl', 'step') or give from=FILE")
+            }
+            log = kept
+        }
+        var series: [PlotSeries] = []
+        for key in keys {
+            let (steps, values) = log.series(key)
+            guard !steps.isEmpty else {
+                throw CommandError("plot metrics: no values of '\(key)' — the log has \(log.names.joined(separator: ", "))")
+            }
+            series.append(try domain("plot metrics") { try PlotSeries(name: key, x: steps, y: values) })
+        }
+        let plot = try domain("plot metrics") { try Plot.metrics(series, smoothing: smoothing) }
+        return try PlotDrawing.draw(plot, to: to, ascii: ascii, session: session)
+    }
+}

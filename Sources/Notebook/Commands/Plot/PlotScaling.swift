@@ -1,0 +1,59 @@
+// plot scaling — accuracy against samples (or mean generated tokens) from a sweep: a TSV written
+// by `scale` (method, k, budget, mean_tokens, accuracy, low, high) or the session's last sweep.
+import Evaluation
+import Foundation
+import Plotting
+
+extension CommandDefinition {
+    /// `plot scaling [FILE.tsv] to=PATH x=samples|tokens`
+    static let plotScaling = CommandDefinition(CommandDeclaration(
+        name: "plot", subverb: "scaling",
+        summary: "plot accuracy vs. samples or tokens: plot scaling to=plots/add3-scaling.png x=tokens",
+        help: "Draws one line per method (and thinking budget) with its confidence band, on a log₂ x axis. "
+            + "The data comes from FILE (a sweep TSV) or from the last 'scale' of the session. With to=PATH "
+            + "(.png or .svg) the image is written with PATH's .tsv data and .gp script beside it; without, "
+            + "the plot is drawn inline as text.",
+        positionals: [ArgumentSpec("file", .path, help: "a sweep TSV (default: the session's last sweep)")],
+        keys: [
+            ArgumentSpec("to", .path, help: "the image to write (.png or .svg); absent: draw inline"),
+            ArgumentSpec("x", .choice(["samples", "tokens"]), default: .choice("samples"), help: "the x axis"),
+            ArgumentSpec("ascii", .bool, default: .bool(false), help: "also draw inline when writing a file"),
+            ArgumentSpec("title", .string, help: "the plot title"),
+        ],
+        examples: ["plot scaling /tmp/verity-no-such-sweep.tsv to=/tmp/verity-example-scaling.png x=tokens ascii=false title=demo"]
+    )) { invocation, session in
+        let file = try invocation.string("file")
+        let to = try invocation.string("to")
+        let axis = ScalingAxis(rawValue: try invocation.string("x") ?? "samples") ?? .samples
+        let ascii = try invocation.bool("ascii") ?? false
+        let title = try invocation.string("title")
+        try PlotDrawing.checkNotOverwritten(file.map { [$0] } ?? [], by: to)
+        let points: [SweepPoint]
+        if let file {
+            points = try domain("plot scaling") { try readSweepTSV(from: URL(fileURLWithPath: file)) }
+        } else {
+            guard let last = session[SweepSlot.self] else {
+                throw CommandError("plot scaling: no sweep in this session — run 'scale …' first or name a sweep TSV file")
+            }
+            points = last
+        }
+        let series = try scalingSeries(points, axis: axis, prefix: nil)
+        let plot = try domain("plot scaling") {
+            try Plot.scaling(series, title: title ?? "accuracy vs. \(axis == .samples ? "samples" : "tokens")",
+                             xLabel: axis == .samples ? "samples k" : "mean generated tokens",
+                             log2X: series.allSatisfy { $0.x.allSatisfy { $0 > 0 } })
+        }
+        return try PlotDrawing.draw(plot, to: to, ascii: ascii, session: session)
+    }
+}
+
+/// Sweep points as plot series, one per (method, budget), names optionally prefixed by a run name.
+func scalingSeries(_ points: [SweepPoint], axis: ScalingAxis, prefix: String?) throws -> [PlotSeries] {
+    guard !points.isEmpty else { throw CommandError("plot: the sweep has no points") }
+    return try scalingCurves(points, x: axis).map { curve in
+        try domain("plot") {
+            try PlotSeries(name: prefix.map { "\($0): \(curve.name)" } ?? curve.name, x: curve.x, y: curve.accuracy,
+                           low: curve.low, high: curve.high)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+// task — builds a verifiable data set from a task generator (`Tasks.TaskRegistry`) and makes it
+// the session's current data set. Seeded from the session stream, so `seed N` then `task …`
+// always gives the same problems.
+import Tasks
+
+extension CommandDefinition {
+    /// `task KIND key=value …`
+    static let task = CommandDefinition(CommandDeclaration(
+        name: "task",
+        summary: "generate a verifiable data set: task arithmetic op=add digits=3 train=5000 test=500",
+        help: "Builds train and test splits of generated problems and makes them the current data set. "
+            + "Kinds: arithmetic (op, digits, test_digits, think), countdown (count, max, target, all, think), "
+            + "sorting (length, max, think). think=none|always|mixed[:P] chooses direct or worked "
+            + "solutions; test_digits gives a shifted test split. Keys that do not belong to the kind are errors.",
+        positionals: [ArgumentSpec("kind", .choice(TaskRegistry.kinds.map(\.name)), required: true,
+                                   help: "the task family")],
+        keys: [
+            ArgumentSpec("train", .int, bounds: 0...10_000_000, help: "training problems (default 5000)"),
+            ArgumentSpec("test", .int, bounds: 0...10_000_000, help: "held-out test problems (default 500)"),
+            ArgumentSpec("think", .string, help: "none|always|mixed[:P]: direct answers, worked ones, or a share P worked"),
+            ArgumentSpec("op", .choice(["add", "sub", "mul"]), help: "arithmetic: the operation (default add)"),
+            ArgumentSpec("digits", .string, help: "arithmetic: digits per operand, N or N:M (default 3)"),
+            ArgumentSpec("test_digits", .string, help: "arithmetic: digits of the test split, for a shifted test"),
+            ArgumentSpec("count", .int, bounds: 2...8, help: "countdown: how many numbers (default 4)"),
+            ArgumentSpec("max", .int, bounds: 1...1_000_000, help: "countdown/sorting: largest number (default 99)"),
+            ArgumentSpec("target", .int, bounds: 1...1_000_000, help: "countdown: largest target (default 999)"),
+            ArgumentSpec("all", .bool, help: "countdown: every number must be used (default false)"),
+            ArgumentSpec("length", .string, help: "sorting: list length, N or N:M (default 4:6)"),
+        ],
+        examples: ["task arithmetic op=add digits=2 train=60 test=20 think=mixed",
+                   "task countdown count=3 max=20 target=50 all=false train=20 test=5",
+                   "task sorting length=3:4 max=9 train=20 test=5",
+                   "task arithmetic op=mul digits=1 test_digits=2 train=30 test=10 think=always"]
+    )) { invocation, session in
+        let kind = try invocation.string("kind") ?? ""
+        let arguments = try invocation.givenSpecArguments(invocation.declaration.keys.map(\.name))
+        let request = try domain("task") { try TaskRegistry.make(kind: kind, arguments: arguments) }
+        var rng = session.commandRNG()
+        let dataset = try domain("task") { try request.makeDataset(rng: &rng) }
+        session[DatasetSlot.self] = dataset
+        // A reward configured for an older data set may use its extractor; rebuild it for this one.
+        if let configured = session[RewardSlot.self] {
+            session[RewardSlot.self] = try? configureReward(spec: configured.spec, dataset: dataset)
+        }
+        return DatasetSummary.render(dataset, kind: kind)
+    }
+}
+
+/// The short description of a data set shown by `task`, `data load` and `data info`.
+enum DatasetSummary {
+    static func render(_ dataset: Dataset, kind: String?) -> CommandOutput {
+        var table = Table(columns: [Table.Column("field"), Table.Column("value")])
+        table.append(["name", dataset.name])
+        if let kind { table.append(["kind", kind]) }
+        table.append(["train", "\(dataset.train.count)"])
+        table.append(["test", "\(dataset.test.count)"])
+        table.append(["extractor", dataset.extractor.rawValue])
+        table.append(["comparison", dataset.comparison.rawValue])
+        table.append(["alphabet", dataset.alphabet.map { "\($0.count) characters" } ?? "open (natural text)"])
+        if let prefix = dataset.promptPrefix { table.append(["prompt prefix", Format.quoted(prefix)]) }
+        if let sample = dataset.train.first ?? dataset.test.first {
+            table.append(["sample prompt", Format.quoted(dataset.fullPrompt(sample))])
+            if let solution = sample.solution { table.append(["sample solution", Format.quoted(solution)]) }
+            table.append(["sample answer", sample.answer])
+        }
+        if let worked = workedShare(dataset) { table.append(["worked share", Format.fixed(worked, 2)]) }
+        return .table(table)
+    }
+
+    /// The share of training solutions that show work (a thinking section with content), when
+    /// the data set has solutions at all.
+    static func workedShare(_ dataset: Dataset) -> Double? {
+        let solutions = dataset.train.compactMap(\.solution)
+        guard !solutions.isEmpty else { return nil }
+        let worked = solutions.filter { solution in
+            guard let open = solution.range(of: "<think>"), let close = solution.range(of: "</think>"),
+                  open.upperBound <= close.lowerBound else { return false }
+            return !solution[open.upperBound..<close.lowerBound].isEmpty
+        }
+        return Double(worked.count) / Double(solutions.count)
+    }
+}
