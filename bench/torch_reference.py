@@ -9,7 +9,7 @@
 
 CPU only, torch.set_num_threads(2). Run: python3 bench/torch_reference.py
 """
-import math
+import sys
 import time
 
 import torch
@@ -153,7 +153,10 @@ def sgemm_gflops(n=2048, repeats=5):
 def main():
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, sgemm 2048^2 {sgemm_gflops():.0f} GFLOP/s")
     print(f"{'config':8} {'params':>10} {'train tok/s':>12} {'B=1':>9} {'B=16':>9} {'B=64':>9}")
+    only = set(sys.argv[1:])  # optional config names, e.g. `tiny small`
     for name, V, C, L, H, KVH, Fd, T, B in CASES:
+        if only and name not in only:
+            continue
         model = Model(V, C, L, H, KVH, Fd)
         params = sum(p.numel() for p in model.parameters())
         train = bench_training(model, V, T, B)

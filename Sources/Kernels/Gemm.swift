@@ -10,16 +10,21 @@ public func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Flo
                   a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
     if m == 0 || n == 0 { return }
-    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    Threading.blas(work: m * n * k) {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
 }
 
 /// y[m] = alpha · A[m,n] · x[n] + beta · y (or Aᵀ·x when `trans`, then y has n entries).
 @inline(__always)
 public func sgemv(trans: Bool, m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                   x: UnsafePointer<Float>, beta: Float, y: UnsafeMutablePointer<Float>) {
-    cblas_sgemv(CblasRowMajor, trans ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda),
-                x, 1, beta, y, 1)
+    if m == 0 || n == 0 { return }
+    Threading.blas(work: m * n) {
+        cblas_sgemv(CblasRowMajor, trans ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda),
+                    x, 1, beta, y, 1)
+    }
 }
 
 /// Linear layer forward: out[N,O] = inp[N,I] · W[O,I]ᵀ (+ bias[O]).
@@ -73,14 +78,14 @@ public func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) 
         let b0 = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
         let a1 = UnsafeRawPointer(a + i + 8).loadUnaligned(as: SIMD8<Float>.self)
         let b1 = UnsafeRawPointer(b + i + 8).loadUnaligned(as: SIMD8<Float>.self)
-        acc0 = acc0.addingProduct(a0, b0)
-        acc1 = acc1.addingProduct(a1, b1)
+        acc0 += a0 * b0
+        acc1 += a1 * b1
         i += 16
     }
     if i + 8 <= n {
         let a0 = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
         let b0 = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
-        acc0 = acc0.addingProduct(a0, b0)
+        acc0 += a0 * b0
         i += 8
     }
     var s = (acc0 + acc1).sum()
@@ -96,7 +101,7 @@ public func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePo
     while i + 8 <= n {
         let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
         let yv = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-        UnsafeMutableRawPointer(y + i).storeBytes(of: yv.addingProduct(va, xv), as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(y + i).storeBytes(of: yv + va * xv, as: SIMD8<Float>.self)
         i += 8
     }
     while i < n { y[i] += alpha * x[i]; i += 1 }

@@ -73,7 +73,7 @@ public struct RNG: RandomNumberGenerator, Sendable, Codable, Equatable {
         // 1 - u lies in (0, 1], so the log is finite.
         let u1 = 1.0 - uniformDouble()
         let u2 = uniformDouble()
-        return Float((-2.0 * Foundation_log(u1)).squareRoot() * Foundation_cos(2.0 * Double.pi * u2))
+        return Float((-2.0 * libmLog(u1)).squareRoot() * libmCos(2.0 * Double.pi * u2))
     }
 
     /// A uniform integer in 0..<n (n > 0), unbiased (Lemire's method via the standard library).

@@ -18,11 +18,11 @@ public struct RopeTable: Sendable {
         var c = [Float](repeating: 0, count: positions * half)
         var s = [Float](repeating: 0, count: positions * half)
         for j in 0..<half {
-            let invFreq = Float(1.0 / Foundation_pow(Double(theta), Double(2 * j) / Double(headDim)))
+            let invFreq = Float(1.0 / libmPow(Double(theta), Double(2 * j) / Double(headDim)))
             for p in 0..<positions {
                 let angle = Double(Float(p) * invFreq)
-                c[p * half + j] = Float(Foundation_cos(angle))
-                s[p * half + j] = Float(Foundation_sin(angle))
+                c[p * half + j] = Float(libmCos(angle))
+                s[p * half + j] = Float(libmSin(angle))
             }
         }
         cos = c
@@ -59,6 +59,28 @@ public func ropeBackward(_ dx: UnsafeMutablePointer<Float>, heads: Int, headDim 
             let a = v[j], b = v[j + half]
             v[j] = a * cp[j] + b * sp[j]
             v[j + half] = b * cp[j] - a * sp[j]
+        }
+    }
+}
+
+/// Applies `ropeForward` (or `ropeBackward` when `inverse`) to N rows of `heads` heads, rows
+/// `rowStride` floats apart (default heads·d), row n at position n mod `length` (B right-padded
+/// rows of T), split over threads.
+public func ropeRows(_ x: UnsafeMutablePointer<Float>, rows n: Int, length: Int, heads: Int, headDim d: Int,
+                     rowStride: Int? = nil, table: RopeTable, inverse: Bool = false) {
+    let stride = rowStride ?? heads * d
+    table.cos.withUnsafeBufferPointer { cp in
+        table.sin.withUnsafeBufferPointer { sp in
+            let c = cp.baseAddress!, s = sp.baseAddress!
+            Threading.parallelFor(n, minimumPerWorker: 64) { a, b in
+                for r in a..<b {
+                    if inverse {
+                        ropeBackward(x + r * stride, heads: heads, headDim: d, pos: r % length, cos: c, sin: s)
+                    } else {
+                        ropeForward(x + r * stride, heads: heads, headDim: d, pos: r % length, cos: c, sin: s)
+                    }
+                }
+            }
         }
     }
 }

@@ -4,14 +4,8 @@
 
 /// out[V] = softmax(inp[V]). `out` may alias `inp`.
 public func softmaxForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count v: Int) {
-    var m = -Float.infinity
-    for j in 0..<v where inp[j] > m { m = inp[j] }
-    var sum: Float = 0
-    for j in 0..<v {
-        let e = expf_(inp[j] - m)
-        out[j] = e
-        sum += e
-    }
+    let m = maxValue(inp, v)
+    let sum = expShiftedSum(out: out, inp: inp, count: v, shift: m, scale: 1)
     let inv = 1 / sum
     for j in 0..<v { out[j] *= inv }
 }
@@ -40,15 +34,25 @@ public struct LogSoftmaxRow: Sendable {
 /// with the row's entropy. One pass after the max: Σe and Σe·(z−m) give both lse and entropy.
 public func logSoftmaxGatherForward(logits: UnsafePointer<Float>, count v: Int, target: Int,
                                     invTemperature invT: Float) -> LogSoftmaxRow {
-    var m = -Float.infinity
-    for j in 0..<v where logits[j] > m { m = logits[j] }
+    let m = maxValue(logits, v)
     let zm = m * invT
-    var sum: Float = 0, sumEZ: Float = 0
-    for j in 0..<v {
+    var vs = SIMD8<Float>(), vsd = SIMD8<Float>()
+    let vzm = SIMD8<Float>(repeating: zm), vt = SIMD8<Float>(repeating: invT)
+    var j = 0
+    while j + 8 <= v {
+        let d = UnsafeRawPointer(logits + j).loadUnaligned(as: SIMD8<Float>.self) * vt - vzm
+        let e = vexp(d)
+        vs += e
+        vsd += e * d
+        j += 8
+    }
+    var sum = vs.sum(), sumEZ = vsd.sum()
+    while j < v {
         let d = logits[j] * invT - zm
-        let e = expf_(d)
+        let e = vexp(d)
         sum += e
         sumEZ += e * d
+        j += 1
     }
     let logSum = logf_(sum)
     let lse = zm + logSum
@@ -64,10 +68,33 @@ public func logSoftmaxGatherBackward(logitsToGrad g: UnsafeMutablePointer<Float>
                                      target: Int, invTemperature invT: Float, row: LogSoftmaxRow,
                                      dLogprob: Float, dEntropy: Float) {
     let lse = row.logSumExp, h = row.entropy
-    for j in 0..<v {
+    let vt = SIMD8<Float>(repeating: invT), vl = SIMD8<Float>(repeating: lse), vh = SIMD8<Float>(repeating: h)
+    let va = SIMD8<Float>(repeating: -dLogprob * invT), vb = SIMD8<Float>(repeating: -dEntropy * invT)
+    var j = 0
+    while j + 8 <= v {
+        let logp = UnsafeRawPointer(g + j).loadUnaligned(as: SIMD8<Float>.self) * vt - vl
+        let p = vexp(logp)
+        UnsafeMutableRawPointer(g + j).storeBytes(of: va * p + vb * p * (logp + vh), as: SIMD8<Float>.self)
+        j += 8
+    }
+    while j < v {
         let logp = g[j] * invT - lse
-        let p = expf_(logp)
+        let p = vexp(logp)
         g[j] = (-dLogprob * p - dEntropy * p * (logp + h)) * invT
+        j += 1
     }
     if target >= 0 { g[target] += dLogprob * invT }
+}
+
+/// Weighted cross-entropy over per-token log-probabilities: loss = −Σ wₜ·log pₜ / Σ wₜ (0 when
+/// every weight is 0), and its gradient dLoss/dlog pₜ = −wₜ / Σ w — what `backward` takes as
+/// `dLogprob` for supervised fine-tuning with per-token weights (e.g. 1 on completion tokens).
+public func weightedCrossEntropy(logprobs: [Float], weights: [Float]) -> (loss: Float, dLogprob: [Float]) {
+    let n = min(logprobs.count, weights.count)
+    var total: Double = 0, sum: Double = 0
+    for i in 0..<n { total += Double(weights[i]); sum += Double(weights[i]) * Double(logprobs[i]) }
+    guard total > 0 else { return (0, [Float](repeating: 0, count: logprobs.count)) }
+    var d = [Float](repeating: 0, count: logprobs.count)
+    for i in 0..<n { d[i] = Float(-Double(weights[i]) / total) }
+    return (Float(-sum / total), d)
 }

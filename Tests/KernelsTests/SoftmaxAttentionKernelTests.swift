@@ -95,7 +95,7 @@ func attentionForwardBackwardGQA(threads: Int) {
 
     // Decode form: row t of sequence 1 against a cache holding that sequence's keys/values.
     let t = 3, b = 1
-    var row = [Float](repeating: 0, count: C), scores = [Float](repeating: 0, count: s.length)
+    var row = [Float](repeating: 0, count: C), scores = [Float](repeating: 0, count: s.heads * s.length)
     row.withUnsafeMutableBufferPointer { rp in scores.withUnsafeMutableBufferPointer { sp in
         q.withUnsafeBufferPointer { qp in k.withUnsafeBufferPointer { kp in v.withUnsafeBufferPointer { vp in
             attentionDecodeRow(out: rp.baseAddress!, q: qp.baseAddress! + (b * s.length + t) * C,
@@ -105,4 +105,20 @@ func attentionForwardBackwardGQA(threads: Int) {
     } }
     let base = (b * s.length + t) * C
     #expect(maxRelativeDifference(row, Array(refAttention(qd, kd, vd, s)[base..<(base + C)])) < 1e-5)
+}
+
+@Test func weightedCrossEntropyAndGradient() {
+    let lp: [Float] = [-0.5, -2, -1, 0]
+    let w: [Float] = [1, 0, 3, 0]
+    let (loss, d) = weightedCrossEntropy(logprobs: lp, weights: w)
+    #expect(abs(loss - (0.5 + 3) / 4) < 1e-6)
+    #expect(d == [-0.25, 0, -0.75, 0])
+    // Finite differences of the loss in each log-prob.
+    for i in lp.indices {
+        var p = lp, m = lp
+        p[i] += 1e-2; m[i] -= 1e-2
+        let fd = (weightedCrossEntropy(logprobs: p, weights: w).loss - weightedCrossEntropy(logprobs: m, weights: w).loss) / 2e-2
+        #expect(abs(fd - d[i]) < 1e-4)
+    }
+    #expect(weightedCrossEntropy(logprobs: lp, weights: [0, 0, 0, 0]).loss == 0)
 }

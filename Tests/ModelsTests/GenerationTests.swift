@@ -167,6 +167,9 @@ func forwardLogprobs(_ model: Transformer, _ seq: SampledSequence, temperature: 
     #expect(throws: ModelError.self) {
         _ = try model.generate(prompts: [[1]], controls: DecodeControls(thinkEnd: 2, waitExtensions: 1), rng: &rng)
     }
+    #expect(throws: ModelError.self) {
+        _ = try model.generate(prompts: [[1]], controls: DecodeControls(maxNewTokens: genConfig.maxPositionEmbeddings), rng: &rng)
+    }
     var calls = 0
     #expect(throws: CancellationError.self) {
         _ = try model.generate(prompts: [[1, 2]], controls: DecodeControls(maxNewTokens: 50), rng: &rng,

@@ -41,21 +41,20 @@ struct DecodeRow: Sendable {
 final class DecodeScratch {
     private(set) var rows = 0
     private(set) var headRows = 0
-    var x, xn, q, k, v, att, gate, up: FloatBuffer
+    var x, xn, qkv, att, gateUp, hidden: FloatBuffer
     var logits: FloatBuffer
     let config: TransformerConfig
 
     init(config: TransformerConfig) {
         self.config = config
-        x = FloatBuffer(1); xn = x; q = x; k = x; v = x; att = x; gate = x; up = x; logits = x
+        x = FloatBuffer(1); xn = x; qkv = x; att = x; gateUp = x; hidden = x; logits = x
     }
 
     func ensure(rows r: Int, headRows m: Int) {
         let C = config.hiddenSize, KV = config.kvDim, F = config.intermediateSize
         if r > rows {
-            x = FloatBuffer(r * C); xn = FloatBuffer(r * C); q = FloatBuffer(r * C)
-            k = FloatBuffer(r * KV); v = FloatBuffer(r * KV); att = FloatBuffer(r * C)
-            gate = FloatBuffer(r * F); up = FloatBuffer(r * F)
+            x = FloatBuffer(r * C); xn = FloatBuffer(r * C); qkv = FloatBuffer(r * (C + 2 * KV))
+            att = FloatBuffer(r * C); gateUp = FloatBuffer(r * 2 * F); hidden = FloatBuffer(r * F)
             rows = r
         }
         if m > headRows {
@@ -90,8 +89,9 @@ extension Transformer {
         let maxPos = rows.reduce(0) { max($0, $1.position) }
         ensureRope(maxPos + 1)
         let w = paramBuffer.baseAddress!
-        let x = scratch.x.pointer, xn = scratch.xn.pointer, q = scratch.q.pointer, k = scratch.k.pointer
-        let v = scratch.v.pointer, att = scratch.att.pointer, g = scratch.gate.pointer, u = scratch.up.pointer
+        let QKV = C + 2 * KV
+        let x = scratch.x.pointer, xn = scratch.xn.pointer, qkv = scratch.qkv.pointer
+        let att = scratch.att.pointer, gu = scratch.gateUp.pointer, hid = scratch.hidden.pointer
         let rstd = UnsafeMutablePointer<Float>.allocate(capacity: R)
         defer { rstd.deallocate() }
         for (r, row) in rows.enumerated() {
@@ -103,28 +103,26 @@ extension Transformer {
                     for l in 0..<config.numHiddenLayers {
                         let o = layout.layers[l]
                         rmsnormForward(out: xn, rstd: rstd, inp: x, weight: w + o.inputNorm, rows: R, channels: C, eps: eps)
-                        linearForward(out: q, inp: xn, weight: w + o.wq, bias: o.bq >= 0 ? w + o.bq : nil,
-                                      rows: R, inFeatures: C, outFeatures: C)
-                        linearForward(out: k, inp: xn, weight: w + o.wk, bias: o.bk >= 0 ? w + o.bk : nil,
-                                      rows: R, inFeatures: C, outFeatures: KV)
-                        linearForward(out: v, inp: xn, weight: w + o.wv, bias: o.bv >= 0 ? w + o.bv : nil,
-                                      rows: R, inFeatures: C, outFeatures: KV)
+                        // One GEMM (sgemv for one row) for q|k|v, as in training.
+                        linearForward(out: qkv, inp: xn, weight: w + o.wq, bias: o.bq >= 0 ? w + o.bq : nil,
+                                      rows: R, inFeatures: C, outFeatures: QKV)
                         // RoPE and cache writes first, so rows of one sequence in this call see each other.
                         for r in 0..<R {
                             let row = rowsP[r]
-                            ropeForward(q + r * C, heads: H, headDim: hd, pos: row.position,
+                            let qr = qkv + r * QKV
+                            ropeForward(qr, heads: H, headDim: hd, pos: row.position,
                                         cos: cosT.baseAddress!, sin: sinT.baseAddress!)
-                            ropeForward(k + r * KV, heads: KVH, headDim: hd, pos: row.position,
+                            ropeForward(qr + C, heads: KVH, headDim: hd, pos: row.position,
                                         cos: cosT.baseAddress!, sin: sinT.baseAddress!)
-                            (cache.keyBase(layer: l, sequence: row.sequence) + row.position * KV).update(from: k + r * KV, count: KV)
-                            (cache.valueBase(layer: l, sequence: row.sequence) + row.position * KV).update(from: v + r * KV, count: KV)
+                            (cache.keyBase(layer: l, sequence: row.sequence) + row.position * KV).update(from: qr + C, count: KV)
+                            (cache.valueBase(layer: l, sequence: row.sequence) + row.position * KV).update(from: qr + C + KV, count: KV)
                         }
                         Threading.parallelFor(R, minimumPerWorker: 2) { a, b in
-                            let scores = UnsafeMutablePointer<Float>.allocate(capacity: maxPos + 1)
+                            let scores = UnsafeMutablePointer<Float>.allocate(capacity: H * (maxPos + 1))
                             defer { scores.deallocate() }
                             for r in a..<b {
                                 let row = rowsP[r]
-                                attentionDecodeRow(out: att + r * C, q: q + r * C,
+                                attentionDecodeRow(out: att + r * C, q: qkv + r * QKV,
                                                    keyCache: cache.keyBase(layer: l, sequence: row.sequence),
                                                    valueCache: cache.valueBase(layer: l, sequence: row.sequence),
                                                    pos: row.position, heads: H, kvHeads: KVH, headDim: hd, scores: scores)
@@ -132,10 +130,9 @@ extension Transformer {
                         }
                         linearAccumulate(out: x, inp: att, weight: w + o.wo, rows: R, inFeatures: C, outFeatures: C)
                         rmsnormForward(out: xn, rstd: rstd, inp: x, weight: w + o.postNorm, rows: R, channels: C, eps: eps)
-                        linearForward(out: g, inp: xn, weight: w + o.wGate, bias: nil, rows: R, inFeatures: C, outFeatures: F)
-                        linearForward(out: u, inp: xn, weight: w + o.wUp, bias: nil, rows: R, inFeatures: C, outFeatures: F)
-                        swigluForward(out: g, gate: g, up: u, count: R * F)
-                        linearAccumulate(out: x, inp: g, weight: w + o.wDown, rows: R, inFeatures: F, outFeatures: C)
+                        linearForward(out: gu, inp: xn, weight: w + o.wGate, bias: nil, rows: R, inFeatures: C, outFeatures: 2 * F)
+                        swigluFusedForward(out: hid, gateUp: gu, rows: R, width: F)
+                        linearAccumulate(out: x, inp: hid, weight: w + o.wDown, rows: R, inFeatures: F, outFeatures: C)
                     }
                 }
             }

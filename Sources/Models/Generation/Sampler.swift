@@ -1,47 +1,44 @@
 // Sampler — picks the next token from one row of logits: greedy, temperature, top-k, top-p, and
-// the log-probability the trainer needs (under softmax(logits / T), before truncation).
-// Exactly one uniform draw per sampled token, none for greedy or forced tokens, so a seed fixes
-// the whole run.
+// the log-probability the trainer needs (under softmax(logits / T), before truncation; T = 1 when
+// greedy). The uniform draw is taken by the caller beforehand, in sequence order, so rows can be
+// sampled on several threads and a seed still fixes the whole run.
 import Kernels
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
-/// Chooses tokens from logits rows; owns its scratch so no allocation happens per token.
-struct Sampler {
+/// What to do for one sequence at one decode step.
+enum TokenPlan: Sendable {
+    /// Emit `</think>`: the thinking budget is spent.
+    case budgetEnd(Int)
+    /// Emit the next queued wait token.
+    case queued(Int)
+    /// Sample with this uniform draw (ignored when greedy).
+    case sample(u: Double)
+}
+
+/// Chooses tokens from logits rows with fixed sampling settings.
+struct Sampler: Sendable {
     let temperature: Float
     let topK: Int
     let topP: Float
-    private var order: [Int32] = []
-    private var weights: [Float] = []
 
-    init(temperature: Float, topK: Int, topP: Float) {
-        self.temperature = temperature; self.topK = topK; self.topP = topP
-    }
+    /// Scratch floats one row needs (exp weights, and ids for top-k/top-p).
+    func scratchCount(vocab v: Int) -> Int { 2 * v }
 
-    /// Statistics of softmax(logits / T') with T' = temperature, or 1 when greedy.
-    @inline(__always)
-    func logSumExp(_ logits: UnsafePointer<Float>, _ v: Int) -> (max: Float, logSum: Float, invT: Float) {
+    /// log p(token) under softmax(logits / T'), T' = temperature or 1 when greedy, using `scratch` (≥ V floats).
+    func logprob(of token: Int, _ logits: UnsafePointer<Float>, _ v: Int, scratch: UnsafeMutablePointer<Float>) -> Float {
         let invT: Float = temperature > 0 ? 1 / temperature : 1
-        var m = -Float.infinity
-        for j in 0..<v where logits[j] > m { m = logits[j] }
-        var s: Float = 0
-        for j in 0..<v { s += expf((logits[j] - m) * invT) }
-        return (m, logf(s), invT)
+        let m = maxValue(logits, v)
+        let sum = expShiftedSum(out: scratch, inp: logits, count: v, shift: m, scale: invT)
+        return (logits[token] - m) * invT - logf_(sum)
     }
 
-    /// log p(token) under softmax(logits / T').
-    func logprob(of token: Int, _ logits: UnsafePointer<Float>, _ v: Int) -> Float {
-        let st = logSumExp(logits, v)
-        return (logits[token] - st.max) * st.invT - st.logSum
-    }
-
-    /// Samples (or takes the argmax of) one row; returns the token and its log-probability.
-    mutating func sample(_ logits: UnsafePointer<Float>, _ v: Int, rng: inout RNG) -> (token: Int, logprob: Float) {
-        let st = logSumExp(logits, v)
-        func lp(_ t: Int) -> Float { (logits[t] - st.max) * st.invT - st.logSum }
+    /// Samples (or takes the argmax of) one row with uniform draw `u` ∈ [0, 1).
+    func sample(_ logits: UnsafePointer<Float>, _ v: Int, u: Double, scratch: UnsafeMutablePointer<Float>) -> (token: Int, logprob: Float) {
+        let invT: Float = temperature > 0 ? 1 / temperature : 1
+        let m = maxValue(logits, v)
+        let w = scratch
+        let total = expShiftedSum(out: w, inp: logits, count: v, shift: m, scale: invT)
+        let logTotal = logf_(total)
+        func lp(_ t: Int) -> Float { (logits[t] - m) * invT - logTotal }
         if temperature == 0 {
             var best = 0
             for j in 1..<v where logits[j] > logits[best] { best = j }
@@ -49,32 +46,44 @@ struct Sampler {
         }
         let truncate = (topK > 0 && topK < v) || topP < 1
         if !truncate {
-            if weights.count != v { weights = [Float](repeating: 0, count: v) }
-            for j in 0..<v { weights[j] = expf((logits[j] - st.max) * st.invT) }
-            let t = rng.categorical(weights)
-            return (t, lp(t))
+            let r = Float(u) * total
+            var acc: Float = 0
+            var last = 0
+            for j in 0..<v where w[j] > 0 {
+                acc += w[j]
+                last = j
+                if r < acc { return (j, lp(j)) }
+            }
+            return (last, lp(last))
         }
-        // Candidates sorted by logit, ties broken by id, so the kept set is deterministic.
-        if order.count != v { order = (0..<Int32(v)).map { $0 } }
-        for j in 0..<v { order[j] = Int32(j) }
-        order.sort { logits[Int($0)] > logits[Int($1)] || (logits[Int($0)] == logits[Int($1)] && $0 < $1) }
+        // Candidates by descending logit, ties by id, so the kept set is deterministic.
+        var ids = UnsafeMutableBufferPointer(start: UnsafeMutableRawPointer(scratch + v).bindMemory(to: Int32.self, capacity: v), count: v)
+        for j in 0..<v { ids[j] = Int32(j) }
+        ids.sort { logits[Int($0)] > logits[Int($1)] || (logits[Int($0)] == logits[Int($1)] && $0 < $1) }
         var keep = topK > 0 ? min(topK, v) : v
-        if weights.count != v { weights = [Float](repeating: 0, count: v) }
-        var total: Float = 0
-        for i in 0..<keep {
-            let e = expf((logits[Int(order[i])] - st.max) * st.invT)
-            weights[i] = e
-            total += e
-        }
+        var kept: Float = 0
+        for i in 0..<keep { kept += w[Int(ids[i])] }
         if topP < 1 {
             var acc: Float = 0
             for i in 0..<keep {
-                acc += weights[i]
-                if acc >= topP * total { keep = i + 1; break }
+                acc += w[Int(ids[i])]
+                if acc >= topP * kept { keep = i + 1; kept = acc; break }
             }
         }
-        let i = weights.withUnsafeBufferPointer { rng.categorical(UnsafeBufferPointer(rebasing: $0[0..<keep])) }
-        let t = Int(order[i])
+        let r = Float(u) * kept
+        var acc: Float = 0
+        for i in 0..<keep {
+            acc += w[Int(ids[i])]
+            if r < acc { return (Int(ids[i]), lp(Int(ids[i]))) }
+        }
+        let t = Int(ids[keep - 1])
         return (t, lp(t))
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+@inline(__always) func logf_(_ x: Float) -> Float { logf(x) }

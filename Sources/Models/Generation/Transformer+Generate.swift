@@ -30,6 +30,10 @@ extension Transformer {
             }
         }
         if prompts.isEmpty { return [] }
+        let longest = prompts.map { $0.count }.max() ?? 1
+        guard longest + controls.maxNewTokens <= config.maxPositionEmbeddings else {
+            throw ModelError("prompt of \(longest) tokens + max tokens \(controls.maxNewTokens) exceeds the model's max_position_embeddings (\(config.maxPositionEmbeddings)) — lower max tokens or shorten the prompt")
+        }
         var states = prompts.map { p -> DecodeState in
             var s = DecodeState(out: SampledSequence(prompt: p))
             for t in p {
@@ -38,10 +42,9 @@ extension Transformer {
             return s
         }
         if controls.maxNewTokens == 0 { return states.map { $0.out } }
-        let capacity = (prompts.map { $0.count }.max() ?? 1) + controls.maxNewTokens
+        let capacity = longest + controls.maxNewTokens
         let cache = KVCache(config: config, sequences: prompts.count, capacity: capacity)
         let scratch = DecodeScratch(config: config)
-        var sampler = Sampler(temperature: controls.temperature, topK: controls.topK, topP: controls.topP)
 
         // Prefill in chunks of whole rows (any split is causal: a layer caches all its rows'
         // keys before attending). Logits are kept for each prompt's last token.
@@ -68,14 +71,60 @@ extension Transformer {
         // (active = every sequence, in order), then each decode step's.
         var active = Array(prompts.indices)
         var logitsBase = prefillLogits.pointer
+        var plans: [TokenPlan] = []
+        var picks: [(token: Int, logprob: Float)] = []
         while !active.isEmpty {
             if isCancelled() { throw CancellationError() }
+            // 1. Plans and uniform draws, serially in sequence order (the only RNG use).
+            plans.removeAll(keepingCapacity: true)
+            for sq in active { plans.append(plan(states[sq], controls: controls, rng: &rng)) }
+            // 2. Per-row sampling and log-probs, split over threads.
+            picks = [(token: Int, logprob: Float)](repeating: (0, 0), count: active.count)
+            let base = logitsBase
+            let sampler = self.sampler(controls)
+            plans.withUnsafeBufferPointer { planP in
+                picks.withUnsafeMutableBufferPointer { pickP in
+                    Threading.parallelFor(active.count, minimumPerWorker: max(1, 8192 / V)) { a, b in
+                        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: sampler.scratchCount(vocab: V))
+                        defer { scratch.deallocate() }
+                        for m in a..<b {
+                            let row = UnsafePointer(base + m * V)
+                            switch planP[m] {
+                            case .budgetEnd(let t), .queued(let t):
+                                pickP[m] = (t, sampler.logprob(of: t, row, V, scratch: scratch))
+                            case .sample(let u):
+                                pickP[m] = sampler.sample(row, V, u: u, scratch: scratch)
+                            }
+                        }
+                    }
+                }
+            }
+            // 3. Apply (wait replacement needs the forced token's log-prob from the same row).
             var next: [DecodeRow] = []
+            next.reserveCapacity(active.count)
             for (m, sq) in active.enumerated() {
-                choose(&states[sq], logits: logitsBase + m * V, controls: controls, sampler: &sampler, rng: &rng)
+                var token = picks[m].token, logprob = picks[m].logprob
+                var forced = true
+                let c = controls
+                switch plans[m] {
+                case .budgetEnd: states[sq].pending.removeAll()
+                case .queued: states[sq].pending.removeFirst()
+                case .sample: forced = false
+                }
+                if !forced, states[sq].thinking, token == c.thinkEnd, states[sq].out.waitsUsed < c.waitExtensions,
+                   !c.waitTokens.isEmpty {
+                    states[sq].out.waitsUsed += 1
+                    states[sq].pending = c.waitTokens
+                    token = states[sq].pending.removeFirst()
+                    forced = true
+                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: sampler.scratchCount(vocab: V))
+                    logprob = sampler.logprob(of: token, UnsafePointer(base + m * V), V, scratch: scratch)
+                    scratch.deallocate()
+                }
+                append(&states[sq], token: token, logprob: logprob, forced: forced, controls: c)
                 if !states[sq].done {
                     let pos = prompts[sq].count + states[sq].out.tokens.count - 1
-                    next.append(DecodeRow(sequence: sq, position: pos, token: Int32(states[sq].out.tokens.last ?? 0)))
+                    next.append(DecodeRow(sequence: sq, position: pos, token: Int32(token)))
                 }
             }
             if next.isEmpty { break }
@@ -86,28 +135,22 @@ extension Transformer {
         return states.map { $0.out }
     }
 
-    /// Picks one token for one sequence (forced or sampled), appends it and updates the state.
-    private func choose(_ s: inout DecodeState, logits: UnsafePointer<Float>, controls c: DecodeControls,
-                        sampler: inout Sampler, rng: inout RNG) {
-        let V = config.vocabSize
-        var token: Int
-        var logprob: Float
-        var forced = false
+    func sampler(_ c: DecodeControls) -> Sampler {
+        Sampler(temperature: c.temperature, topK: c.topK, topP: c.topP)
+    }
+
+    /// Decides whether the next token is forced, else draws the sampling uniform (one draw per
+    /// sampled token, none when greedy).
+    func plan(_ s: DecodeState, controls c: DecodeControls, rng: inout RNG) -> TokenPlan {
         if s.thinking, let budget = c.thinkingBudget, let end = c.thinkEnd, s.out.thinkingTokens >= budget {
-            token = end; forced = true; s.pending.removeAll()
-            logprob = sampler.logprob(of: token, logits, V)
-        } else if !s.pending.isEmpty {
-            token = s.pending.removeFirst(); forced = true
-            logprob = sampler.logprob(of: token, logits, V)
-        } else {
-            (token, logprob) = sampler.sample(logits, V, rng: &rng)
-            if s.thinking, token == c.thinkEnd, s.out.waitsUsed < c.waitExtensions, !c.waitTokens.isEmpty {
-                s.out.waitsUsed += 1
-                s.pending = c.waitTokens
-                token = s.pending.removeFirst(); forced = true
-                logprob = sampler.logprob(of: token, logits, V)
-            }
+            return .budgetEnd(end)
         }
+        if let t = s.pending.first { return .queued(t) }
+        return .sample(u: c.temperature > 0 ? rng.uniformDouble() : 0)
+    }
+
+    /// Appends a chosen token and updates thinking state, counters and the finish reason.
+    func append(_ s: inout DecodeState, token: Int, logprob: Float, forced: Bool, controls c: DecodeControls) {
         s.out.tokens.append(token)
         s.out.logprobs.append(logprob)
         s.out.forced.append(forced)
@@ -120,7 +163,7 @@ extension Transformer {
         }
         if token == c.eos {
             s.done = true; s.out.finishReason = .stop
-        } else if c.stopSequences.contains(where: { seq in s.out.tokens.count >= seq.count && Array(s.out.tokens.suffix(seq.count)) == seq }) {
+        } else if c.stopSequences.contains(where: { seq in s.out.tokens.count >= seq.count && s.out.tokens.suffix(seq.count).elementsEqual(seq) }) {
             s.done = true; s.out.finishReason = .stopString
         } else if s.out.tokens.count >= c.maxNewTokens {
             s.done = true; s.out.finishReason = .length

@@ -70,16 +70,15 @@ public final class AdamW: @unchecked Sendable {
         let b1 = config.beta1, b2 = config.beta2, eps = config.eps
         let c1 = 1 - Float(pow(Double(b1), Double(step)))
         let c2 = 1 - Float(pow(Double(b2), Double(step)))
-        let p = model.parameters, g = model.gradients
+        guard let p = model.parameters.baseAddress, let g = model.gradients.baseAddress,
+              let mb = m.baseAddress, let vb = v.baseAddress else { return }
         for e in entries {
             let decay = e.decay ? rate * config.weightDecay : 0
-            for i in e.range {
-                let gi = g[i]
-                let mi = b1 * m[i] + (1 - b1) * gi
-                let vi = b2 * v[i] + (1 - b2) * gi * gi
-                m[i] = mi; v[i] = vi
-                let mHat = mi / c1, vHat = vi / c2
-                p[i] -= rate * (mHat / (vHat.squareRoot() + eps)) + decay * p[i]
+            let lo = e.offset, count = e.count
+            // Elementwise, so any split over threads gives identical results.
+            Threading.parallelFor(count, minimumPerWorker: 65_536) { a, b in
+                adamWSpan(p: p + lo + a, g: g + lo + a, m: mb + lo + a, v: vb + lo + a, count: b - a,
+                          rate: rate, decay: decay, b1: b1, b2: b2, c1: c1, c2: c2, eps: eps)
             }
         }
     }
@@ -116,6 +115,38 @@ public final class AdamW: @unchecked Sendable {
             }
         }
         self.step = step
+    }
+}
+
+/// The AdamW update of `count` contiguous parameters, eight at a time:
+/// m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − α·(m/c₁)/(√(v/c₂) + ε) − α·λ·θ.
+@inline(__always)
+func adamWSpan(p: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
+               v: UnsafeMutablePointer<Float>, count n: Int, rate: Float, decay: Float,
+               b1: Float, b2: Float, c1: Float, c2: Float, eps: Float) {
+    var i = 0
+    let vb1 = SIMD8<Float>(repeating: b1), vb2 = SIMD8<Float>(repeating: b2)
+    let va1 = SIMD8<Float>(repeating: 1 - b1), va2 = SIMD8<Float>(repeating: 1 - b2)
+    let vc1 = SIMD8<Float>(repeating: 1 / c1), vc2 = SIMD8<Float>(repeating: 1 / c2)
+    let vr = SIMD8<Float>(repeating: rate), vd = SIMD8<Float>(repeating: decay), ve = SIMD8<Float>(repeating: eps)
+    while i + 8 <= n {
+        let gi = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
+        let mi = vb1 * UnsafeRawPointer(m + i).loadUnaligned(as: SIMD8<Float>.self) + va1 * gi
+        let vi = vb2 * UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self) + va2 * gi * gi
+        let pi = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: SIMD8<Float>.self)
+        let step = vr * (mi * vc1) / ((vi * vc2).squareRoot() + ve) + vd * pi
+        UnsafeMutableRawPointer(p + i).storeBytes(of: pi - step, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < n {
+        let gi = g[i]
+        let mi = b1 * m[i] + (1 - b1) * gi
+        let vi = b2 * v[i] + (1 - b2) * gi * gi
+        m[i] = mi; v[i] = vi
+        p[i] -= rate * (mi * (1 / c1)) / ((vi * (1 / c2)).squareRoot() + eps) + decay * p[i]
+        i += 1
     }
 }
 

@@ -17,7 +17,8 @@ public struct ParameterEntry: Sendable, Equatable {
     public var range: Range<Int> { offset..<(offset + count) }
 }
 
-/// Offsets of one decoder layer's tensors.
+/// Offsets of one decoder layer's tensors. `wq` starts the fused q|k|v weight and `bq` (−1 when
+/// absent) the fused bias; `wGate` starts the fused gate|up weight.
 struct LayerOffsets: Sendable {
     var inputNorm = 0, wq = 0, bq = -1, wk = 0, bk = -1, wv = 0, bv = -1, wo = 0
     var postNorm = 0, wGate = 0, wUp = 0, wDown = 0
@@ -48,12 +49,16 @@ struct ParameterLayout: Sendable {
             let p = "model.layers.\(l)."
             var o = LayerOffsets()
             o.inputNorm = add(p + "input_layernorm.weight", [C], decay: false)
+            // q, k, v weights back to back form one [C + 2·KV, C] matrix (one GEMM), and so do
+            // their biases; gate and up likewise form one [2F, C] matrix.
             o.wq = add(p + "self_attn.q_proj.weight", [C, C], decay: true)
-            if c.attentionBias { o.bq = add(p + "self_attn.q_proj.bias", [C], decay: false) }
             o.wk = add(p + "self_attn.k_proj.weight", [KV, C], decay: true)
-            if c.attentionBias { o.bk = add(p + "self_attn.k_proj.bias", [KV], decay: false) }
             o.wv = add(p + "self_attn.v_proj.weight", [KV, C], decay: true)
-            if c.attentionBias { o.bv = add(p + "self_attn.v_proj.bias", [KV], decay: false) }
+            if c.attentionBias {
+                o.bq = add(p + "self_attn.q_proj.bias", [C], decay: false)
+                o.bk = add(p + "self_attn.k_proj.bias", [KV], decay: false)
+                o.bv = add(p + "self_attn.v_proj.bias", [KV], decay: false)
+            }
             o.wo = add(p + "self_attn.o_proj.weight", [C, C], decay: true)
             o.postNorm = add(p + "post_attention_layernorm.weight", [C], decay: false)
             o.wGate = add(p + "mlp.gate_proj.weight", [F, C], decay: true)

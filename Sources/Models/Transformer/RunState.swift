@@ -35,20 +35,21 @@ final class RunState {
     let resid: FloatBuffer      // (L+1)·N·C, resid[l] = input of layer l
     let xn1, xn2: FloatBuffer   // L·N·C normalised inputs of attention / MLP
     let rstd1, rstd2: FloatBuffer // L·N
-    let q: FloatBuffer          // L·N·C (after RoPE)
-    let k, v: FloatBuffer       // L·N·KV (k after RoPE)
+    let qkv: FloatBuffer        // L·N·(C+2KV): row = q | k | v, q and k after RoPE
     let probs: FloatBuffer      // L·B·H·T·T
     let attOut: FloatBuffer     // L·N·C, attention output before o_proj
     let mid: FloatBuffer        // L·N·C, residual after attention
-    let gate, up, hidden: FloatBuffer // L·N·F
+    let gateUp: FloatBuffer     // L·N·2F: row = gate | up
+    let hidden: FloatBuffer     // L·N·F, silu(gate)·up
     let rstdF: FloatBuffer      // N
     let xf: FloatBuffer         // N·C final normalised stream
     let xfRows: FloatBuffer     // M·C rows of xf feeding the head
     let logits: FloatBuffer     // M·V, overwritten by dlogits in backward
     // Backward scratch.
-    let dResid, dxn, dAtt, dq: FloatBuffer // N·C
-    let dk, dv: FloatBuffer     // N·KV
-    let dGate, dUp, dHidden: FloatBuffer   // N·F
+    let dResid, dxn, dAtt: FloatBuffer // N·C
+    let dqkv: FloatBuffer       // N·(C+2KV)
+    let dGateUp: FloatBuffer    // N·2F
+    let dHidden: FloatBuffer    // N·F
 
     init(config c: TransformerConfig, tokens n: Int, attention a: Int, headRows m: Int) {
         let L = c.numHiddenLayers, C = c.hiddenSize, KV = c.kvDim, F = c.intermediateSize, V = c.vocabSize
@@ -56,15 +57,15 @@ final class RunState {
         resid = FloatBuffer((L + 1) * n * C)
         xn1 = FloatBuffer(L * n * C); xn2 = FloatBuffer(L * n * C)
         rstd1 = FloatBuffer(L * n); rstd2 = FloatBuffer(L * n)
-        q = FloatBuffer(L * n * C); k = FloatBuffer(L * n * KV); v = FloatBuffer(L * n * KV)
+        qkv = FloatBuffer(L * n * (C + 2 * KV))
         probs = FloatBuffer(L * a)
         attOut = FloatBuffer(L * n * C); mid = FloatBuffer(L * n * C)
-        gate = FloatBuffer(L * n * F); up = FloatBuffer(L * n * F); hidden = FloatBuffer(L * n * F)
+        gateUp = FloatBuffer(L * n * 2 * F); hidden = FloatBuffer(L * n * F)
         rstdF = FloatBuffer(n); xf = FloatBuffer(n * C); xfRows = FloatBuffer(m * C)
         logits = FloatBuffer(m * V)
-        dResid = FloatBuffer(n * C); dxn = FloatBuffer(n * C); dAtt = FloatBuffer(n * C); dq = FloatBuffer(n * C)
-        dk = FloatBuffer(n * KV); dv = FloatBuffer(n * KV)
-        dGate = FloatBuffer(n * F); dUp = FloatBuffer(n * F); dHidden = FloatBuffer(n * F)
+        dResid = FloatBuffer(n * C); dxn = FloatBuffer(n * C); dAtt = FloatBuffer(n * C)
+        dqkv = FloatBuffer(n * (C + 2 * KV))
+        dGateUp = FloatBuffer(n * 2 * F); dHidden = FloatBuffer(n * F)
     }
 
     func fits(tokens n: Int, attention a: Int, headRows m: Int) -> Bool {

@@ -58,50 +58,40 @@ extension Transformer {
         rmsnormBackward(dInp: dx, dWeight: gw + layout.finalNorm, dOut: dxf, inp: s.resid.pointer + L * N * C,
                         weight: w + layout.finalNorm, rstd: s.rstdF.pointer, rows: N, channels: C)
 
-        let shape = AttentionShape(batch: B, length: T, heads: H, kvHeads: KVH, headDim: hd)
-        rope.cos.withUnsafeBufferPointer { cosT in
-            rope.sin.withUnsafeBufferPointer { sinT in
-                for l in stride(from: L - 1, through: 0, by: -1) {
-                    let o = layout.layers[l]
-                    let x = s.resid.pointer + l * N * C
-                    let xn1 = s.xn1.pointer + l * N * C, xn2 = s.xn2.pointer + l * N * C
-                    let q = s.q.pointer + l * N * C, k = s.k.pointer + l * N * KV, v = s.v.pointer + l * N * KV
-                    let att = s.attOut.pointer + l * N * C, mid = s.mid.pointer + l * N * C
-                    let g = s.gate.pointer + l * N * F, u = s.up.pointer + l * N * F, h = s.hidden.pointer + l * N * F
-                    let dxn = s.dxn.pointer
-                    // MLP block. dx holds dL/d(out) = dL/d(mid) through the residual, plus the MLP path.
-                    linearBackward(dInp: s.dHidden.pointer, dWeight: gw + o.wDown, dBias: nil, dOut: dx, inp: h,
-                                   weight: w + o.wDown, rows: N, inFeatures: F, outFeatures: C)
-                    swigluBackward(dGate: s.dGate.pointer, dUp: s.dUp.pointer, dOut: s.dHidden.pointer, gate: g, up: u,
-                                   count: N * F)
-                    linearBackward(dInp: dxn, dWeight: gw + o.wGate, dBias: nil, dOut: s.dGate.pointer, inp: xn2,
-                                   weight: w + o.wGate, rows: N, inFeatures: C, outFeatures: F)
-                    linearBackward(dInp: dxn, dWeight: gw + o.wUp, dBias: nil, dOut: s.dUp.pointer, inp: xn2,
-                                   weight: w + o.wUp, rows: N, inFeatures: C, outFeatures: F, accumulateInput: true)
-                    rmsnormBackward(dInp: dx, dWeight: gw + o.postNorm, dOut: dxn, inp: mid, weight: w + o.postNorm,
-                                    rstd: s.rstd2.pointer + l * N, rows: N, channels: C)
-                    // Attention block. dx now holds dL/d(mid) = dL/d(x) through the residual + attention path.
-                    linearBackward(dInp: s.dAtt.pointer, dWeight: gw + o.wo, dBias: nil, dOut: dx, inp: att,
-                                   weight: w + o.wo, rows: N, inFeatures: C, outFeatures: C)
-                    attentionBackward(dq: s.dq.pointer, dk: s.dk.pointer, dv: s.dv.pointer, dOut: s.dAtt.pointer,
-                                      probs: s.probs.pointer + l * B * H * T * T, q: q, k: k, v: v, shape: shape)
-                    for n in 0..<N {
-                        let pos = n % T
-                        ropeBackward(s.dq.pointer + n * C, heads: H, headDim: hd, pos: pos,
-                                     cos: cosT.baseAddress!, sin: sinT.baseAddress!)
-                        ropeBackward(s.dk.pointer + n * KV, heads: KVH, headDim: hd, pos: pos,
-                                     cos: cosT.baseAddress!, sin: sinT.baseAddress!)
-                    }
-                    linearBackward(dInp: dxn, dWeight: gw + o.wq, dBias: o.bq >= 0 ? gw + o.bq : nil, dOut: s.dq.pointer,
-                                   inp: xn1, weight: w + o.wq, rows: N, inFeatures: C, outFeatures: C)
-                    linearBackward(dInp: dxn, dWeight: gw + o.wk, dBias: o.bk >= 0 ? gw + o.bk : nil, dOut: s.dk.pointer,
-                                   inp: xn1, weight: w + o.wk, rows: N, inFeatures: C, outFeatures: KV, accumulateInput: true)
-                    linearBackward(dInp: dxn, dWeight: gw + o.wv, dBias: o.bv >= 0 ? gw + o.bv : nil, dOut: s.dv.pointer,
-                                   inp: xn1, weight: w + o.wv, rows: N, inFeatures: C, outFeatures: KV, accumulateInput: true)
-                    rmsnormBackward(dInp: dx, dWeight: gw + o.inputNorm, dOut: dxn, inp: x, weight: w + o.inputNorm,
-                                    rstd: s.rstd1.pointer + l * N, rows: N, channels: C)
-                }
-            }
+        let QKV = C + 2 * KV
+        let shape = AttentionShape(batch: B, length: T, heads: H, kvHeads: KVH, headDim: hd,
+                                   qRowStride: QKV, kvRowStride: QKV)
+        let dqkv = s.dqkv.pointer
+        for l in stride(from: L - 1, through: 0, by: -1) {
+            let o = layout.layers[l]
+            let x = s.resid.pointer + l * N * C
+            let xn1 = s.xn1.pointer + l * N * C, xn2 = s.xn2.pointer + l * N * C
+            let qkv = s.qkv.pointer + l * N * QKV
+            let att = s.attOut.pointer + l * N * C, mid = s.mid.pointer + l * N * C
+            let gu = s.gateUp.pointer + l * N * 2 * F, h = s.hidden.pointer + l * N * F
+            let dxn = s.dxn.pointer
+            // MLP block. dx holds dL/d(out) = dL/d(mid) through the residual, plus the MLP path.
+            linearBackward(dInp: s.dHidden.pointer, dWeight: gw + o.wDown, dBias: nil, dOut: dx, inp: h,
+                           weight: w + o.wDown, rows: N, inFeatures: F, outFeatures: C)
+            swigluFusedBackward(dGateUp: s.dGateUp.pointer, dOut: s.dHidden.pointer, gateUp: gu, rows: N, width: F)
+            // Fused gate|up: dxn = dgu · [Wg; Wu], d[Wg; Wu] += dguᵀ · xn2.
+            linearBackward(dInp: dxn, dWeight: gw + o.wGate, dBias: nil, dOut: s.dGateUp.pointer, inp: xn2,
+                           weight: w + o.wGate, rows: N, inFeatures: C, outFeatures: 2 * F)
+            rmsnormBackward(dInp: dx, dWeight: gw + o.postNorm, dOut: dxn, inp: mid, weight: w + o.postNorm,
+                            rstd: s.rstd2.pointer + l * N, rows: N, channels: C)
+            // Attention block. dx now holds dL/d(mid) = dL/d(x) through the residual + attention path.
+            linearBackward(dInp: s.dAtt.pointer, dWeight: gw + o.wo, dBias: nil, dOut: dx, inp: att,
+                           weight: w + o.wo, rows: N, inFeatures: C, outFeatures: C)
+            attentionBackward(dq: dqkv, dk: dqkv + C, dv: dqkv + C + KV, dOut: s.dAtt.pointer,
+                              probs: s.probs.pointer + l * B * H * T * T, q: qkv, k: qkv + C, v: qkv + C + KV,
+                              shape: shape)
+            ropeRows(dqkv, rows: N, length: T, heads: H, headDim: hd, rowStride: QKV, table: rope, inverse: true)
+            ropeRows(dqkv + C, rows: N, length: T, heads: KVH, headDim: hd, rowStride: QKV, table: rope, inverse: true)
+            // Fused q|k|v: dxn = dqkv · [Wq; Wk; Wv], d[Wq; Wk; Wv] += dqkvᵀ · xn1, d[bq; bk; bv] += Σ dqkv.
+            linearBackward(dInp: dxn, dWeight: gw + o.wq, dBias: o.bq >= 0 ? gw + o.bq : nil, dOut: dqkv,
+                           inp: xn1, weight: w + o.wq, rows: N, inFeatures: C, outFeatures: QKV)
+            rmsnormBackward(dInp: dx, dWeight: gw + o.inputNorm, dOut: dxn, inp: x, weight: w + o.inputNorm,
+                            rstd: s.rstd1.pointer + l * N, rows: N, channels: C)
         }
         s.inputs.withUnsafeBufferPointer { ids in
             embeddingBackward(dTable: gw + layout.embed, dOut: dx, tokens: ids.baseAddress!, count: N, channels: C)

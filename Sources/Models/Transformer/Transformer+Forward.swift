@@ -65,51 +65,43 @@ extension Transformer {
         s.headRows = headRows
         s.backwardReady = false
         let w = paramBuffer.baseAddress!
-        let shape = AttentionShape(batch: B, length: T, heads: H, kvHeads: config.numKeyValueHeads, headDim: hd)
+        let QKV = C + 2 * KV
+        let shape = AttentionShape(batch: B, length: T, heads: H, kvHeads: config.numKeyValueHeads, headDim: hd,
+                                   qRowStride: QKV, kvRowStride: QKV)
         batch.inputs.withUnsafeBufferPointer { ids in
             embeddingForward(out: s.resid.pointer, tokens: ids.baseAddress!, table: w + layout.embed, count: N, channels: C)
         }
-        rope.cos.withUnsafeBufferPointer { cosT in
-            rope.sin.withUnsafeBufferPointer { sinT in
-                for l in 0..<config.numHiddenLayers {
-                    let o = layout.layers[l]
-                    let x = s.resid.pointer + l * N * C
-                    let xn1 = s.xn1.pointer + l * N * C, xn2 = s.xn2.pointer + l * N * C
-                    let q = s.q.pointer + l * N * C, k = s.k.pointer + l * N * KV, v = s.v.pointer + l * N * KV
-                    let att = s.attOut.pointer + l * N * C, mid = s.mid.pointer + l * N * C
-                    let g = s.gate.pointer + l * N * F, u = s.up.pointer + l * N * F, h = s.hidden.pointer + l * N * F
-                    let out = s.resid.pointer + (l + 1) * N * C
-                    // Attention block.
-                    rmsnormForward(out: xn1, rstd: s.rstd1.pointer + l * N, inp: x, weight: w + o.inputNorm,
-                                   rows: N, channels: C, eps: eps)
-                    linearForward(out: q, inp: xn1, weight: w + o.wq, bias: o.bq >= 0 ? w + o.bq : nil,
-                                  rows: N, inFeatures: C, outFeatures: C)
-                    linearForward(out: k, inp: xn1, weight: w + o.wk, bias: o.bk >= 0 ? w + o.bk : nil,
-                                  rows: N, inFeatures: C, outFeatures: KV)
-                    linearForward(out: v, inp: xn1, weight: w + o.wv, bias: o.bv >= 0 ? w + o.bv : nil,
-                                  rows: N, inFeatures: C, outFeatures: KV)
-                    for n in 0..<N {
-                        let pos = n % T
-                        ropeForward(q + n * C, heads: H, headDim: hd, pos: pos, cos: cosT.baseAddress!, sin: sinT.baseAddress!)
-                        ropeForward(k + n * KV, heads: config.numKeyValueHeads, headDim: hd, pos: pos,
-                                    cos: cosT.baseAddress!, sin: sinT.baseAddress!)
-                    }
-                    attentionForward(out: att, probs: s.probs.pointer + l * B * H * T * T, q: q, k: k, v: v, shape: shape)
-                    // mid = x + att·Woᵀ
-                    mid.update(from: x, count: N * C)
-                    sgemm(transA: false, transB: true, m: N, n: C, k: C, a: att, lda: C, b: w + o.wo, ldb: C,
-                          beta: 1, c: mid, ldc: C)
-                    // MLP block: out = mid + (silu(xn2·Wgᵀ) ⊙ xn2·Wuᵀ)·Wdᵀ
-                    rmsnormForward(out: xn2, rstd: s.rstd2.pointer + l * N, inp: mid, weight: w + o.postNorm,
-                                   rows: N, channels: C, eps: eps)
-                    linearForward(out: g, inp: xn2, weight: w + o.wGate, bias: nil, rows: N, inFeatures: C, outFeatures: F)
-                    linearForward(out: u, inp: xn2, weight: w + o.wUp, bias: nil, rows: N, inFeatures: C, outFeatures: F)
-                    swigluForward(out: h, gate: g, up: u, count: N * F)
-                    out.update(from: mid, count: N * C)
-                    sgemm(transA: false, transB: true, m: N, n: C, k: F, a: h, lda: F, b: w + o.wDown, ldb: F,
-                          beta: 1, c: out, ldc: C)
-                }
-            }
+        for l in 0..<config.numHiddenLayers {
+            let o = layout.layers[l]
+            let x = s.resid.pointer + l * N * C
+            let xn1 = s.xn1.pointer + l * N * C, xn2 = s.xn2.pointer + l * N * C
+            let qkv = s.qkv.pointer + l * N * QKV
+            let att = s.attOut.pointer + l * N * C, mid = s.mid.pointer + l * N * C
+            let gu = s.gateUp.pointer + l * N * 2 * F, h = s.hidden.pointer + l * N * F
+            let out = s.resid.pointer + (l + 1) * N * C
+            // Attention block.
+            rmsnormForward(out: xn1, rstd: s.rstd1.pointer + l * N, inp: x, weight: w + o.inputNorm,
+                           rows: N, channels: C, eps: eps)
+            // qkv[N, C+2KV] = xn1 · [Wq; Wk; Wv]ᵀ (+ [bq; bk; bv]) in one GEMM.
+            linearForward(out: qkv, inp: xn1, weight: w + o.wq, bias: o.bq >= 0 ? w + o.bq : nil,
+                          rows: N, inFeatures: C, outFeatures: QKV)
+            ropeRows(qkv, rows: N, length: T, heads: H, headDim: hd, rowStride: QKV, table: rope)
+            ropeRows(qkv + C, rows: N, length: T, heads: config.numKeyValueHeads, headDim: hd, rowStride: QKV, table: rope)
+            attentionForward(out: att, probs: s.probs.pointer + l * B * H * T * T, q: qkv, k: qkv + C, v: qkv + C + KV,
+                             shape: shape)
+            // mid = x + att·Woᵀ
+            mid.update(from: x, count: N * C)
+            sgemm(transA: false, transB: true, m: N, n: C, k: C, a: att, lda: C, b: w + o.wo, ldb: C,
+                  beta: 1, c: mid, ldc: C)
+            // MLP block: out = mid + (silu(xn2·Wgᵀ) ⊙ xn2·Wuᵀ)·Wdᵀ
+            rmsnormForward(out: xn2, rstd: s.rstd2.pointer + l * N, inp: mid, weight: w + o.postNorm,
+                           rows: N, channels: C, eps: eps)
+            // gu[N, 2F] = xn2 · [Wg; Wu]ᵀ in one GEMM.
+            linearForward(out: gu, inp: xn2, weight: w + o.wGate, bias: nil, rows: N, inFeatures: C, outFeatures: 2 * F)
+            swigluFusedForward(out: h, gateUp: gu, rows: N, width: F)
+            out.update(from: mid, count: N * C)
+            sgemm(transA: false, transB: true, m: N, n: C, k: F, a: h, lda: F, b: w + o.wDown, ldb: F,
+                  beta: 1, c: out, ldc: C)
         }
         // Final norm over all positions, head over the requested rows only.
         rmsnormForward(out: s.xf.pointer, rstd: s.rstdF.pointer, inp: s.resid.pointer + config.numHiddenLayers * N * C,

@@ -85,6 +85,8 @@ public struct TransformerConfig: Codable, Sendable, Equatable {
         self.architectures = modelType == "qwen2" ? ["Qwen2ForCausalLM"] : ["LlamaForCausalLM"]
     }
 
+    /// Decodes config.json. Absent keys take the defaults of transformers' `LlamaConfig` (vocab
+    /// 32000, width 4096, 32 layers, …), not the tiny defaults of the memberwise initializer.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func get<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
@@ -97,7 +99,7 @@ public struct TransformerConfig: Codable, Sendable, Equatable {
         numHiddenLayers = try get(.numHiddenLayers, 32)
         numAttentionHeads = try get(.numAttentionHeads, 32)
         numKeyValueHeads = try get(.numKeyValueHeads, numAttentionHeads)
-        rmsNormEps = try get(.rmsNormEps, modelType == "qwen2" ? 1e-6 : 1e-6)
+        rmsNormEps = try get(.rmsNormEps, 1e-6)  // transformers' LlamaConfig / Qwen2Config default
         ropeTheta = try get(.ropeTheta, 10_000)
         maxPositionEmbeddings = try get(.maxPositionEmbeddings, 2048)
         tieWordEmbeddings = try get(.tieWordEmbeddings, false)
