@@ -6,7 +6,7 @@ import Foundation
 import Testing
 @testable import Models
 
-func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] = [],
+func parseRemoteReply(_ json: String, prompts: [String], samples: Int, stop: [String] = [],
                 countTokens: ((String) -> Int?)? = nil) throws -> [[GeneratedText]] {
     try parseCompletionsReply(Array(json.utf8), url: "http://h/v1/completions", prompts: prompts, samples: samples,
                               stopStrings: stop, countTokens: countTokens)
@@ -50,14 +50,15 @@ func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] 
       {"index":1,"text":"bb","finish_reason":"stop","stop_reason":151645,"logprobs":null}],
      "usage":{"prompt_tokens":8,"completion_tokens":20,"total_tokens":28}}
     """
-    let out = try parseReply(reply, prompts: ["p0", "p1"], samples: 2, stop: ["\n\n"])
+    let out = try parseRemoteReply(reply, prompts: ["p0", "p1"], samples: 2, stop: ["\n\n"])
     #expect(out.map { $0.map(\.text) } == [["aa", "bb"], ["cc\n\n", "dddd"]])
     #expect(out.map { $0.map(\.finishReason) } == [[.stop, .stop], [.stopString, .length]])
-    // No logprobs and no tokenizer: usage shared by characters (2+2+4+4 = 12 chars, 20 tokens).
-    #expect(out.map { $0.map(\.tokenCount) } == [[3, 3], [7, 7]])
+    // No logprobs and no tokenizer: usage shared by the server texts' characters
+    // (2+2+2+4 = 10 characters, 20 tokens → 2 tokens per character).
+    #expect(out.map { $0.map(\.tokenCount) } == [[4, 4], [4, 8]])
     #expect(out[0][0].logprob == nil)
     // With a local tokenizer, its counts win.
-    let counted = try parseReply(reply, prompts: ["p0", "p1"], samples: 2) { $0.count * 10 }
+    let counted = try parseRemoteReply(reply, prompts: ["p0", "p1"], samples: 2) { $0.count * 10 }
     #expect(counted[1][1].tokenCount == 40)
 }
 
@@ -68,7 +69,7 @@ func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] 
       "logprobs":{"tokens":["<think>","1","+","1","</think>","2"],"token_logprobs":[-0.5,-0.25,null,-1.0,-0.125,-0.125]}}],
      "usage":{"completion_tokens":6}}
     """
-    let out = try parseReply(reply, prompts: ["Q: 1+1?"], samples: 1)
+    let out = try parseRemoteReply(reply, prompts: ["Q: 1+1?"], samples: 1)
     let g = try #require(out.first?.first)
     #expect(g.tokenCount == 6)
     #expect(g.thinkingTokens == 3)
@@ -78,7 +79,7 @@ func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] 
     {"choices":[{"index":0,"text":"a b</think>c","finish_reason":"stop",
       "logprobs":{"tokens":["a"," b","</think>","c"],"token_logprobs":[-1,-1,-1,-1]}}]}
     """
-    #expect(try parseReply(cont, prompts: ["Q <think>"], samples: 1)[0][0].thinkingTokens == 2)
+    #expect(try parseRemoteReply(cont, prompts: ["Q <think>"], samples: 1)[0][0].thinkingTokens == 2)
 }
 
 @Test func thinkingEstimatesByCharacterShare() {
@@ -91,14 +92,21 @@ func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] 
     // 4 of 21 characters are thinking: 21 tokens → 4 thinking tokens.
     #expect(ThinkingSpan.estimateThinkingTokens(text: "<think>abcd</think>xy", tokenCount: 21, startsInside: false) == 4)
     #expect(ThinkingSpan.estimateThinkingTokens(text: "", tokenCount: 5, startsInside: true) == 0)
-    #expect(ThinkingSpan.countThinkingTokens(["a", "<think>", "b", "c", "</think>", "d"], startsInside: false) == 2)
-    #expect(ThinkingSpan.countThinkingTokens(["<think>x</think>", "d"], startsInside: false) == 0)
+    func count(_ tokens: [String], _ inside: Bool = false) -> Int? {
+        ThinkingSpan.countThinkingTokens(tokens, text: tokens.joined(), startsInside: inside)
+    }
+    #expect(count(["a", "<think>", "b", "c", "</think>", "d"]) == 2)
+    #expect(count(["<think>x</think>", "d"]) == 1)
+    #expect(count(["<", "think", ">", "x", "y", "</", "think>", "d"]) == 2)   // markers split across tokens
+    #expect(count(["x", "y</think>", "d"], true) == 2)
+    #expect(count(["a", "b"], true) == 2)
+    #expect(ThinkingSpan.countThinkingTokens(["a", "b"], text: "ab!", startsInside: false) == nil)
 }
 
 @Test func reportsServerErrorsAndMalformedReplies() {
     let prompts = ["p"]
     func error(_ json: String, samples: Int = 1) -> RemoteGeneratorError? {
-        do { _ = try parseReply(json, prompts: prompts, samples: samples); return nil } catch let e as RemoteGeneratorError { return e } catch { return nil }
+        do { _ = try parseRemoteReply(json, prompts: prompts, samples: samples); return nil } catch let e as RemoteGeneratorError { return e } catch { return nil }
     }
     #expect(error(#"{"error":{"message":"model not found","type":"invalid_request_error"}}"#)
             == .serverError(url: "http://h/v1/completions", message: "model not found"))
@@ -131,9 +139,9 @@ func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] 
     let g = try RemoteGenerator(baseURL: "http://127.0.0.1:8080/v1/", model: "qwen")
     #expect(g.completionsURL.absoluteString == "http://127.0.0.1:8080/v1/completions")
     #expect(g.name == "qwen @ 127.0.0.1")
-    // Budget forcing cannot be expressed remotely: an error before any request is sent.
+    // Wait extensions cannot be expressed remotely: an error before any request is sent.
     #expect(throws: RemoteGeneratorError.self) {
-        _ = try g.generate(prompts: ["x"], samplesPerPrompt: 1, options: GenerationOptions(thinkingBudget: 8), seed: 1) { false }
+        _ = try g.generate(prompts: ["x"], samplesPerPrompt: 1, options: GenerationOptions(waitExtensions: 1), seed: 1) { false }
     }
     // Cancellation before the first request.
     #expect(throws: CancellationError.self) {
@@ -151,4 +159,85 @@ func parseReply(_ json: String, prompts: [String], samples: Int, stop: [String] 
         guard case .transport(let url, _) = error else { Issue.record("expected transport, got \(error)"); return }
         #expect(url == "http://127.0.0.1:1/v1/completions")
     }
+}
+
+@Test func remoteGeneratorTalksToAServer() throws {
+    let ok = #"{"choices":[{"index":1,"text":"<think>ab</think>c","finish_reason":"length","logprobs":{"tokens":["<think>","a","b","</think>","c"],"token_logprobs":[-1,-1,-1,-1,-1]}},{"index":0,"text":"x","finish_reason":"stop","logprobs":{"tokens":["x"],"token_logprobs":[-0.5]}}]}"#
+    let server = try StubHTTPServer(replies: [
+        .init(status: 200, body: ok),
+        .init(status: 404, body: #"{"error":{"message":"The model 'nope' does not exist."}}"#),
+        .init(status: 200, body: ok, delay: 3),
+    ])
+    setenv("VERITY_TEST_REMOTE_KEY", "k-123", 1)
+    let g = try RemoteGenerator(baseURL: "http://127.0.0.1:\(server.port)/v1", model: "tiny", apiKeyVariable: "VERITY_TEST_REMOTE_KEY", timeout: 1)
+    let out = try g.generate(prompts: ["Q:"], samplesPerPrompt: 2, options: GenerationOptions(maxNewTokens: 5), seed: 3) { false }
+    #expect(out == [[GeneratedText(text: "x", tokenCount: 1, thinkingTokens: 0, finishReason: .stop, logprob: -0.5),
+                     GeneratedText(text: "<think>ab</think>c", tokenCount: 5, thinkingTokens: 2, finishReason: .length, logprob: -5)]])
+    let request = try #require(server.requests.first)
+    #expect(request.hasPrefix("POST /v1/completions "))
+    #expect(request.lowercased().contains("authorization: bearer k-123"))
+    #expect(request.contains(#""max_tokens":5"#))
+
+    // An HTTP error carries the server's message and the URL.
+    do {
+        _ = try g.generate(prompts: ["Q:"], samplesPerPrompt: 2, options: GenerationOptions(), seed: 3) { false }
+        Issue.record("expected an HTTP error")
+    } catch let error as RemoteGeneratorError {
+        #expect(error == .httpStatus(url: "http://127.0.0.1:\(server.port)/v1/completions", status: 404, message: "The model 'nope' does not exist."))
+    }
+    // A slow server times out after the configured second, naming the URL.
+    let start = Date()
+    #expect(throws: RemoteGeneratorError.timeout(url: "http://127.0.0.1:\(server.port)/v1/completions", seconds: 1)) {
+        _ = try g.generate(prompts: ["Q:"], samplesPerPrompt: 2, options: GenerationOptions(), seed: 3) { false }
+    }
+    #expect(Date().timeIntervalSince(start) < 2.5)
+}
+
+@Test func remoteGeneratorRetriesWithoutLogprobsWhenRefused() throws {
+    let ok = #"{"choices":[{"index":0,"text":"<think>abcd</think>xy","finish_reason":"stop"}],"usage":{"completion_tokens":21}}"#
+    let server = try StubHTTPServer(replies: [
+        .init(status: 400, body: #"{"error":{"message":"logprobs is not supported"}}"#),
+        .init(status: 200, body: ok),
+        .init(status: 200, body: ok),
+    ])
+    let g = try RemoteGenerator(baseURL: "http://127.0.0.1:\(server.port)/v1", model: "m", timeout: 5)
+    for _ in 0..<2 {
+        let out = try g.generate(prompts: ["Q"], samplesPerPrompt: 1, options: GenerationOptions(), seed: 1) { false }
+        // No tokens returned: usage gives 21 tokens, 4 of 21 characters are thinking.
+        #expect(out == [[GeneratedText(text: "<think>abcd</think>xy", tokenCount: 21, thinkingTokens: 4, finishReason: .stop)]])
+    }
+    let requests = server.requests
+    #expect(requests.count == 3)
+    #expect(requests.first?.contains(#""logprobs":1"#) == true)
+    #expect(requests.dropFirst().allSatisfy { !$0.contains("logprobs") })   // remembered after the refusal
+}
+
+@Test func remoteGeneratorForcesAThinkingBudgetInTwoRounds() throws {
+    // Round 1 (max_tokens = budget 3): sample 0 is cut off inside its thinking, sample 1 closed
+    // its thinking and was cut off in the answer, sample 2 ended by itself.
+    func choice(_ i: Int, _ tokens: [String], _ finish: String) -> String {
+        let list = tokens.map { "\"\($0)\"" }.joined(separator: ",")
+        let lps = tokens.map { _ in "-1" }.joined(separator: ",")
+        return #"{"index":\#(i),"text":"\#(tokens.joined())","finish_reason":"\#(finish)","logprobs":{"tokens":[\#(list)],"token_logprobs":[\#(lps)]}}"#
+    }
+    let round1 = #"{"choices":["# + [choice(0, ["a", "b", "c"], "length"), choice(1, ["x", "</think>", "4"], "length"),
+                                      choice(2, ["y", "</think>"], "stop")].joined(separator: ",") + "]}"
+    let round2forced = #"{"choices":["# + choice(0, ["4", "2"], "stop") + "]}"
+    let round2plain = #"{"choices":["# + choice(0, ["2"], "stop") + "]}"
+    // Continuations are grouped by tokens left: 10-3 = 7 for the plain one, 6 for the forced one.
+    let server = try StubHTTPServer(replies: [.init(status: 200, body: round1), .init(status: 200, body: round2forced),
+                                              .init(status: 200, body: round2plain)])
+    let g = try RemoteGenerator(baseURL: "http://127.0.0.1:\(server.port)/v1", model: "m", timeout: 5)
+    let out = try g.generate(prompts: ["Q <think>"], samplesPerPrompt: 3,
+                             options: GenerationOptions(maxNewTokens: 10, thinkingBudget: 3), seed: 9) { false }
+    #expect(out == [[
+        GeneratedText(text: "abc</think>42", tokenCount: 6, thinkingTokens: 3, finishReason: .stop, logprob: -5),
+        GeneratedText(text: "x</think>42", tokenCount: 4, thinkingTokens: 1, finishReason: .stop, logprob: -4),
+        GeneratedText(text: "y</think>", tokenCount: 2, thinkingTokens: 1, finishReason: .stop, logprob: -2),
+    ]])
+    let requests = server.requests
+    #expect(requests.count == 3)
+    #expect(requests[0].contains(#""max_tokens":3"#) && requests[0].contains(#""n":3"#))
+    #expect(requests[1].contains(#""prompt":["Q <think>abc</think>"]"#) && requests[1].contains(#""max_tokens":6"#))
+    #expect(requests[2].contains(#""prompt":["Q <think>x</think>4"]"#) && requests[2].contains(#""max_tokens":7"#))
 }

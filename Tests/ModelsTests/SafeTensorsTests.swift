@@ -48,6 +48,10 @@ func safeTensorsError(_ data: Data) -> SafeTensorsError? {
         #expect(r.shape == t.shape)
         #expect(r.values.map(\.bitPattern) == t.values.map(\.bitPattern), "tensor \(name)")
     }
+    let listing = try SafeTensors.inspect(url)
+    #expect(listing.tensors.map(\.name) == ["b", "empty", "model.embed_tokens.weight", "scalar"])
+    #expect(listing.tensors.first { $0.name == "model.embed_tokens.weight" } == .init(name: "model.embed_tokens.weight", dtype: "F32", shape: [3, 4]))
+    #expect(listing.metadata["format"] == "pt")
     // Header padded to a multiple of 8 so the data region is aligned.
     let raw = try Data(contentsOf: url)
     let length = raw.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }

@@ -7,7 +7,7 @@ import Foundation
 import Testing
 @testable import Models
 
-func fixtureURL(_ name: String) throws -> URL {
+func ioFixtureURL(_ name: String) throws -> URL {
     let base = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
     return base.appendingPathComponent(name)
 }
@@ -15,14 +15,14 @@ func fixtureURL(_ name: String) throws -> URL {
 struct BPEProbe: Decodable { var text: String; var ids: [Int]; var decoded: String }
 
 func bpeExpectations() throws -> [String: [BPEProbe]] {
-    try JSONDecoder().decode([String: [BPEProbe]].self, from: Data(contentsOf: fixtureURL("bpe_expected.json")))
+    try JSONDecoder().decode([String: [BPEProbe]].self, from: Data(contentsOf: ioFixtureURL("bpe_expected.json")))
 }
 
 @Test(arguments: ["gpt2", "llama3", "qwen2"])
 func bpeMatchesHuggingFaceTokenizers(style: String) throws {
     let probes = try #require(try bpeExpectations()[style])
     #expect(probes.count >= 10)
-    let tokenizer = try loadTokenizer(from: fixtureURL("bpe_\(style).json"))
+    let tokenizer = try loadTokenizer(from: ioFixtureURL("bpe_\(style).json"))
     let bpe = try #require(tokenizer as? BPETokenizer)
     #expect(bpe.vocabularySize == 420)
     for probe in probes {
@@ -33,7 +33,7 @@ func bpeMatchesHuggingFaceTokenizers(style: String) throws {
 }
 
 @Test func bpeLocatesSpecialTokensByString() throws {
-    let bpe = try loadTokenizer(from: fixtureURL("bpe_qwen2.json"))
+    let bpe = try loadTokenizer(from: ioFixtureURL("bpe_qwen2.json"))
     // Fixture ids: <|endoftext|>=0, <|im_end|>=1, <think>=2, </think>=3. ChatML's end wins for eos.
     #expect(bpe.special == SpecialTokens(bos: nil, eos: 1, pad: nil, thinkStart: 2, thinkEnd: 3))
     #expect(bpe.tokenString(2) == "<think>")
@@ -52,7 +52,7 @@ func bpeMatchesHuggingFaceTokenizers(style: String) throws {
 
 @Test func bpeReadsMergesWrittenAsStrings() throws {
     // Older tokenizer.json files write merges as "a b" strings instead of ["a", "b"] pairs.
-    let bytes = [UInt8](try Data(contentsOf: fixtureURL("bpe_gpt2.json")))
+    let bytes = [UInt8](try Data(contentsOf: ioFixtureURL("bpe_gpt2.json")))
     guard case .object(var root) = try JSONParser.parse(bytes), var model = root["model"]?.objectValue,
           let merges = model["merges"]?.arrayValue else {
         Issue.record("fixture lacks model.merges"); return
@@ -60,7 +60,7 @@ func bpeMatchesHuggingFaceTokenizers(style: String) throws {
     model["merges"] = .array(merges.map { m in .string((m.arrayValue ?? []).compactMap(\.stringValue).joined(separator: " ")) })
     root["model"] = .object(model)
     let stringsVersion = try parseTokenizer(json: JSONValue.object(root).serialized())
-    let pairsVersion = try loadTokenizer(from: fixtureURL("bpe_gpt2.json"))
+    let pairsVersion = try loadTokenizer(from: ioFixtureURL("bpe_gpt2.json"))
     for probe in try #require(try bpeExpectations()["gpt2"]) {
         #expect(try stringsVersion.encode(probe.text) == pairsVersion.encode(probe.text))
     }
@@ -85,7 +85,7 @@ func bpeMatchesHuggingFaceTokenizers(style: String) throws {
 }
 
 @Test func bpeLoaderRefusesWhatItCannotDo() throws {
-    let bytes = [UInt8](try Data(contentsOf: fixtureURL("bpe_llama3.json")))
+    let bytes = [UInt8](try Data(contentsOf: ioFixtureURL("bpe_llama3.json")))
     guard case .object(let root) = try JSONParser.parse(bytes) else { Issue.record("fixture is not an object"); return }
     func variant(_ edit: (inout JSONObject) -> Void) -> [UInt8] {
         var r = root
@@ -124,7 +124,7 @@ struct PreTokenizerProbe: Decodable { var text: String; var pieces: [String] }
 @Test(arguments: [("gpt2", SplitPattern.gpt2), ("llama3", .llama3), ("qwen2", .qwen2)])
 func preTokenizerMatchesTheRegexEngine(style: String, pattern: SplitPattern) throws {
     let all = try JSONDecoder().decode([String: [PreTokenizerProbe]].self,
-                                       from: Data(contentsOf: fixtureURL("pretokenizer_expected.json")))
+                                       from: Data(contentsOf: ioFixtureURL("pretokenizer_expected.json")))
     let probes = try #require(all[style])
     #expect(probes.count == 400)
     var mismatches = 0

@@ -1,6 +1,7 @@
 // Checkpoint directories in the Hugging Face layout:
 //   config.json            the caller's model config (architectures, hidden_size, … — HF names)
-//   model.safetensors      the weights, under Hugging Face tensor names
+//   model.safetensors      the weights, under Hugging Face tensor names (loading also accepts
+//                          shards listed by model.safetensors.index.json)
 //   tokenizer.json         the tokenizer (Hugging Face format)
 //   optimizer.safetensors  optional: optimizer moments, any names the trainer chooses
 //   trainer_state.json     optional: any Codable trainer state (step, RNG state, data order, …)
@@ -15,6 +16,7 @@ public struct CheckpointContents: Sendable {
     public var configJSON: Data
     /// Model weights by Hugging Face name.
     public var tensors: [String: Tensor]
+    /// The tokenizer read from `tokenizer.json` (a `CharTokenizer` or a `BPETokenizer`).
     public var tokenizer: any Tokenizer
     /// Optimizer state, when the checkpoint has `optimizer.safetensors`.
     public var optimizer: [String: Tensor]?
@@ -43,6 +45,7 @@ public struct CheckpointContents: Sendable {
 
 /// Saving and loading checkpoint directories.
 public enum Checkpoint {
+    /// File names inside a checkpoint directory (the Hugging Face ones).
     public static let configFile = "config.json"
     public static let modelFile = "model.safetensors"
     public static let tokenizerFile = "tokenizer.json"
@@ -54,9 +57,24 @@ public enum Checkpoint {
     /// changes if any part fails to encode (a tokenizer that throws, an inconsistent tensor).
     public static func save(to url: URL, config: some Encodable, tensors: [String: Tensor], tokenizer: any Tokenizer,
                             optimizer: [String: Tensor]? = nil, trainerState: (any Encodable)? = nil) throws {
+        try save(to: url, configJSON: try encodeObject(config, what: "model config"), tensors: tensors,
+                 tokenizer: tokenizer, optimizer: optimizer, trainerState: trainerState)
+    }
+
+    /// Saves with `config.json` given as raw JSON bytes (a JSON object), e.g. a loaded
+    /// checkpoint's `configJSON`, so keys Verity does not model survive a load → save round trip.
+    public static func save(to url: URL, configJSON: Data, tensors: [String: Tensor], tokenizer: any Tokenizer,
+                            optimizer: [String: Tensor]? = nil, trainerState: (any Encodable)? = nil) throws {
+        do {
+            guard try JSONParser.parse([UInt8](configJSON)).objectValue != nil else {
+                throw CheckpointError.encodingFailed(what: "model config", reason: "it is not a JSON object")
+            }
+        } catch let error as JSONParseError {
+            throw CheckpointError.encodingFailed(what: "model config", reason: "invalid JSON: \(error.description)")
+        }
         // 1. Encode everything in memory, so encoding errors touch nothing on disk.
         var files: [(String, Data)] = []
-        files.append((configFile, try encodeObject(config, what: "model config")))
+        files.append((configFile, configJSON))
         // transformers refuses safetensors files whose metadata lacks format=pt.
         files.append((modelFile, try SafeTensors.encode(tensors, metadata: ["format": "pt"])))
         files.append((tokenizerFile, Data(try tokenizer.huggingFaceJSON())))
@@ -78,10 +96,13 @@ public enum Checkpoint {
             return file
         }
         let configURL = try required(configFile)
-        let modelURL = try required(modelFile)
+        // Weights: one file, or shards with an index.
+        if !FileManager.default.fileExists(atPath: url.appendingPathComponent(shardIndexFile).path) {
+            _ = try required(modelFile)
+        }
         let tokenizerURL = try required(tokenizerFile)
         let configJSON = try readObject(configURL)
-        let tensors = try SafeTensors.read(from: modelURL).tensors
+        let tensors = try readModelTensors(directory: url)
         let tokenizer = try loadTokenizer(from: tokenizerURL)
         let optimizerURL = url.appendingPathComponent(optimizerFile)
         let optimizer = FileManager.default.fileExists(atPath: optimizerURL.path) ? try SafeTensors.read(from: optimizerURL).tensors : nil

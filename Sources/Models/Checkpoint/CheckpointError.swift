@@ -18,6 +18,7 @@ public enum CheckpointError: Error, Sendable, Equatable, CustomStringConvertible
     /// A file system operation failed while saving.
     case saveFailed(directory: String, reason: String)
 
+    /// A message naming the directory or file and what to do.
     public var description: String {
         switch self {
         case let .notFound(directory):

@@ -14,10 +14,12 @@ public struct GeneratedText: Sendable, Codable, Equatable {
     /// Tokens inside the thinking section (`<think>` … `</think>`). Exact for the local model;
     /// for remote servers counted from returned tokens or estimated (see `RemoteGenerator`).
     public var thinkingTokens: Int
+    /// Why the completion ended.
     public var finishReason: FinishReason
     /// Sum of the generated tokens' log-probabilities, when known.
     public var logprob: Double?
 
+    /// A completion; `logprob` nil when the backend did not report log-probabilities.
     public init(text: String, tokenCount: Int, thinkingTokens: Int, finishReason: FinishReason, logprob: Double? = nil) {
         self.text = text
         self.tokenCount = tokenCount
@@ -42,6 +44,7 @@ public protocol Generator: AnyObject {
 
 /// Where thinking starts and ends in text, for generators that only see strings.
 public enum ThinkingSpan {
+    /// The markers that open and close a thinking section.
     public static let open = "<think>"
     public static let close = "</think>"
 
@@ -81,17 +84,35 @@ public enum ThinkingSpan {
         return Int((Double(tokenCount) * Double(thinking) / Double(total)).rounded())
     }
 
-    /// Thinking tokens counted on the returned token strings: tokens strictly between a token
-    /// containing `<think>` and one containing `</think>` (or the end).
-    public static func countThinkingTokens(_ tokens: [String], startsInside: Bool) -> Int {
-        var inside = startsInside
-        var count = 0
-        for token in tokens {
-            if inside {
-                if token.contains(Self.close) { inside = false } else { count += 1 }
-            } else if token.contains(Self.open) {
-                inside = !token.contains(Self.close)
+    /// Thinking tokens counted on the returned token strings: a token counts when one of its
+    /// characters lies inside a thinking section (markers excluded), so markers split across
+    /// several tokens are handled. Returns nil when the tokens do not concatenate to `text`
+    /// (servers that return raw byte pieces), so the caller can fall back to an estimate.
+    public static func countThinkingTokens(_ tokens: [String], text: String, startsInside: Bool) -> Int? {
+        let scalars = Array(text.unicodeScalars)
+        guard tokens.reduce(0, { $0 + $1.unicodeScalars.count }) == scalars.count,
+              tokens.joined() == text else { return nil }
+        // Mark the scalars inside thinking sections.
+        var inside = [Bool](repeating: false, count: scalars.count)
+        let open = Array(Self.open.unicodeScalars), close = Array(Self.close.unicodeScalars)
+        var state = startsInside
+        var i = 0
+        while i < scalars.count {
+            let marker = state ? close : open
+            if i + marker.count <= scalars.count, scalars[i..<i + marker.count].elementsEqual(marker) {
+                state.toggle()
+                i += marker.count
+                continue
             }
+            inside[i] = state
+            i += 1
+        }
+        var count = 0
+        var offset = 0
+        for token in tokens {
+            let n = token.unicodeScalars.count
+            if inside[offset..<offset + n].contains(true) { count += 1 }
+            offset += n
         }
         return count
     }

@@ -72,7 +72,8 @@ func parseCompletionsReply(_ bytes: [UInt8], url: String, prompts: [String], sam
         throw .malformedReply(url: url, reason: "\(choices.count) choices for \(prompts.count) prompts × \(samples) samples")
     }
 
-    struct Raw { var text: String; var finish: FinishReason; var tokens: [String]?; var logprob: Double? }
+    /// `text` is the server's text; `restored` the stop string put back after it.
+    struct Raw { var text: String; var restored: String; var finish: FinishReason; var tokens: [String]?; var logprob: Double? }
     var raws = [Raw?](repeating: nil, count: expected)
     for (position, item) in choices.enumerated() {
         guard let choice = item.objectValue else { throw .malformedReply(url: url, reason: "choice \(position) is not an object") }
@@ -80,7 +81,7 @@ func parseCompletionsReply(_ bytes: [UInt8], url: String, prompts: [String], sam
         guard index >= 0, index < expected, raws[index] == nil else {
             throw .malformedReply(url: url, reason: "choice index \(index) is out of range or repeated")
         }
-        guard var text = choice["text"]?.stringValue else {
+        guard let text = choice["text"]?.stringValue else {
             throw .malformedReply(url: url, reason: "choice \(index) has no \"text\"")
         }
         var finish: FinishReason
@@ -91,8 +92,9 @@ func parseCompletionsReply(_ bytes: [UInt8], url: String, prompts: [String], sam
         }
         // Servers drop the matched stop string; vLLM names it in stop_reason. Put it back, as the
         // local generator keeps it.
+        var restored = ""
         if finish == .stop, let matched = choice["stop_reason"]?.stringValue, stopStrings.contains(matched) {
-            text += matched
+            restored = matched
             finish = .stopString
         }
         var tokens: [String]? = nil
@@ -103,7 +105,7 @@ func parseCompletionsReply(_ bytes: [UInt8], url: String, prompts: [String], sam
                 logprob = values.compactMap(\.doubleValue).reduce(0, +)
             }
         }
-        raws[index] = Raw(text: text, finish: finish, tokens: tokens, logprob: logprob)
+        raws[index] = Raw(text: text, restored: restored, finish: finish, tokens: tokens, logprob: logprob)
     }
     let all = raws.compactMap { $0 }   // every index filled: count == expected, no repeats, all in range
 
@@ -125,9 +127,9 @@ func parseCompletionsReply(_ bytes: [UInt8], url: String, prompts: [String], sam
             } else {
                 tokenCount = (raw.text.count + 3) / 4   // last resort: ~4 characters per token
             }
-            let thinking = raw.tokens.map { ThinkingSpan.countThinkingTokens($0, startsInside: startsInside) }
+            let thinking = raw.tokens.flatMap { ThinkingSpan.countThinkingTokens($0, text: raw.text, startsInside: startsInside) }
                 ?? ThinkingSpan.estimateThinkingTokens(text: raw.text, tokenCount: tokenCount, startsInside: startsInside)
-            row.append(GeneratedText(text: raw.text, tokenCount: tokenCount, thinkingTokens: thinking,
+            row.append(GeneratedText(text: raw.text + raw.restored, tokenCount: tokenCount, thinkingTokens: thinking,
                                      finishReason: raw.finish, logprob: raw.logprob))
         }
         result.append(row)

@@ -25,7 +25,10 @@ public final class RemoteGenerator: Generator {
     /// A local tokenizer to count tokens when the server returns none (optional).
     public let tokenizer: (any Tokenizer)?
     private let apiKey: String?
+    /// Set when the server refused `logprobs`; later requests go without it.
+    private var logprobsRefused = false
 
+    /// `model @ host`, for tables and plots.
     public var name: String { "\(model) @ \(baseURL.host ?? baseURL.absoluteString)" }
 
     /// Connects to `baseURL`. `apiKeyVariable` names an environment variable holding a bearer
@@ -55,11 +58,25 @@ public final class RemoteGenerator: Generator {
         self.tokenizer = tokenizer
     }
 
+    /// Sends the prompts in chunks of `promptsPerRequest`, `samplesPerPrompt` completions each
+    /// (`n`), and returns them as `[prompt][sample]`. A thinking budget is forced in two rounds
+    /// (see `RemoteGenerator+Budget.swift`); wait extensions are refused. Throws
+    /// `RemoteGeneratorError` (naming the URL) or `CancellationError`.
     public func generate(prompts: [String], samplesPerPrompt: Int, options: GenerationOptions, seed: UInt64,
                          isCancelled: () -> Bool) throws -> [[GeneratedText]] {
-        if options.thinkingBudget != nil || options.waitExtensions > 0 {
-            throw RemoteGeneratorError.invalidRequest("thinking budgets and wait extensions need the local model; a remote completions server cannot force </think>")
+        if options.waitExtensions > 0 {
+            throw RemoteGeneratorError.invalidRequest("wait extensions need the local model: a completions server cannot suppress </think> — use waitExtensions=0 with remote generators")
         }
+        if let budget = options.thinkingBudget {
+            return try generateWithBudget(budget, prompts: prompts, samplesPerPrompt: samplesPerPrompt,
+                                          options: options, seed: seed, isCancelled: isCancelled)
+        }
+        return try sample(prompts: prompts, samplesPerPrompt: samplesPerPrompt, options: options, seed: seed, isCancelled: isCancelled)
+    }
+
+    /// Plain sampling: one round of requests, chunked.
+    func sample(prompts: [String], samplesPerPrompt: Int, options: GenerationOptions, seed: UInt64,
+                isCancelled: () -> Bool) throws -> [[GeneratedText]] {
         var result: [[GeneratedText]] = []
         result.reserveCapacity(prompts.count)
         var start = 0
@@ -68,10 +85,20 @@ public final class RemoteGenerator: Generator {
             let chunk = Array(prompts[start..<min(start + promptsPerRequest, prompts.count)])
             // A distinct seed per chunk, derived from the caller's, keeps chunks independent
             // while the whole call stays reproducible.
-            let request = CompletionsRequest(model: model, prompts: chunk, samplesPerPrompt: samplesPerPrompt,
+            var request = CompletionsRequest(model: model, prompts: chunk, samplesPerPrompt: samplesPerPrompt,
                                              options: options, seed: seed &+ UInt64(start) &* 0x9E37_79B9_7F4A_7C15,
-                                             logprobs: requestLogprobs)
-            let reply = try post(try request.body(), isCancelled: isCancelled)
+                                             logprobs: requestLogprobs && !logprobsRefused)
+            let reply: [UInt8]
+            do {
+                reply = try post(try request.body(), isCancelled: isCancelled)
+            } catch RemoteGeneratorError.httpStatus(_, let status, let message)
+                        where request.logprobs && (status == 400 || status == 422) && message.lowercased().contains("logprob") {
+                // Some servers do not return log-probabilities for completions: retry without
+                // (token counts then come from the tokenizer or usage).
+                logprobsRefused = true
+                request.logprobs = false
+                reply = try post(try request.body(), isCancelled: isCancelled)
+            }
             let tokenizer = self.tokenizer
             result += try parseCompletionsReply(reply, url: completionsURL.absoluteString, prompts: chunk,
                                                 samples: samplesPerPrompt, stopStrings: options.stopStrings,
@@ -93,14 +120,17 @@ public final class RemoteGenerator: Generator {
         request.httpBody = Data(body)
 
         let box = ReplyBox()
-        let session = URLSession(configuration: .ephemeral)
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        let session = URLSession(configuration: configuration)
         defer { session.finishTasksAndInvalidate() }
         let task = session.dataTask(with: request) { data, response, error in
             box.set(data: data, response: response, error: error)
         }
         task.resume()
-        // Wait in short slices so cancellation is noticed; give up a little after the timeout.
-        let deadline = Date().addingTimeInterval(timeout + 5)
+        // Wait in short slices so cancellation is noticed. The deadline here is the one that
+        // counts: FoundationNetworking on Linux does not reliably fire the request timeout.
+        let deadline = Date().addingTimeInterval(timeout)
         while box.semaphore.wait(timeout: .now() + 0.1) == .timedOut {
             if isCancelled() { task.cancel(); throw CancellationError() }
             if Date() > deadline { task.cancel(); throw RemoteGeneratorError.timeout(url: url.absoluteString, seconds: timeout) }

@@ -19,6 +19,7 @@ public enum RemoteGeneratorError: Error, Sendable, Equatable, CustomStringConver
     /// The reply is not the completions JSON expected.
     case malformedReply(url: String, reason: String)
 
+    /// A message naming the URL and what to check.
     public var description: String {
         switch self {
         case let .invalidURL(s):

@@ -15,6 +15,7 @@ public struct SafeTensorsContents: Sendable, Equatable {
     public var tensors: [String: Tensor]
     /// The `__metadata__` map (empty when absent).
     public var metadata: [String: String]
+    /// Bundles tensors and metadata (for writing, or as read).
     public init(tensors: [String: Tensor], metadata: [String: String] = [:]) {
         self.tensors = tensors
         self.metadata = metadata
@@ -39,6 +40,29 @@ public enum SafeTensors {
     enum DType: String {
         case f32 = "F32", f16 = "F16", bf16 = "BF16"
         var size: Int { self == .f32 ? 4 : 2 }
+    }
+
+    /// Name, dtype and shape of one stored tensor, without its data.
+    public struct TensorInfo: Sendable, Equatable {
+        /// The tensor's name in the file.
+        public var name: String
+        /// The stored dtype ("F32", "F16" or "BF16").
+        public var dtype: String
+        /// Dimensions, outermost first.
+        public var shape: [Int]
+    }
+
+    /// Lists a file's tensors (sorted by offset) and metadata after the full header and layout
+    /// checks, without converting any data — for `model info` and for choosing what to load.
+    public static func inspect(_ url: URL) throws(SafeTensorsError) -> (tensors: [TensorInfo], metadata: [String: String]) {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .alwaysMapped)
+        } catch {
+            throw .unreadable(file: url.path, reason: error.localizedDescription)
+        }
+        let (entries, metadata, _) = try parseHeader(data, file: url.path)
+        return (entries.map { TensorInfo(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape) }, metadata)
     }
 
     /// Reads a file (memory-mapped) and converts every tensor to fp32.

@@ -36,6 +36,7 @@ public enum SafeTensorsError: Error, Sendable, Equatable, CustomStringConvertibl
     /// Writing the file failed.
     case writeFailed(file: String, reason: String)
 
+    /// A message naming the file (and tensor) and what to do.
     public var description: String {
         switch self {
         case let .unreadable(file, reason):

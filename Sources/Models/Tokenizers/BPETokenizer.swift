@@ -30,8 +30,10 @@ public struct BPETokenizer: Tokenizer {
     let ignoreMerges: Bool
     /// The tokenizer.json this was loaded from, returned unchanged by `huggingFaceJSON()`.
     let sourceJSON: [UInt8]
+    /// Special roles located by their strings (`<|im_end|>`, `<think>`, …) among added tokens and vocab.
     public let special: SpecialTokens
 
+    /// One more than the largest id of the vocab and added tokens.
     public var vocabularySize: Int { tokens.count }
 
     static func pairKey(_ a: Int, _ b: Int) -> UInt64 { UInt64(UInt32(truncatingIfNeeded: a)) << 32 | UInt64(UInt32(truncatingIfNeeded: b)) }
@@ -128,5 +130,6 @@ public struct BPETokenizer: Tokenizer {
         return text
     }
 
+    /// The `tokenizer.json` this tokenizer was loaded from, byte for byte.
     public func huggingFaceJSON() throws(TokenizerError) -> [UInt8] { sourceJSON }
 }

@@ -16,12 +16,14 @@ public struct CharTokenizer: Tokenizer, Equatable {
     public let vocabulary: [String]
     /// Ids of the special (multi-character, matched-as-a-whole) tokens.
     public let specialIDs: Set<Int>
+    /// Roles of the specials present (`<pad>`, `<bos>`, `<eos>`, `<think>`, `</think>`).
     public let special: SpecialTokens
 
     private let characterIDs: [Unicode.Scalar: Int]
     /// Specials as scalar sequences, longest first, so encoding takes the longest match.
     private let specialPatterns: [(scalars: [Unicode.Scalar], id: Int)]
 
+    /// Number of tokens, specials included.
     public var vocabularySize: Int { vocabulary.count }
 
     /// Builds a tokenizer from the characters of a corpus, specials first.
@@ -69,6 +71,7 @@ public struct CharTokenizer: Tokenizer, Equatable {
         self.special = SpecialTokens.locate(in: byString)
     }
 
+    /// Same vocabulary in the same order, with the same specials.
     public static func == (a: CharTokenizer, b: CharTokenizer) -> Bool {
         a.vocabulary == b.vocabulary && a.specialIDs == b.specialIDs
     }
@@ -101,6 +104,7 @@ public struct CharTokenizer: Tokenizer, Equatable {
         return out
     }
 
+    /// The token's text, nil when `id` is out of range.
     public func tokenString(_ id: Int) -> String? {
         id >= 0 && id < vocabulary.count ? vocabulary[id] : nil
     }

@@ -14,6 +14,7 @@ public enum TokenizerError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The file is valid but uses a feature Verity does not implement.
     case unsupported(file: String, reason: String)
 
+    /// A message naming the character, token or file and what to do.
     public var description: String {
         switch self {
         case let .unknownCharacter(c, offset):
