@@ -47,10 +47,14 @@ public func answerKey(_ answer: String, comparison: AnswerComparison) -> String?
 func canonicalNumber(_ raw: String, percent: Bool) -> String? {
     var s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !s.isEmpty, s.count <= 400 else { return nil }
+    // Fast path for the common case (generated tasks): a plain integer.
+    if let plain = plainInteger(s) { return plain }
     s = unwrapMath(s)
-    for (from, to) in [("{,}", ","), ("\\!", ""), ("\\,", ""), ("\\$", "$"), ("\\%", "%"),
-                       ("\u{2212}", "-"), ("\\left", ""), ("\\right", "")] {
-        s = s.replacingOccurrences(of: from, with: to)
+    if s.contains("\\") || s.contains("{") || s.contains("\u{2212}") {
+        for (from, to) in [("{,}", ","), ("\\!", ""), ("\\,", ""), ("\\$", "$"), ("\\%", "%"),
+                           ("\u{2212}", "-"), ("\\left", ""), ("\\right", "")] {
+            s = s.replacingOccurrences(of: from, with: to)
+        }
     }
     s = trimSentencePunctuation(s.trimmingCharacters(in: .whitespaces))
     for suffix in ["%", " percent", "percent"] where s.hasSuffix(suffix) {
@@ -71,6 +75,16 @@ func canonicalNumber(_ raw: String, percent: Bool) -> String? {
     }
     guard let (intPart, fracPart) = parseDecimal(s) else { return nil }
     return formatDecimal(intPart: intPart, fracPart: fracPart, negative: negative)
+}
+
+/// `-?[0-9]+` in canonical form, or nil when `s` is anything else.
+func plainInteger(_ s: String) -> String? {
+    let utf8 = s.utf8
+    guard let first = utf8.first, utf8.count <= 40 else { return nil }
+    let negative = first == UInt8(ascii: "-")
+    let digits = negative ? utf8.dropFirst() : utf8[...]
+    guard !digits.isEmpty, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+    return formatDecimal(intPart: String(decoding: digits, as: UTF8.self), fracPart: "", negative: negative)
 }
 
 /// Removes one layer of `\boxed{…}`, `$…$`, `\(…\)` or `\[…\]` around the whole text.

@@ -8,6 +8,8 @@
 //   any run of spaces after `####`, so `#### $18` extracts `$18` (the harness would miss it).
 // - `answerIs` follows lm-evaluation-harness's `gsm8k_cot` "strict-match" (regex
 //   `The answer is (\-?[0-9\.\,]+).`, first match), case-insensitively and accepting `$`.
+//   The harness regex also needs one more character after the number (its final `.` is a
+//   wildcard, so a bare `The answer is 72` at the very end yields `7`); we do not copy that.
 // - `lastNumber` follows lm-evaluation-harness's "flexible-extract" (regex
 //   `(-?[$0-9.,]{2,})|(-?[0-9]+)`, group_select -1, i.e. the last match), except that a match
 //   must contain a digit (the harness would also take `...`), and a preceding `digits/`
@@ -34,6 +36,10 @@ public enum AnswerExtractor: String, Sendable, Codable, CaseIterable, Equatable,
     case lastNumber = "last-number"
     /// The whole completion, cut at an end-of-sequence marker, trimmed.
     case whole
+    /// Verity's fallback chain for open-ended models: `<answer>` tags, then `\boxed{}`, then
+    /// `####`, then "the answer is", then the last number — each looked for in the text after
+    /// the last `</think>` when there is one (so numbers in the reasoning do not count).
+    case auto
 
     /// End-of-sequence markers at which `afterThink` and `whole` stop reading.
     public static let endMarkers = ["<eos>", "</s>", "<|endoftext|>", "<|im_end|>", "<|eot_id|>"]
@@ -61,6 +67,13 @@ public enum AnswerExtractor: String, Sendable, Codable, CaseIterable, Equatable,
             return numberAfter(marker: "the answer is", in: completion)
         case .lastNumber:
             return lastNumberToken(in: completion)
+        case .auto:
+            let text = cutAtEnd(completion)
+            let tail = text.range(of: "</think>", options: .backwards).map { String(text[$0.upperBound...]) } ?? text
+            for extractor in [AnswerExtractor.answerTag, .boxed, .gsm8k, .answerIs, .lastNumber] {
+                if let found = extractor.extract(tail) { return found }
+            }
+            return nil
         }
     }
 }
@@ -73,6 +86,8 @@ func nonEmpty(_ s: String) -> String? {
 
 /// The prefix of `text` before the first end-of-sequence marker.
 func cutAtEnd(_ text: String) -> String {
+    // Every marker starts with `<`; skip the searches when there is none.
+    guard text.contains("<") else { return text }
     var end = text.endIndex
     for marker in AnswerExtractor.endMarkers {
         if let r = text.range(of: marker), r.lowerBound < end { end = r.lowerBound }

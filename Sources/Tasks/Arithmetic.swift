@@ -4,17 +4,18 @@
 // Formats (the end-of-sequence token is never part of a solution; the trainer appends it):
 //   add  prompt `123+456=`   direct `<think></think>579`
 //        worked `<think>3+6=9c0 2+5=7c0 1+4=5c0</think>579`
-//        One step per digit column from the least significant: `x+y=sC`, where s is the digit
-//        written (x + y + the carry into the column, mod 10) and `cC` the carry out. Columns past
+//        One step per digit column from the least significant: `x+y=scC`, where s is the digit
+//        written (x + y + the carry into the column, mod 10) and C the carry out. Columns past
 //        the shorter operand use 0 for its missing digit (`58+7`: `8+7=5c1 5+0=6c0`). A final
 //        carry shows only in the answer (`9+3`: `<think>9+3=2c1</think>12`).
 //   sub  prompt `456-123=`   worked `<think>6-3=3b0 5-2=3b0 4-1=3b0</think>333`
-//        Same columns with `x-y=dbB`: d = (x − y − borrow in) mod 10 and `bB` the borrow out.
+//        Same columns with `x-y=dbB`: d = (x − y − borrow in) mod 10 and B the borrow out.
 //        The first operand is never smaller than the second, so answers are never negative;
 //        leading zeros of the difference are dropped in the answer only.
 //   mul  prompt `123*45=`    worked `<think>123*5=615 123*40=4920 615+4920=5535</think>5535`
 //        One partial product per digit of the second operand (least significant first, its
-//        place value written as trailing zeros), then a running sum of the partials.
+//        place value written as trailing zeros), then a running sum of the partials. Coarser
+//        than add/sub: each partial product is one step, not one step per digit.
 // Alphabets: add `0-9 + = c space`, sub `0-9 - = b space`, mul `0-9 * + = space`.
 // Difficulty: one per digit column plus one per carry or borrow (add, sub); for mul the
 // product of the operands' digit counts plus one per partial sum.

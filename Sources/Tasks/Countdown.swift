@@ -20,7 +20,7 @@ public struct CountdownTask: TaskGenerator, Equatable {
     public var count: Int
     /// Largest number given (≥ 2).
     public var maxNumber: Int
-    /// Largest target (targets are whole numbers from 1 to this; at least 10).
+    /// Largest target (targets are whole numbers from 1 to this; at least 10 and at least `maxNumber`).
     public var maxTarget: Int
     /// Whether a correct answer must use every number (TinyZero) or each at most once.
     public var useAll: Bool
@@ -33,6 +33,10 @@ public struct CountdownTask: TaskGenerator, Equatable {
         guard (2...6).contains(count) else { throw TasksError("count=\(count) is out of range — use 2 to 6 numbers") }
         guard (2...10_000).contains(maxNumber) else { throw TasksError("max=\(maxNumber) is out of range — use 2 to 10000") }
         guard (10...1_000_000).contains(maxTarget) else { throw TasksError("target=\(maxTarget) is out of range — use 10 to 1000000") }
+        // Targets below the largest number make valid draws rare; keep generation fast.
+        guard maxTarget >= maxNumber else {
+            throw TasksError("target=\(maxTarget) is below max=\(maxNumber) — make target at least max")
+        }
         if case .mixed(let p) = think, !(0...1).contains(p) { throw TasksError("think=mixed:\(p) — the share must be between 0 and 1") }
         self.count = count
         self.maxNumber = maxNumber

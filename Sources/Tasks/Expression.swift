@@ -29,7 +29,7 @@ public struct Rational: Sendable, Equatable, Hashable, CustomStringConvertible {
 
     /// Canonical text, the same form `answerKey(_:comparison: .numeric)` gives (`0.5`, `1/3`, `-2`).
     public var description: String {
-        reducedFraction(String(abs(num)), String(den), negative: num < 0) ?? "\(num)/\(den)"
+        reducedFraction(String(num.magnitude), String(den), negative: num < 0) ?? "\(num)/\(den)"
     }
 
     static func + (a: Rational, b: Rational) throws -> Rational {

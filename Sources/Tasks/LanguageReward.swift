@@ -5,7 +5,28 @@ import Foundation
 
 /// Writing systems the language reward distinguishes.
 public enum Script: String, Sendable, CaseIterable, Equatable, Hashable {
-    case latin, greek, cyrillic, hebrew, arabic, devanagari, thai, hangul, kana, han, other
+    /// Latin letters, with the Latin-1 and extended blocks.
+    case latin
+    /// Greek, with polytonic Greek.
+    case greek
+    /// Cyrillic, with its supplement.
+    case cyrillic
+    /// Hebrew.
+    case hebrew
+    /// Arabic, with its supplement.
+    case arabic
+    /// Devanagari (Hindi, Marathi, Nepali).
+    case devanagari
+    /// Thai.
+    case thai
+    /// Korean Hangul syllables and jamo.
+    case hangul
+    /// Japanese hiragana and katakana.
+    case kana
+    /// CJK ideographs (Chinese hanzi, Japanese kanji).
+    case han
+    /// Any other letter.
+    case other
 
     /// The script of one letter, by Unicode block.
     public init(_ scalar: Unicode.Scalar) {

@@ -5,6 +5,9 @@
 ///
 /// Implementations draw one problem at a time from `rng`; `makeDataset` (provided) draws
 /// distinct prompts until both splits are full, so train and test never share a prompt.
+/// Generated problems carry metadata `worked` (`true`/`false`: which form `solution` is) and
+/// both forms, `direct_solution` and `worked_solution`, so a trainer or evaluator can force
+/// either form.
 public protocol TaskGenerator: Sendable {
     /// Short data-set name, e.g. `add-d3`.
     var name: String { get }
@@ -30,28 +33,54 @@ extension TaskGenerator {
         guard train >= 0, test >= 0 else {
             throw TasksError("train=\(train) test=\(test): counts must be 0 or more")
         }
-        let wanted = train + test
         var seen = Set<String>()
+        let problems = try drawDistinct(train + test, seen: &seen, rng: &rng)
+        return Dataset(name: name, train: numbered(Array(problems[test...]), split: "train"),
+                       test: numbered(Array(problems[..<test]), split: "test"), extractor: extractor,
+                       comparison: comparison, alphabet: alphabet)
+    }
+
+    /// A data set whose test split comes from `testTask` (a shifted or harder distribution,
+    /// e.g. train on 3 digits and test on 4). Test prompts are drawn first; training prompts
+    /// never repeat one. The alphabet is the union of both tasks'; the name is `train→test`.
+    public func makeDataset(train: Int, test: Int, testTask: some TaskGenerator,
+                            rng: inout some RandomNumberGenerator) throws -> Dataset {
+        guard train >= 0, test >= 0 else {
+            throw TasksError("train=\(train) test=\(test): counts must be 0 or more")
+        }
+        var seen = Set<String>()
+        let testProblems = try testTask.drawDistinct(test, seen: &seen, rng: &rng)
+        let trainProblems = try drawDistinct(train, seen: &seen, rng: &rng)
+        return Dataset(name: "\(name)→\(testTask.name)", train: numbered(trainProblems, split: "train"),
+                       test: testTask.numbered(testProblems, split: "test"), extractor: extractor,
+                       comparison: comparison, alphabet: alphabet.union(testTask.alphabet))
+    }
+
+    /// `count` problems whose prompts are not in `seen` (which grows). Throws when the task
+    /// runs out of distinct prompts within a generous number of draws.
+    func drawDistinct(_ count: Int, seen: inout Set<String>, rng: inout some RandomNumberGenerator) throws -> [Problem] {
         var problems: [Problem] = []
-        problems.reserveCapacity(wanted)
+        problems.reserveCapacity(count)
         // Allow many redraws so near-exhaustive requests still finish, but never loop forever.
         var attempts = 0
-        let maxAttempts = 50 * wanted + 1000
-        while problems.count < wanted, attempts < maxAttempts {
+        let maxAttempts = 50 * count + 1000
+        while problems.count < count, attempts < maxAttempts {
             attempts += 1
             let p = makeProblem(rng: &rng)
             if seen.insert(p.prompt).inserted { problems.append(p) }
         }
-        guard problems.count == wanted else {
-            throw TasksError("'\(name)' produced only \(problems.count) distinct problems in \(attempts) draws, "
-                             + "fewer than train+test=\(wanted) — ask for fewer or widen the task (e.g. more digits)")
+        guard problems.count == count else {
+            throw TasksError("'\(name)' produced only \(problems.count) new distinct problems in \(attempts) draws, "
+                             + "fewer than the \(count) asked — ask for fewer or widen the task (e.g. more digits)")
         }
-        var testSplit = Array(problems[..<test])
-        var trainSplit = Array(problems[test...])
-        for i in testSplit.indices { testSplit[i].id = "\(name)-test-\(i)" }
-        for i in trainSplit.indices { trainSplit[i].id = "\(name)-train-\(i)" }
-        return Dataset(name: name, train: trainSplit, test: testSplit, extractor: extractor,
-                       comparison: comparison, alphabet: alphabet)
+        return problems
+    }
+
+    /// The problems with ids `<name>-<split>-<index>`.
+    func numbered(_ problems: [Problem], split: String) -> [Problem] {
+        var out = problems
+        for i in out.indices { out[i].id = "\(name)-\(split)-\(i)" }
+        return out
     }
 }
 

@@ -78,6 +78,13 @@ public struct WeightedReward: Reward {
         self.gated = gated
     }
 
+    /// For component lists known to be valid (distinct names, finite weights, no gate).
+    init(unchecked components: [Component]) {
+        self.components = components
+        self.gate = nil
+        self.gated = []
+    }
+
     public var name: String { "reward" }
 
     /// The total and every component's value for one completion.

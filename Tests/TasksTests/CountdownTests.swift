@@ -91,3 +91,16 @@ func countdownSolutionsAreVerified(useAll: Bool) throws {
         #expect(!data.isCorrect(completion: "<think></think>" + values.dropLast().map(String.init).joined(separator: " "), problem: q))
     }
 }
+
+@Test func countdownExtremeParametersStillGenerate() throws {
+    var rng = SplitMix64(seed: 13)
+    for task in [try CountdownTask(count: 6, maxNumber: 10_000, maxTarget: 10_000, useAll: true),
+                 try CountdownTask(count: 2, maxNumber: 2, maxTarget: 10, useAll: true)] {
+        for _ in 0..<50 {
+            let p = task.makeProblem(rng: &rng)
+            #expect(isCorrectAnswer(p.answer, problem: p, comparison: .countdown))
+        }
+    }
+    #expect(throws: TasksError.self) { try CountdownTask(maxNumber: 99, maxTarget: 50) }
+    #expect(throws: TasksError.self) { try CountdownTask(count: 7) }
+}

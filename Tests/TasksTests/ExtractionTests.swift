@@ -120,3 +120,13 @@ import Testing
     #expect(isCorrect(completion: "\\boxed{0.5}", problem: half, extractor: .boxed, comparison: .numeric))
     #expect(isCorrect(completion: "\\boxed{\\frac{2}{4}}", problem: half, extractor: .boxed, comparison: .numeric))
 }
+
+@Test func autoChainPrefersMarkedAnswersAfterTheThinking() {
+    let e = AnswerExtractor.auto
+    #expect(e.extract("<think>maybe 12</think>so \\boxed{7} and 9") == "7")
+    #expect(e.extract("<think>maybe 12</think><answer>5</answer>") == "5")
+    #expect(e.extract("reasoning 3 + 4 = 7\n#### 7") == "7")
+    #expect(e.extract("The answer is 8. Check: 2*4 = 8, and 10") == "8")
+    #expect(e.extract("<think>lots of 12 and 13</think>I think 14 apples") == "14")
+    #expect(e.extract("<think>12</think>no number") == nil)   // reasoning numbers do not count
+}

@@ -100,3 +100,23 @@ func temporaryPath(_ name: String) -> String {
         try JSONL.loadDataset(name: "d", path: path + ".missing", extractor: .lastNumber, comparison: .numeric, rng: &rng)
     }
 }
+
+@Test func dataLoadRequestFromArguments() throws {
+    let path = temporaryPath("gsm.jsonl")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let lines = (0..<30).map { #"{"question": "q\#($0)", "answer": "step \#($0) #### \#($0 * 2)"}"# }
+    try Data((lines.joined(separator: "\n") + "\n{broken\n").utf8).write(to: URL(fileURLWithPath: path))
+    let request = try DataLoadRequest.make(path: path, arguments: SpecArgument.split(
+        "question=question answer=answer test=10 extract=gsm8k skip_bad=true name=gsm"))
+    #expect(request.mapping.prompt == "question" && request.extractor == .gsm8k && request.test == 10)
+    var rng = SplitMix64(seed: 3)
+    let (data, skipped) = try request.load(rng: &rng)
+    #expect(data.name == "gsm" && data.train.count == 20 && data.test.count == 10)
+    #expect(skipped == [SkippedLine(line: 31, reason: "not valid JSON")])
+    let p = try #require(data.all.first { $0.prompt == "q7" })
+    #expect(p.answer == "14" && p.solution == "step 7")
+    #expect(data.isCorrect(completion: "so #### 14", problem: p))
+    #expect(throws: TasksError.self) { try DataLoadRequest.make(path: path, arguments: [SpecArgument("extract", "regex")]) }
+    #expect(throws: TasksError.self) { try DataLoadRequest.make(path: path, arguments: [SpecArgument("colour", "red")]) }
+    #expect(throws: TasksError.self) { try DataLoadRequest.make(path: path, arguments: [SpecArgument("test", "-1")]) }
+}

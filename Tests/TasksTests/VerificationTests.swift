@@ -1,0 +1,108 @@
+// TasksTests/VerificationTests.swift — the data-only verification report and the key=value
+// registry for tasks and rewards.
+
+import Testing
+@testable import Tasks
+
+@Test func reportOfACorrectCompletion() {
+    let r = verifyCompletion("<think>3+6=9c0 2+5=7c0 1+4=5c0</think>579<eos>", answer: "579")
+    #expect(r.extracted == "579" && r.extractedKey == "579" && r.goldKey == "579")
+    #expect(r.correct && r.reason == "correct" && r.wellFormed)
+    // 7 + 23 + 8 + 3 + 5 characters, with <think>, </think> and <eos> one token each: 1+23+1+3+1.
+    #expect(r.tokenCount == 29)
+    #expect(r.rewards.total == 1)
+    #expect(r.rewards.components.map(\.name) == ["correct", "format", "length", "language"])
+    #expect(r.rewards.value("length") == 29 && r.rewards.value("language") == nil)
+}
+
+@Test func reportExplainsWrongAnswers() {
+    let wrong = verifyCompletion("<think></think>578", answer: "579", tokenCount: 5)
+    #expect(!wrong.correct && wrong.reason == "578 ≠ 579" && wrong.tokenCount == 5)
+    let none = verifyCompletion("579", answer: "579")
+    #expect(none.extracted == nil && none.reason == "no answer found: no text after a </think> tag")
+    #expect(!none.wellFormed)
+    let text = verifyCompletion("<think></think>five", answer: "5")
+    #expect(text.reason == "'five' is not a valid answer under numeric comparison")
+    let gsm = verifyCompletion("so #### $1,000.", answer: "1000", extractor: .gsm8k)
+    #expect(gsm.correct && gsm.extracted == "$1,000" && gsm.extractedKey == "1000")
+    let p = Problem(id: "c", prompt: "nums 3 7 25 50 target 75:", answer: "(50+25)",
+                    metadata: ["numbers": "3 7 25 50", "target": "75"])
+    let cd = verifyCompletion("<think></think>50+26", problem: p, extractor: .afterThink, comparison: .countdown)
+    #expect(!cd.correct && cd.reason == "26 is not one of the given numbers")
+}
+
+@Test func reportUsesAGivenReward() throws {
+    let reward = try RewardRegistry.parse(text: "correct format=0.1 length=-0.01")
+    let r = verifyCompletion("<think></think>579", answer: "579", reward: reward, tokenCount: 10)
+    #expect(abs(r.rewards.total - 1.0) < 1e-12)   // 1 + 0.1 − 0.1
+}
+
+@Test func taskRegistryBuildsGenerators() throws {
+    let req = try TaskRegistry.parse(text: "arithmetic op=add digits=3 train=50 test=5 think=mixed:0.2")
+    #expect(req.train == 50 && req.test == 5)
+    let task = try #require(req.generator as? ArithmeticTask)
+    #expect(task == (try ArithmeticTask(operation: .add, digits: 3...3, think: .mixed(0.2))))
+    var rng = SplitMix64(seed: 2)
+    #expect(try req.makeDataset(rng: &rng).train.count == 50)
+    let range = try #require(try TaskRegistry.parse(text: "arithmetic op=mul digits=1:4").generator as? ArithmeticTask)
+    #expect(range.digits == 1...4 && range.operation == .mul)
+    #expect(try TaskRegistry.parse(text: "countdown count=3 all=true").generator is CountdownTask)
+    #expect(try TaskRegistry.parse(text: "sorting length=3..5").generator is SortingTask)
+}
+
+@Test func taskRegistryErrorsListChoices() {
+    #expect(throws: TasksError("task arithmetic: unknown key 'dgits' — valid keys: op, digits, test_digits, think, train, test")) {
+        try TaskRegistry.parse(text: "arithmetic dgits=3")
+    }
+    #expect(throws: TasksError("task arithmetic: op=div is not valid — use add, sub or mul")) {
+        try TaskRegistry.parse(text: "arithmetic op=div")
+    }
+    #expect(throws: TasksError("unknown task 'algebra' — use one of arithmetic, countdown, sorting")) {
+        try TaskRegistry.parse(text: "algebra")
+    }
+    #expect(throws: TasksError.self) { try TaskRegistry.parse(text: "arithmetic digits=4:2") }
+    #expect(throws: TasksError.self) { try TaskRegistry.parse(text: "arithmetic train=-1") }
+    #expect(throws: TasksError.self) { try TaskRegistry.parse(text: "arithmetic think=often") }
+    #expect(throws: TasksError.self) { try TaskRegistry.parse(text: "") }
+}
+
+@Test func rewardRegistryBuildsWeightedSums() throws {
+    let r = try RewardRegistry.parse(text: "correct format=0.1 length=-0.001 overlong=64:16:0.5 l1=max:20 language gate=true")
+    #expect(r.components.map(\.name) == ["correct", "format", "length", "overlong", "l1-max", "language"])
+    #expect(r.components.map(\.weight) == [1, 0.1, -0.001, 0.5, 1, 1])
+    #expect(r.gate == FormatReward(style: .think))
+    let tagged = Dataset(name: "t", train: [], test: [], extractor: .answerTag, comparison: .exact)
+    let t = try RewardRegistry.parse(text: "correct format", dataset: tagged)
+    let p = Problem(id: "x", prompt: "q", answer: "Paris")
+    #expect(t.evaluate(completion: "<think>hm</think><answer>Paris</answer>", problem: p, tokenCount: 5).total == 2)
+    #expect(throws: TasksError("reward: unknown key 'lenght' — valid keys: correct, format, length, overlong, l1, language, gate")) {
+        try RewardRegistry.parse(text: "correct lenght=0.1")
+    }
+    #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "length") }
+    #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "format gate=true") }
+    #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "overlong=16:64") }
+    #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "l1=min") }
+    #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "") }
+    #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "correct correct=2") }
+}
+
+@Test func completionPartsAndWorkedShare() {
+    let worked = CompletionParts("<think>3+6=9c0 2+5=7c0</think>79<eos>")
+    #expect(worked.thinking == "3+6=9c0 2+5=7c0" && worked.answer == "79" && worked.showsWork)
+    let direct = CompletionParts("<think></think>579")
+    #expect(direct.thinking == "" && direct.answer == "579" && !direct.showsWork)
+    let broken = CompletionParts("</think>x<think>")
+    #expect(broken.thinking == nil && !broken.showsWork)
+    #expect(CompletionParts("no tags").answer == nil)
+}
+
+@Test func shiftedTestSplit() throws {
+    let req = try TaskRegistry.parse(text: "arithmetic digits=3 test_digits=4 train=300 test=50")
+    var rng = SplitMix64(seed: 6)
+    let data = try req.makeDataset(rng: &rng)
+    #expect(data.train.count == 300 && data.test.count == 50)
+    #expect(data.train.allSatisfy { $0.prompt.count == 8 })     // `123+456=`
+    #expect(data.test.allSatisfy { $0.prompt.count == 10 })     // `1234+5678=`
+    #expect(data.name == "add-d3→add-d4" && data.test[0].id == "add-d4-test-0")
+    #expect(throws: TasksError.self) { try TaskRegistry.parse(text: "arithmetic test_digits=12") }
+}
