@@ -29,7 +29,7 @@ extension CommandDefinition {
         let a = try session.requireRun(nameA, for: "compare")
         let b = try session.requireRun(nameB, for: "compare")
         let seed = session.commandSeed()
-        let result = try domain("compare") {
+        let result = try evaluationCall("compare") {
             try compareRuns(a.run, b.run, resamples: resamples, confidence: confidence, seed: seed)
         }
         let p = session.settings.precision

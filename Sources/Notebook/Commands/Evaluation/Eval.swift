@@ -48,11 +48,11 @@ extension CommandDefinition {
         let progress = session.progress("eval", total: problems.count)
         defer { progress.finish() }
         let cancelled = session.cancellationRequested
-        let run = try domain("eval") {
+        let run = try evaluationCall("eval") {
             try evaluate(generator: generator, dataset: dataset, problems: problems, samples: n, options: options,
                          seed: seed, isCancelled: { cancelled() }, progress: { done, _ in progress.update(done) })
         }
-        let summary = try domain("eval") { try summarize(run, seed: run.seed) }
+        let summary = try evaluationCall("eval") { try summarize(run, seed: run.seed) }
         var runs = session[EvaluationRunsSlot.self] ?? EvaluationRuns()
         runs.store(StoredRun(name: name, run: run, dataset: dataset, split: split))
         session[EvaluationRunsSlot.self] = runs

@@ -105,8 +105,18 @@ extension Session {
 func evaluationGenerator(_ model: LoadedModel) throws -> any Generator {
     switch model {
     case .local(let local):
-        return try domain("eval") { try LocalGenerator(model: local.transformer, tokenizer: local.tokenizer, name: local.name) }
+        return try evaluationCall("eval") { try LocalGenerator(model: local.transformer, tokenizer: local.tokenizer, name: local.name) }
     case .remote(let remote):
         return remote.generator
+    }
+}
+
+/// Like `domain(context)`, without repeating the context when the lower module's message already
+/// starts with it (Evaluation's errors name their estimator or command themselves).
+func evaluationCall<T>(_ context: String, _ body: () throws -> T) throws -> T {
+    do {
+        return try domain(nil, body)
+    } catch let error as CommandError where error.kind == .failure && !error.message.hasPrefix(context + ":") {
+        throw CommandError(context + ": " + error.message)
     }
 }

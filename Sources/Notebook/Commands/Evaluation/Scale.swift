@@ -89,7 +89,7 @@ extension CommandDefinition {
             lines.append(source.note)
             var run = source.stored.run
             if let verifier {
-                run = try domain("scale") { try verifier.verifier.score(run, dataset: source.stored.dataset) }
+                run = try evaluationCall("scale") { try verifier.verifier.score(run, dataset: source.stored.dataset) }
                 var updated = source.stored
                 updated.run = run
                 if source.reused { session.updateRun(updated) }
@@ -98,18 +98,18 @@ extension CommandDefinition {
                 throw CommandError("scale: k up to \(ks.last ?? 0) but the run has \(run.samplesPerProblem) samples per problem")
             }
             let seed = session.commandSeed()
-            points = try domain("scale") { try samplesSweep(run, methods: methods, ks: ks, seed: seed) }
+            points = try evaluationCall("scale") { try samplesSweep(run, methods: methods, ks: ks, seed: seed) }
         }
         session[SweepSlot.self] = points
         var output = CommandOutput.lines(lines)
         output.append(.table(ScaleSweep.table(points, precision: session.settings.precision)))
         if let tsv {
-            try domain("scale") { try writeSweepTSV(points, to: URL(fileURLWithPath: tsv)) }
+            try evaluationCall("scale") { try writeSweepTSV(points, to: URL(fileURLWithPath: tsv)) }
             output.append(.line("wrote \(tsv) (\(points.count) points)"))
         }
         if let to {
             let series = try scalingSeries(points, axis: axis, prefix: nil)
-            let plot = try domain("scale") {
+            let plot = try evaluationCall("scale") {
                 try Plot.scaling(series, title: "accuracy vs. \(axis == .samples ? "samples" : "tokens")",
                                  xLabel: axis == .samples ? "samples k" : "mean generated tokens",
                                  log2X: series.allSatisfy { $0.x.allSatisfy { $0 > 0 } })

@@ -77,7 +77,7 @@ enum ScaleSweep {
         let progress = session.progress("scale", total: problems.count)
         defer { progress.finish() }
         let cancelled = session.cancellationRequested
-        let run = try domain("scale") {
+        let run = try evaluationCall("scale") {
             try evaluate(generator: generator, dataset: dataset, problems: problems, samples: n, options: options, seed: seed,
                          isCancelled: { cancelled() }, progress: { done, _ in progress.update(done) })
         }
@@ -105,15 +105,15 @@ enum ScaleSweep {
             settingOptions.waitExtensions = setting.waits
             let runSeed = seeds.next(), sweepSeed = seeds.next()
             let done = index * problems.count
-            var run = try domain("scale") {
+            var run = try evaluationCall("scale") {
                 try evaluate(generator: generator, dataset: dataset, problems: problems, samples: samples,
                              options: settingOptions, seed: runSeed, isCancelled: { cancelled() },
                              progress: { finished, _ in progress.update(done + finished) })
             }
             if let verifier {
-                run = try domain("scale") { try verifier.verifier.score(run, dataset: dataset, isCancelled: { cancelled() }) }
+                run = try evaluationCall("scale") { try verifier.verifier.score(run, dataset: dataset, isCancelled: { cancelled() }) }
             }
-            let swept = try domain("scale") { try samplesSweep(run, methods: methods, ks: ks, seed: sweepSeed) }
+            let swept = try evaluationCall("scale") { try samplesSweep(run, methods: methods, ks: ks, seed: sweepSeed) }
             points += swept.map { point in
                 var named = point
                 if setting.waits > 0 { named.method += "+w\(setting.waits)" }

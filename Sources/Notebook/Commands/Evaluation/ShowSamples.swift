@@ -42,7 +42,8 @@ extension CommandDefinition {
             let problem = run.problems[index]
             let texts = run.texts[index], records = run.samples[index].samples
             for (s, (text, record)) in zip(texts, records).prefix(perProblem).enumerated() {
-                var row = [s == 0 ? "\(index)" : "", s == 0 ? Format.quoted(problem.prompt) : "", s == 0 ? problem.answer : "",
+                // The index on every row: a row may not start with an empty cell (lines are trimmed).
+                var row = ["\(index)", s == 0 ? Format.quoted(problem.prompt) : "", s == 0 ? problem.answer : "",
                            "\(s)", stored.dataset.extractor.extract(text.text).map(Format.quoted) ?? "(none)",
                            record.correct ? "yes" : "no", "\(record.generatedTokens)", "\(record.thinkingTokens)",
                            text.finishReason.rawValue]

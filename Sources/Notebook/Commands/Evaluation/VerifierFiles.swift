@@ -17,7 +17,7 @@ extension CommandDefinition {
     )) { invocation, session in
         let path = try invocation.string("path") ?? ""
         let loaded = try session.requireVerifier(for: "verifier save")
-        try domain("verifier save") { try loaded.verifier.save(to: URL(fileURLWithPath: path)) }
+        try evaluationCall("verifier save") { try loaded.verifier.save(to: URL(fileURLWithPath: path)) }
         let config = loaded.verifier.model.config
         return .line("saved the \(config.numHiddenLayers)x\(config.hiddenSize) verifier to \(path)")
     }
@@ -35,7 +35,7 @@ extension CommandDefinition {
         guard FileManager.default.fileExists(atPath: path) else {
             throw CommandError("verifier load: \(path) does not exist — give a directory written by 'verifier save'")
         }
-        let verifier = try domain("verifier load") { try OutcomeVerifier.load(from: URL(fileURLWithPath: path)) }
+        let verifier = try evaluationCall("verifier load") { try OutcomeVerifier.load(from: URL(fileURLWithPath: path)) }
         if case .local(let local) = session[ModelSlot.self], local.tokenizer.vocabularySize != verifier.tokenizer.vocabularySize {
             throw CommandError("verifier load: the verifier's tokenizer has \(verifier.tokenizer.vocabularySize) tokens but the "
                                + "model's has \(local.tokenizer.vocabularySize) — load a verifier trained on this model's samples")

@@ -40,19 +40,19 @@ extension CommandDefinition {
         // The SwiGLU width follows the Llama ratio (≈ 8/3 × dim), as the default 172 for 64 does.
         config.intermediateSize = max(1, (config.hiddenSize * 8 + 2) / 3)
         config.heldOutFraction = try invocation.double("held_out") ?? 0.2
-        try domain("verifier train") { try config.validate() }
+        try evaluationCall("verifier train") { try config.validate() }
 
         let wanted: [String?] = runNames ?? [nil]
         let runs = try wanted.map { try session.requireRun($0, for: "verifier train") }
         let local = try session.requireLocalModel(for: "verifier train")
-        let judgement = try domain("verifier train") { try VerifierJudgement.tokens(local.tokenizer) }
+        let judgement = try evaluationCall("verifier train") { try VerifierJudgement.tokens(local.tokenizer) }
         let examples = runs.flatMap { verifierExamples(from: [$0.run], dataset: $0.dataset) }
         let seed = session.commandSeed()
         let started = Date()
         let progress = session.progress("verifier", total: config.steps)
         defer { progress.finish() }
         let cancelled = session.cancellationRequested
-        let trained = try domain("verifier train") {
+        let trained = try evaluationCall("verifier train") {
             try trainOutcomeVerifier(examples: examples, tokenizer: local.tokenizer, judgement: judgement, config: config,
                                      seed: seed, isCancelled: { cancelled() }, progress: { done, _ in progress.update(done) })
         }
@@ -83,7 +83,7 @@ extension CommandDefinition {
         var stored = try session.requireRun(name, for: "verifier score")
         let loaded = try session.requireVerifier(for: "verifier score")
         let cancelled = session.cancellationRequested
-        stored.run = try domain("verifier score") {
+        stored.run = try evaluationCall("verifier score") {
             try loaded.verifier.score(stored.run, dataset: stored.dataset, isCancelled: { cancelled() })
         }
         session.updateRun(stored)
