@@ -15,7 +15,8 @@ extension CommandDefinition {
         name: "scale",
         summary: "accuracy vs. samples or thinking budget: scale n=64 methods=pass,maj to=plots/scaling.png",
         help: "Computes accuracy for every method × k (ks, default 1, 2, 4, … n) from one set of n samples per "
-            + "problem: the run run=NAME (default: the latest eval) is reused when it has at least max(ks) samples, "
+            + "problem: the run run=NAME (default: the latest eval) is reused when it has at least max(ks) samples (any number "
+            + "when neither n= nor ks= is typed: then ks run up to its n), "
             + "the same temperature and max_tokens; otherwise n samples of the first `problems` problems "
             + "are generated. With budgets= and/or waits= it generates once per thinking setting instead. Methods: "
             + "pass (pass@k), maj (majority vote), best and maj-score (need a verifier: 'verifier train' first), "
@@ -84,8 +85,10 @@ extension CommandDefinition {
             lines.append("generated \(settings.count) setting\(settings.count == 1 ? "" : "s") × \(problems.count) problems "
                          + "× \(samples) samples on \(generator.name)")
         } else {
-            let source = try ScaleSweep.samplesRun(runName: runName, n: n, ks: ks, count: count, split: split,
-                                                   options: options, session: session)
+            // With neither n= nor ks= typed, a fitting eval run is reused with its own n (ks 1, 2, 4, … n).
+            let flexible = !invocation.isGiven("n") && ksGiven == nil
+            let source = try ScaleSweep.samplesRun(runName: runName, n: n, ks: flexible ? nil : ks, count: count,
+                                                   split: split, options: options, session: session)
             lines.append(source.note)
             var run = source.stored.run
             if let verifier {
@@ -94,11 +97,12 @@ extension CommandDefinition {
                 updated.run = run
                 if source.reused { session.updateRun(updated) }
             }
-            guard let largest = ks.last, largest <= run.samplesPerProblem else {
-                throw CommandError("scale: k up to \(ks.last ?? 0) but the run has \(run.samplesPerProblem) samples per problem")
+            let sweepKs = flexible ? coverageKs(upTo: run.samplesPerProblem) : ks
+            guard let largest = sweepKs.last, largest <= run.samplesPerProblem else {
+                throw CommandError("scale: k up to \(sweepKs.last ?? 0) but the run has \(run.samplesPerProblem) samples per problem")
             }
             let seed = session.commandSeed()
-            points = try evaluationCall("scale") { try samplesSweep(run, methods: methods, ks: ks, seed: seed) }
+            points = try evaluationCall("scale") { try samplesSweep(run, methods: methods, ks: sweepKs, seed: seed) }
         }
         session[SweepSlot.self] = points
         var output = CommandOutput.lines(lines)

@@ -41,17 +41,17 @@ enum ScaleSweep {
         var note: String
     }
 
-    /// Reuses the named (or latest) eval run when it fits — at least `n` samples per problem, the same
+    /// Reuses the named (or latest) eval run when it fits — at least max(`ks`) samples per problem (nil: any), the same
     /// temperature and max tokens, no thinking budget or waits, and the requested problem count when
     /// one was typed — else generates `n` samples of the first `count` problems and keeps them as run `scale`.
-    static func samplesRun(runName: String?, n: Int, ks: [Int], count: Int, split: String, options: GenerationOptions,
+    static func samplesRun(runName: String?, n: Int, ks: [Int]?, count: Int, split: String, options: GenerationOptions,
                            session: Session) throws -> Source {
         let runs = session[EvaluationRunsSlot.self] ?? EvaluationRuns()
         if runName != nil || runs.latest != nil {
             let candidate = try session.requireRun(runName, for: "scale")
             let run = candidate.run
             var misfits: [String] = []
-            let needed = ks.last ?? n
+            let needed = ks?.last ?? 1
             if run.samplesPerProblem < needed { misfits.append("it has \(run.samplesPerProblem) samples per problem, k goes to \(needed)") }
             if run.options.temperature != options.temperature {
                 misfits.append("it was sampled at temperature \(Format.compact(Double(run.options.temperature))), not \(Format.compact(Double(options.temperature)))")
