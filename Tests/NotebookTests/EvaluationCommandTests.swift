@@ -108,6 +108,11 @@ import Training
         #expect(CommandTesting.failure(session, "scale methods=pass,vote").contains("unknown method 'vote'"))
         #expect(CommandTesting.failure(session, "scale ks=1,16 n=8").contains("n=8"))
         #expect(CommandTesting.failure(session, "scale ks=1,16 run=last").contains("does not fit"))
+        // Samples of other weights are never reused: after the model changes, the run no longer fits.
+        #expect(try CommandTesting.run(session, "scale ks=1,2 run=last temperature=1 max_tokens=12").contains("reusing run 'last'"))
+        _ = try session.execute("model new layers=1 dim=16 heads=2 ffn=16")
+        #expect(CommandTesting.failure(session, "scale ks=1,2 run=last temperature=1 max_tokens=12")
+            .contains("the model has changed since it was sampled"))
     }
 
     @Test func verifierTrainThenBestOfN() throws {

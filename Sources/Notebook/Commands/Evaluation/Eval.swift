@@ -54,7 +54,7 @@ extension CommandDefinition {
         }
         let summary = try evaluationCall("eval") { try summarize(run, seed: run.seed) }
         var runs = session[EvaluationRunsSlot.self] ?? EvaluationRuns()
-        runs.store(StoredRun(name: name, run: run, dataset: dataset, split: split))
+        runs.store(StoredRun(name: name, run: run, dataset: dataset, split: split, model: modelFingerprint(model)))
         session[EvaluationRunsSlot.self] = runs
         return EvalView.render(summary, run: run, name: name, split: split, seconds: Date().timeIntervalSince(started),
                                precision: session.settings.precision)

@@ -23,6 +23,8 @@ public struct StoredRun {
     public var dataset: Dataset
     /// The split the problems were drawn from (`test` or `train`).
     public var split: String
+    /// Which model sampled it (see `modelFingerprint`): `scale` reuses a run only for the same weights.
+    public var model: String
 }
 
 /// The session's evaluation runs by name, and which one is the latest.
@@ -97,6 +99,22 @@ extension Session {
                                + "samples) or 'verifier load PATH' first")
         }
         return loaded
+    }
+}
+
+/// Identifies the weights a run was sampled from: for a local model a 64-bit FNV-1a hash of every
+/// parameter's bits (training changes the weights in place, so the object alone would not tell);
+/// for a server its name and URL.
+func modelFingerprint(_ model: LoadedModel) -> String {
+    switch model {
+    case .local(let local):
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for value in local.transformer.parameters {
+            hash = (hash ^ UInt64(value.bitPattern)) &* 0x0000_0100_0000_01B3
+        }
+        return "local \(local.name) " + String(hash, radix: 16)
+    case .remote(let remote):
+        return "remote \(remote.generator.name) \(remote.url)"
     }
 }
 

@@ -42,8 +42,8 @@ enum ScaleSweep {
     }
 
     /// Reuses the named (or latest) eval run when it fits — at least max(`ks`) samples per problem (nil: any), the same
-    /// temperature and max tokens, no thinking budget or waits, and the requested problem count when
-    /// one was typed — else generates `n` samples of the first `count` problems and keeps them as run `scale`.
+    /// temperature and max tokens, no thinking budget or waits, the same model weights and data set —
+    /// else generates `n` samples of the first `count` problems and keeps them as run `scale`.
     static func samplesRun(runName: String?, n: Int, ks: [Int]?, count: Int, split: String, options: GenerationOptions,
                            session: Session) throws -> Source {
         let runs = session[EvaluationRunsSlot.self] ?? EvaluationRuns()
@@ -60,6 +60,12 @@ enum ScaleSweep {
                 misfits.append("max_tokens \(run.options.maxNewTokens), not \(options.maxNewTokens)")
             }
             if run.options.thinkingBudget != nil || run.options.waitExtensions != 0 { misfits.append("it used a thinking budget or waits") }
+            if let model = session[ModelSlot.self], modelFingerprint(model) != candidate.model {
+                misfits.append("the model has changed since it was sampled")
+            }
+            if let dataset = session[DatasetSlot.self], dataset.name != candidate.dataset.name || dataset.test != candidate.dataset.test {
+                misfits.append("the data set has changed since")
+            }
             if misfits.isEmpty {
                 return Source(stored: candidate, reused: true,
                               note: "reusing run '\(candidate.name)': \(run.problems.count) problems × \(run.samplesPerProblem) samples")
@@ -81,7 +87,7 @@ enum ScaleSweep {
             try evaluate(generator: generator, dataset: dataset, problems: problems, samples: n, options: options, seed: seed,
                          isCancelled: { cancelled() }, progress: { done, _ in progress.update(done) })
         }
-        let stored = StoredRun(name: "scale", run: run, dataset: dataset, split: split)
+        let stored = StoredRun(name: "scale", run: run, dataset: dataset, split: split, model: modelFingerprint(model))
         var updated = session[EvaluationRunsSlot.self] ?? EvaluationRuns()
         updated.store(stored)
         session[EvaluationRunsSlot.self] = updated
