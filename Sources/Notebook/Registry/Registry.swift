@@ -12,6 +12,7 @@ public enum Registry {
         .echo, .sleep, .quit,
         .task, .dataSave, .dataLoad, .dataShow, .dataInfo, .reward, .verify,
         .modelNew, .modelSave, .modelLoad, .modelInfo, .modelConnect, .generate,
+        .eval, .showSamples, .scale, .verifierTrain, .verifierScore, .verifierSave, .verifierLoad, .compare,
         .plotScaling, .plotCompare, .plotMetrics, .bench,
     ]
 

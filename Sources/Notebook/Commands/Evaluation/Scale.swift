@@ -1,0 +1,126 @@
+// scale — the inference-time scaling sweep. Along the samples axis every method × k comes from ONE
+// set of samples per problem (the latest eval run when it has enough samples with the same options,
+// else a fresh generation); along the thinking axis (budgets= and/or waits=) it generates once per
+// setting and sweeps each. Prints the points, keeps them for `plot scaling`, optionally writes the
+// TSV and draws the plot.
+import Evaluation
+import Foundation
+import Models
+import Plotting
+import Tasks
+
+extension CommandDefinition {
+    /// `scale n=64 ks=… methods=pass,maj budgets=… waits=… problems=100 x=samples to=… tsv=…`
+    static let scale = CommandDefinition(CommandDeclaration(
+        name: "scale",
+        summary: "accuracy vs. samples or thinking budget: scale n=64 methods=pass,maj to=plots/scaling.png",
+        help: "Computes accuracy for every method × k (ks, default 1, 2, 4, … n) from one set of n samples per "
+            + "problem: the run run=NAME (default: the latest eval) is reused when it has at least max(ks) samples (any number "
+            + "when neither n= nor ks= is typed: then ks run up to its n), "
+            + "the same temperature and max_tokens; otherwise n samples of the first `problems` problems "
+            + "are generated. With budgets= and/or waits= it generates once per thinking setting instead. Methods: "
+            + "pass (pass@k), maj (majority vote), best and maj-score (need a verifier: 'verifier train' first), "
+            + "maj-prob, best-logprob. Bands are 95% bootstrap intervals over problems. The points go to 'plot "
+            + "scaling'; tsv=PATH writes them, to=PATH draws the plot (x=samples|tokens).",
+        keys: [
+            ArgumentSpec("n", .int, default: .int(64), bounds: 1...4096, help: "samples per problem when generating"),
+            ArgumentSpec("ks", .intList, bounds: 1...4096, help: "sample counts k to report (default 1, 2, 4, … n)"),
+            ArgumentSpec("methods", .stringList, default: .stringList(["pass", "maj"]),
+                         help: "pass, maj, best, maj-score, maj-prob, best-logprob"),
+            ArgumentSpec("budgets", .intList, bounds: 0...1_000_000, help: "thinking budgets to sweep (one generation each)"),
+            ArgumentSpec("waits", .intList, bounds: 0...64, help: "'Wait' extension counts to sweep (one generation each)"),
+            ArgumentSpec("problems", .int, default: .int(100), bounds: 1...1_000_000, help: "problems of the split"),
+            ArgumentSpec("split", .choice(["test", "train"]), default: .choice("test"), help: "which split"),
+            ArgumentSpec("run", .string, help: "the eval run to reuse (default: the latest)"),
+            ArgumentSpec("temperature", .float, bounds: 0...10, help: "sampling temperature when generating"),
+            ArgumentSpec("max_tokens", .int, bounds: 1...32_768, help: "longest completion, in tokens"),
+            ArgumentSpec("x", .choice(["samples", "tokens"]), default: .choice("samples"), help: "the plot's x axis"),
+            ArgumentSpec("to", .path, help: "draw the plot to this image (.png or .svg)"),
+            ArgumentSpec("tsv", .path, help: "write the points to this TSV file"),
+        ],
+        examples: ["scale n=2 ks=1,2 methods=pass,maj problems=2 split=test run=example temperature=1 max_tokens=8 x=tokens "
+                   + "tsv=/tmp/verity-example-scale.tsv",
+                   "scale n=2 budgets=0,2 waits=0 problems=2 to=/tmp/verity-example-scale.png"]
+    )) { invocation, session in
+        let nGiven = try invocation.int("n") ?? 64
+        let ksGiven = try invocation.ints("ks")
+        let methodNames = try invocation.strings("methods") ?? ["pass", "maj"]
+        let budgets = try invocation.ints("budgets")
+        let waits = try invocation.ints("waits")
+        let count = try invocation.int("problems") ?? 100
+        let split = try invocation.string("split") ?? "test"
+        let runName = try invocation.string("run")
+        let temperature = try invocation.double("temperature") ?? 1
+        let maxTokens = try invocation.int("max_tokens") ?? 64
+        let axis = ScalingAxis(rawValue: try invocation.string("x") ?? "samples") ?? .samples
+        let to = try invocation.string("to")
+        let tsv = try invocation.string("tsv")
+
+        let methods = try ScaleSweep.methods(methodNames)
+        // n defaults to the largest k typed (no point sampling more), else 64.
+        let n = invocation.isGiven("n") ? nGiven : (ksGiven?.max() ?? nGiven)
+        let ks = ksGiven.map { Array(Set($0)).sorted() } ?? coverageKs(upTo: n)
+        if let largest = ks.last, largest > n {
+            throw CommandError("scale: ks go up to \(largest) but n=\(n) — sample at least as many as the largest k")
+        }
+        try PlotDrawing.checkNotOverwritten(tsv.map { [$0] } ?? [], by: to)
+        var options = GenerationOptions()
+        options.temperature = Float(temperature)
+        options.maxNewTokens = maxTokens
+        let needsScores = methods.contains { $0 == .best || $0 == .majScore }
+        let verifier = needsScores ? try ScaleSweep.verifier(for: methods, session: session) : nil
+
+        let started = Date()
+        var lines: [String] = []
+        let points: [SweepPoint]
+        if budgets != nil || waits != nil {
+            let dataset = try session.requireDataset(for: "scale")
+            let problems = try EvalArguments.problems(dataset, split: split, count: count, command: "scale")
+            let generator = try evaluationGenerator(try session.requireModel(for: "scale"))
+            let settings = thinkingGrid(budgets: budgets.map { $0.map { Optional($0) } } ?? [nil], waits: waits ?? [0])
+            let samples = n
+            points = try ScaleSweep.thinking(generator: generator, dataset: dataset, problems: problems, samples: samples,
+                                             settings: settings, options: options, methods: methods, ks: ks,
+                                             verifier: verifier, session: session)
+            lines.append("generated \(settings.count) setting\(settings.count == 1 ? "" : "s") × \(problems.count) problems "
+                         + "× \(samples) samples on \(generator.name)")
+        } else {
+            // With neither n= nor ks= typed, a fitting eval run is reused with its own n (ks 1, 2, 4, … n).
+            let flexible = !invocation.isGiven("n") && ksGiven == nil
+            let source = try ScaleSweep.samplesRun(runName: runName, n: n, ks: flexible ? nil : ks, count: count,
+                                                   split: split, options: options, session: session)
+            lines.append(source.note)
+            var run = source.stored.run
+            if let verifier {
+                run = try evaluationCall("scale") { try verifier.verifier.score(run, dataset: source.stored.dataset) }
+                var updated = source.stored
+                updated.run = run
+                if source.reused { session.updateRun(updated) }
+            }
+            let sweepKs = flexible ? coverageKs(upTo: run.samplesPerProblem) : ks
+            guard let largest = sweepKs.last, largest <= run.samplesPerProblem else {
+                throw CommandError("scale: k up to \(sweepKs.last ?? 0) but the run has \(run.samplesPerProblem) samples per problem")
+            }
+            let seed = session.commandSeed()
+            points = try evaluationCall("scale") { try samplesSweep(run, methods: methods, ks: sweepKs, seed: seed) }
+        }
+        session[SweepSlot.self] = points
+        var output = CommandOutput.lines(lines)
+        output.append(.table(ScaleSweep.table(points, precision: session.settings.precision)))
+        if let tsv {
+            try evaluationCall("scale") { try writeSweepTSV(points, to: URL(fileURLWithPath: tsv)) }
+            output.append(.line("wrote \(tsv) (\(points.count) points)"))
+        }
+        if let to {
+            let series = try scalingSeries(points, axis: axis, prefix: nil)
+            let plot = try evaluationCall("scale") {
+                try Plot.scaling(series, title: "accuracy vs. \(axis == .samples ? "samples" : "tokens")",
+                                 xLabel: axis == .samples ? "samples k" : "mean generated tokens",
+                                 log2X: series.allSatisfy { $0.x.allSatisfy { $0 > 0 } })
+            }
+            output.append(try PlotDrawing.draw(plot, to: to, ascii: false, session: session))
+        }
+        output.append(.line("time \(Format.duration(Date().timeIntervalSince(started)))"))
+        return output
+    }
+}
