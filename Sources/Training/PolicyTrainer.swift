@@ -198,9 +198,15 @@ public final class PolicyTrainer: @unchecked Sendable {
     public func run(steps: Int, progress: (StepReport) -> Void = { _ in },
                     isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> [StepReport] {
         guard steps >= 0 else { throw TrainingError("steps=\(steps) — give 0 or more steps") }
+        let previousSchedule = scheduleSteps
         scheduleSteps = config.totalSteps > 0 ? config.totalSteps : step + steps
-        if config.maxStaleness > 0 { return try runAsynchronous(steps: steps, progress: progress, isCancelled: isCancelled) }
         var reports: [StepReport] = []
+        // A run cancelled before its first step leaves no trace, not even its schedule length.
+        defer { if reports.isEmpty { scheduleSteps = previousSchedule } }
+        if config.maxStaleness > 0 {
+            reports = try runAsynchronous(steps: steps, progress: progress, isCancelled: isCancelled)
+            return reports
+        }
         for _ in 0..<steps {
             if isCancelled() { break }
             do {

@@ -10,6 +10,7 @@ import Testing
     func thinkingPays() throws {
         var settings = ThinkingPaysSettings()
         if let steps = ProcessInfo.processInfo.environment["VERITY_RECIPE_SFT_STEPS"].flatMap(Int.init) { settings.sftSteps = steps }
+        if let width = ProcessInfo.processInfo.environment["VERITY_RECIPE_BUCKET"].flatMap(Int.init) { settings.sftBucketWidth = width }
         if let seed = ProcessInfo.processInfo.environment["VERITY_RECIPE_SEED"].flatMap(UInt64.init) { settings.seed = seed }
         let report = try ThinkingPays.run(settings, progress: { print($0) })
         print(String(format: "params %d  SFT %.1f s (%.0f tok/s, loss %.4f)  GRPO step %.3f s = sampling %.3f + training %.3f",
