@@ -13,7 +13,7 @@ public enum Registry {
         .task, .dataSave, .dataLoad, .dataShow, .dataInfo, .reward, .verify,
         .modelNew, .modelSave, .modelLoad, .modelInfo, .modelConnect, .generate,
         .plotScaling, .plotCompare, .plotMetrics, .bench,
-        .sample, .showRollouts, .step, .rl, .showTrainer,
+        .sft, .sample, .showRollouts, .step, .rl, .showTrainer, .metrics, .exportMetrics, .exportRollouts,
     ]
 
     /// The definitions whose verb (or alias) is `verb`.
