@@ -13,7 +13,8 @@ public enum Registry {
         .task, .dataSave, .dataLoad, .dataShow, .dataInfo, .reward, .verify,
         .modelNew, .modelSave, .modelLoad, .modelInfo, .modelConnect, .generate,
         .plotScaling, .plotCompare, .plotMetrics, .bench,
-        .sft, .sample, .showRollouts, .step, .rl, .showTrainer, .metrics, .exportMetrics, .exportRollouts,
+        .sft, .sample, .showRollouts, .step, .rl, .filter, .star, .showTrainer,
+        .metrics, .exportMetrics, .exportRollouts,
     ]
 
     /// The definitions whose verb (or alias) is `verb`.
