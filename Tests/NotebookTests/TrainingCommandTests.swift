@@ -13,7 +13,7 @@ import Training
         let session = CommandTesting.session()
         _ = try session.execute("seed \(seed)")
         _ = try session.execute("task arithmetic op=add digits=1 train=60 test=12 think=mixed")
-        _ = try session.execute("model new layers=1 dim=16 heads=2 ffn=32 max_pos=64")
+        _ = try session.execute("model new layers=1 dim=16 heads=2 ffn=32 max_pos=128")
         return session
     }
 
