@@ -31,11 +31,11 @@ public struct ThinkingPaysSettings: Sendable, Codable, Equatable {
     /// Length of the SFT cosine schedule (the reference's 1,400).
     public var sftScheduleSteps: Int = 1_400
     /// GRPO steps.
-    public var rlSteps: Int = 150
+    public var rlSteps: Int = 300
     /// SFT length-bucket width in tokens (0: direct and worked examples share batches).
     public var sftBucketWidth: Int = 0
     /// RL steps at which the table is measured.
-    public var checkpoints: [Int] = [0, 10, 20, 30, 60, 90, 120, 150]
+    public var checkpoints: [Int] = [0, 10, 20, 30, 60, 90, 120, 150, 210, 300]
     /// Threads for OpenBLAS and the kernels.
     public var threads: Int = 2
 
