@@ -21,16 +21,16 @@ extension CommandDefinition {
             throw CommandError("metrics: the training log is empty — run 'step' or 'rl' first")
         }
         let wanted = ["reward", "accuracy", "completions/mean_length", "kl", "entropy", "grad_norm", "learning_rate",
-                      "time/step", "eval/accuracy"]
+                      "eval/accuracy"]
         let shown = wanted.filter { log.names.contains($0) }
         let precision = session.settings.precision
         var table = Table(columns: [Table.Column("step", .right)] + shown.map {
-            Table.Column($0 == "completions/mean_length" ? "length" : $0 == "time/step" ? "seconds" : $0, .right)
+            Table.Column($0 == "completions/mean_length" ? "length" : $0, .right)
         })
         for row in log.rows.suffix(last) {
             table.append(["\(row.step)"] + shown.map { name in
                 guard let value = row.values[name] else { return "-" }
-                return name == "learning_rate" ? Format.compact(value) : Format.fixed(value, name == "time/step" ? 2 : precision)
+                return name == "learning_rate" ? Format.rate(value) : Format.fixed(value, precision)
             })
         }
         var output = CommandOutput.line("\(log.rows.count) steps logged; showing the last \(min(last, log.rows.count))")

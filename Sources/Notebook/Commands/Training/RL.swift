@@ -76,7 +76,8 @@ extension CommandDefinition {
                 done += 1
                 var extra: [String: Double] = [:]
                 var heldOut: String?
-                if evalEvery > 0, done % evalEvery == 0 || done == steps {
+                // Multiples of the trainer's step, so rows line up across runs that resume.
+                if evalEvery > 0, report.step % evalEvery == 0 || done == steps {
                     do {
                         let accuracy = try greedyAccuracy(trainer: trainer, problems: evalProblems)
                         extra["eval/accuracy"] = accuracy
@@ -88,11 +89,11 @@ extension CommandDefinition {
                 }
                 session.appendMetrics(report, extra: extra)
                 progress.update(done)
-                if done % every == 0 || done == steps || heldOut != nil {
+                if report.step % every == 0 || done == steps || heldOut != nil {
                     let m = report.metrics
                     table.append(["\(report.step)", Format.fixed(m["reward"] ?? 0, precision), Format.fixed(m["accuracy"] ?? 0, precision),
                                   Format.fixed(m["completions/mean_length"] ?? 0, 1), Format.fixed(m["kl"] ?? 0, precision),
-                                  Format.fixed(Date().timeIntervalSince(start), 1)] + (heldOut.map { [$0] } ?? []))
+                                  Format.fixed(Date().timeIntervalSince(start), 1) + " s"] + (heldOut.map { [$0] } ?? []))
                 }
             }, isCancelled: { stop.isSet || userCancelled() })
         }

@@ -55,7 +55,7 @@ extension CommandDefinition {
         }
         let interval = every > 0 ? every : max(1, steps / 10)
         var table = Table(columns: [Table.Column("step", .right), Table.Column("loss", .right), Table.Column("lr", .right),
-                                    Table.Column("grad_norm", .right), Table.Column("tokens/s", .right)])
+                                    Table.Column("grad_norm", .right), Table.Column("speed", .right)])
         let progress = session.progress("sft", total: steps)
         defer { progress.finish() }
         let cancelled = session.cancellationRequested
@@ -72,8 +72,10 @@ extension CommandDefinition {
                 if report.step % interval == 0 || report.step == steps {
                     // The mean over the interval: one batch's loss swings with its length bucket.
                     let mean = window.reduce(0, +) / Double(max(window.count, 1))
-                    table.append(["\(report.step)", Format.fixed(mean, precision), Format.compact(report.learningRate),
-                                  Format.fixed(report.gradNorm, 3), String(Int(report.tokensPerSecond.rounded()))])
+                    table.append(["\(report.step)", Format.fixed(mean, precision), Format.rate(report.learningRate),
+                                  Format.fixed(report.gradNorm, 3),
+                                  // With its unit, so `--check` treats the row as a timing line.
+                                  "\(Int(report.tokensPerSecond.rounded())) tok/s"])
                 }
             }, isCancelled: { cancelled() })
         }
@@ -82,8 +84,8 @@ extension CommandDefinition {
         let tokens = reports.reduce(0) { $0 + $1.tokens }
         let seconds = Date().timeIntervalSince(start)
         let final = window.isEmpty ? Double.nan : window.reduce(0, +) / Double(window.count)
-        output.append(.line("\(reports.count) steps in \(Format.duration(seconds)), \(Int((Double(tokens) / max(seconds, 1e-9)).rounded())) tokens/s; "
-            + "final loss \(Format.fixed(final, precision))"))
+        output.append(.line("\(reports.count) steps in \(Format.duration(seconds)), \(Int((Double(tokens) / max(seconds, 1e-9)).rounded())) tokens/s"))
+        output.append(.line("final loss \(Format.fixed(final, precision)) (mean of the last \(window.count) steps)"))
         if rejected > 0 { output.blocks.append(.warning("\(rejected) updates were rejected (non-finite) — lower lr")) }
         if reports.count < steps {
             output.blocks.append(.warning("interrupted after \(reports.count) of \(steps) steps; the model is as after step \(reports.count)"))

@@ -37,7 +37,7 @@ enum StepView {
             guard let value = report.metrics[key] else { continue }
             let text: String
             switch key {
-            case "learning_rate": text = Format.compact(value)
+            case "learning_rate": text = Format.rate(value)
             case "time/sampling", "time/training": text = Format.duration(value)
             default: text = Format.fixed(value, precision)
             }
@@ -45,5 +45,13 @@ enum StepView {
         }
         output.append(.table(table))
         return output
+    }
+}
+
+extension Format {
+    /// A learning rate in three significant digits (`0.003`, `9.6e-05`), stable across runs.
+    static func rate(_ value: Double) -> String {
+        guard value.isFinite else { return fixed(value, 0) }
+        return String(format: "%.3g", value)
     }
 }
