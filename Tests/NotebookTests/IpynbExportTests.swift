@@ -68,13 +68,14 @@ import Testing
 
     @Test func completesCommandsSubverbsKeysValuesAndPaths() {
         #expect(Completion.complete("se").candidates == ["seed", "set"])
-        #expect(Completion.complete("show ").candidates == ["settings"])
+        #expect(Completion.complete("show ").candidates == ["rollouts", "settings", "trainer"])
+        #expect(Completion.complete("show se").candidates == ["settings"])
         #expect(Completion.complete("set prog").candidates == ["progress="])
         #expect(Completion.complete("set progress=o").candidates == ["progress=off", "progress=on"])
         #expect(Completion.complete("set quick=").candidates == ["quick=false", "quick=true"])
         #expect(Completion.complete("set precision=3 pre").candidates.isEmpty)
         #expect(Completion.complete("help sh").candidates == ["show"])
-        #expect(Completion.complete("help show ").candidates == ["settings"])
+        #expect(Completion.complete("help show ").candidates == ["rollouts", "settings", "trainer"])
         #expect(Completion.complete("record no", listFiles: files).candidates == ["notebooks/", "notes.md"])
         #expect(Completion.complete("run notebooks/", listFiles: files).candidates == ["notebooks/a.md", "notebooks/b.md"])
         let middle = Completion.complete("set prog width=3", cursor: 8)

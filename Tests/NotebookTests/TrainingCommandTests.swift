@@ -144,7 +144,7 @@ import Training
         let text = try CommandTesting.run(session, "sft steps=30 batch=16 lr=1e-2 warmup=3 source=mixed:0.5 every=10")
         let losses = text.split(separator: "\n").compactMap { line -> Double? in
             let cells = line.split(separator: " ")
-            guard cells.count == 5, Int(cells[0]) != nil else { return nil }
+            guard cells.count == 6, cells[5] == "tok/s", Int(cells[0]) != nil else { return nil }
             return Double(cells[1])
         }
         #expect(losses.count == 3)

@@ -34,14 +34,21 @@ extension Session {
             return handle.trainer
         }
         let scorer = try rolloutScorer(dataset: dataset)
-        let saved = try savedTrainerState()
+        // Only a checkpoint's own model resumes its state (a `model new` since then starts fresh).
+        let saved = local.configJSON == nil ? nil : try savedTrainerState()
         let trainer = try domain(command) {
             try PolicyTrainer(model: local.transformer, tokenizer: local.tokenizer, dataset: dataset, scorer: scorer,
                               config: saved?.state.config ?? TrainerConfig(), seed: commandSeed())
         }
         if let saved {
-            try domain("\(command): resuming the trainer state saved with the model") {
+            // The state is used once: imported into this trainer, or dropped when it does not fit,
+            // so the error shows once and the next command starts a fresh trainer.
+            self[TrainingStateSlot.self] = nil
+            do {
                 try trainer.importState(saved.state, tensors: saved.tensors)
+            } catch {
+                throw CommandError("\(command): the trainer state saved with the model does not fit: \(error) "
+                                   + "(the saved state is now dropped; run the command again to train from a fresh trainer)")
             }
         }
         self[TrainerSlot.self] = TrainerHandle(trainer: trainer, datasetKey: key)
