@@ -108,17 +108,21 @@ enum TrainerArguments {
     static let fields: [ArgumentSpec] = TrainerConfig.fields.map { field in
         var help = field.summary
         if !field.symbol.isEmpty { help += " (\(field.symbol))" }
-        help += "; default \(field.defaultValue)"
         if !field.offMeaning.isEmpty { help += "; 0 = \(field.offMeaning)" }
+        // The declared default is the config's (shown by `help rl`); handlers apply only the keys
+        // given on the line, so an absent key keeps the trainer's current value.
         let type: ArgumentType
+        let defaultValue: ArgumentValue?
         if !field.choices.isEmpty {
             type = .choice(field.choices)
+            defaultValue = .choice(field.defaultValue)
         } else {
             var probe = TrainerConfig()
             let acceptsFraction = (try? probe.set(field.key, to: "0.5")) != nil || (try? probe.set(field.key, to: "1.5")) != nil
             type = acceptsFraction ? .float : .int
+            defaultValue = acceptsFraction ? Double(field.defaultValue).map { .float($0) } : Int(field.defaultValue).map { .int($0) }
         }
-        return ArgumentSpec(field.key, type, help: help)
+        return ArgumentSpec(field.key, type, default: defaultValue, help: help)
     }
 
     /// The field keys given on the line, as (key, text) for `TrainerConfig.set`. Every field is
