@@ -72,6 +72,7 @@ import Testing
         let showSubverbs = Registry.definitions(named: "show").compactMap(\.declaration.subverb).sorted()
         #expect(showSubverbs.contains("settings"))
         #expect(Completion.complete("show ").candidates == showSubverbs)
+        #expect(Completion.complete("show se").candidates == ["settings"])
         #expect(Completion.complete("set prog").candidates == ["progress="])
         #expect(Completion.complete("set progress=o").candidates == ["progress=off", "progress=on"])
         #expect(Completion.complete("set quick=").candidates == ["quick=false", "quick=true"])

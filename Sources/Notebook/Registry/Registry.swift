@@ -14,6 +14,8 @@ public enum Registry {
         .modelNew, .modelSave, .modelLoad, .modelInfo, .modelConnect, .generate,
         .eval, .showSamples, .scale, .verifierTrain, .verifierScore, .verifierSave, .verifierLoad, .compare,
         .plotScaling, .plotCompare, .plotMetrics, .bench,
+        .sft, .sample, .showRollouts, .step, .rl, .filter, .star, .showTrainer,
+        .metrics, .exportMetrics, .exportRollouts,
     ]
 
     /// The definitions whose verb (or alias) is `verb`.

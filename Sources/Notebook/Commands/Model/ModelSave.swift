@@ -17,8 +17,10 @@ extension CommandDefinition {
     )) { invocation, session in
         let path = try invocation.string("path") ?? ""
         let model = try session.requireLocalModel(for: "model save")
-        try saveCheckpoint(model, to: path, state: session[TrainingStateSlot.self])
-        let state = session[TrainingStateSlot.self] == nil ? "" : " with optimizer and trainer state"
+        // The live trainer's state when one trains this model (so `model load` + `rl` resumes exactly).
+        let training = session.trainingStateToSave()
+        try saveCheckpoint(model, to: path, state: training)
+        let state = training == nil ? "" : " with optimizer and trainer state"
         return .line("saved \(model.name) (\(model.transformer.parameterCount) parameters) to \(path)\(state)")
     }
 }

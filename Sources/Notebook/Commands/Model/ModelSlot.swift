@@ -33,14 +33,12 @@ public struct LocalModel {
     }
 
     /// The token ids the model is prompted with for `text`: the beginning-of-sequence token (when
-    /// the tokenizer has one) followed by the encoded text. The one place prompts become tokens,
-    /// so sampling, training and evaluation agree.
+    /// the tokenizer has one) followed by the encoded text — `Models.encodePrompt`, which the
+    /// trainer, SFT and `LocalGenerator` use too, so sampling, training and evaluation agree.
     /// - Throws: `CommandError` naming the character the tokenizer cannot encode.
     public func encodePrompt(_ text: String) throws -> [Int] {
-        let body = try domain("prompt") { try tokenizer.encode(text) }
-        if let bos = tokenizer.special.bos { return [bos] + body }
-        guard !body.isEmpty else { throw CommandError("the prompt is empty — give some text") }
-        return body
+        // `Models.encodePrompt` is the one function: the trainer, SFT and LocalGenerator call it too.
+        try domain("prompt") { try Models.encodePrompt(text, tokenizer: tokenizer) }
     }
 }
 

@@ -114,8 +114,11 @@ public struct MetricsLog: Sendable, Equatable {
             }
             var values: [String: Double] = [:]
             for (key, value) in object where key != "step" {
-                // Booleans are NSNumbers too; metrics are plain numbers only.
-                if let number = value as? NSNumber, !(value is Bool), number.doubleValue.isFinite { values[key] = number.doubleValue }
+                // Booleans are NSNumbers too; metrics are plain numbers only. (`value is Bool` is true
+                // for a parsed 0 or 1 on Linux, so booleans are told apart by their C type "c".)
+                if let number = value as? NSNumber, String(cString: number.objCType) != "c", number.doubleValue.isFinite {
+                    values[key] = number.doubleValue
+                }
             }
             log.append(step: stepNumber.intValue, values)
         }

@@ -2,6 +2,7 @@
 // `Tasks.RewardRegistry` for the current data set. The training commands extend `reward` to score
 // pending rollouts; the configuration part lives in `configureReward` so they can call it.
 import Tasks
+import Training
 
 extension CommandDefinition {
     /// `reward COMPONENT[=W] …`
@@ -23,7 +24,9 @@ extension CommandDefinition {
         }
         let configuration = try configureReward(spec: spec, dataset: session[DatasetSlot.self])
         session[RewardSlot.self] = configuration
-        return rewardComponentsOutput(configuration, heading: "reward set: \(spec)")
+        var output = rewardComponentsOutput(configuration, heading: "reward set: \(spec)")
+        output.append(try rescorePendingRollouts(session))
+        return output
     }
 }
 
@@ -45,4 +48,15 @@ func rewardComponentsOutput(_ configuration: RewardConfiguration, heading: Strin
     var output = CommandOutput.line(heading)
     output.append(.table(table))
     return output
+}
+
+/// Gives the session's trainer (if any) the new reward; when rollouts are pending, rescores them,
+/// recomputes their advantages and shows the new group summary.
+func rescorePendingRollouts(_ session: Session) throws -> CommandOutput {
+    guard let trainer = session.existingTrainer else { return .empty }
+    let scorer = try session.rolloutScorer(dataset: trainer.dataset)
+    try domain("reward") { try trainer.setScorer(scorer) }
+    guard let batch = trainer.pending else { return .empty }
+    return RolloutViews.groupSummary(batch, dataset: trainer.dataset, precision: session.settings.precision,
+                                     heading: "rescored \(batch.groups) pending groups with the new reward")
 }

@@ -1,0 +1,124 @@
+// metrics / export metrics / export rollouts — the session's training log as a table or a file
+// (CSV or JSONL under TRL's metric names), and the pending rollouts as JSONL in the fields
+// TRL/veRL-style trainers read (prompt, completion, reward, components, correct, tokens).
+import Foundation
+import Training
+
+extension CommandDefinition {
+    /// `metrics [last=10]`
+    static let metrics = CommandDefinition(CommandDeclaration(
+        name: "metrics",
+        summary: "table of the training log: metrics last=10",
+        help: "Shows the last rows of the session's training log (one row per 'step' / 'rl' step): reward, "
+            + "accuracy, mean length, kl, entropy, grad_norm, learning rate and, when measured, held-out accuracy. "
+            + "'export metrics PATH' writes every column.",
+        keys: [ArgumentSpec("last", .int, default: .int(10), bounds: 1...1_000_000, help: "rows to show")],
+        recorded: true,
+        examples: ["metrics last=5"]
+    )) { invocation, session in
+        let last = try invocation.int("last") ?? 10
+        guard let log = session[MetricsSlot.self], !log.rows.isEmpty else {
+            throw CommandError("metrics: the training log is empty — run 'step' or 'rl' first")
+        }
+        let wanted = ["reward", "accuracy", "completions/mean_length", "kl", "entropy", "grad_norm", "learning_rate",
+                      "eval/accuracy"]
+        let shown = wanted.filter { log.names.contains($0) }
+        let precision = session.settings.precision
+        var table = Table(columns: [Table.Column("step", .right)] + shown.map {
+            Table.Column($0 == "completions/mean_length" ? "length" : $0, .right)
+        })
+        for row in log.rows.suffix(last) {
+            table.append(["\(row.step)"] + shown.map { name in
+                guard let value = row.values[name] else { return "-" }
+                return name == "learning_rate" ? Format.rate(value) : Format.fixed(value, precision)
+            })
+        }
+        var output = CommandOutput.line("\(log.rows.count) steps logged; showing the last \(min(last, log.rows.count))")
+        output.append(.table(table))
+        return output
+    }
+
+    /// `export metrics PATH.csv|PATH.jsonl`
+    static let exportMetrics = CommandDefinition(CommandDeclaration(
+        name: "export", subverb: "metrics",
+        summary: "write the training log: export metrics runs/add3.csv",
+        help: "Writes every logged step with TRL's metric names, as CSV (header 'step,…') or, for .jsonl, one JSON "
+            + "object per line. 'plot metrics … from=PATH' reads either back. Written atomically.",
+        positionals: [ArgumentSpec("path", .path, required: true, help: "a .csv or .jsonl file")],
+        examples: ["export metrics /tmp/verity-example-metrics.csv"]
+    )) { invocation, session in
+        let path = try invocation.string("path") ?? ""
+        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+        guard ext == "csv" || ext == "jsonl" else {
+            throw CommandError("export metrics: \(path) must end in .csv or .jsonl", kind: .usage)
+        }
+        guard let log = session[MetricsSlot.self], !log.rows.isEmpty else {
+            throw CommandError("export metrics: the training log is empty — run 'step' or 'rl' first")
+        }
+        try AtomicFile.write(ext == "csv" ? log.csv : MetricsExport.jsonl(log), to: path)
+        return .line("wrote \(log.rows.count) steps × \(log.names.count) metrics to \(path)")
+    }
+
+    /// `export rollouts PATH.jsonl`
+    static let exportRollouts = CommandDefinition(CommandDeclaration(
+        name: "export", subverb: "rollouts",
+        summary: "write the pending rollouts as JSONL: export rollouts runs/batch.jsonl",
+        help: "One JSON object per rollout with prompt, completion, answer, reward, components (name → value), "
+            + "correct, advantage, tokens, thinking_tokens, finish and group — fields TRL and veRL data loaders read.",
+        positionals: [ArgumentSpec("path", .path, required: true, help: "a .jsonl file")],
+        examples: ["export rollouts /tmp/verity-example-rollouts.jsonl"]
+    )) { invocation, session in
+        let path = try invocation.string("path") ?? ""
+        guard let trainer = session.existingTrainer, let batch = trainer.pending else {
+            throw CommandError("export rollouts: no pending rollouts — run 'sample' first")
+        }
+        var text = ""
+        for rollout in batch.rollouts {
+            var components: [String: Double] = [:]
+            for (name, value) in zip(rollout.reward.names, rollout.reward.values) { if let value, value.isFinite { components[name] = value } }
+            let object = RolloutRecord(prompt: trainer.dataset.fullPrompt(rollout.problem), completion: rollout.text,
+                                       answer: rollout.problem.answer, reward: rollout.reward.total.isFinite ? rollout.reward.total : 0,
+                                       components: components, correct: rollout.correct,
+                                       advantage: batch.hasAdvantages ? rollout.advantage : nil, tokens: rollout.length,
+                                       thinking_tokens: rollout.thinkingTokens, finish: rollout.finish.rawValue, group: rollout.group)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let data = try domain("export rollouts") { try encoder.encode(object) }
+            text += String(decoding: data, as: UTF8.self) + "\n"
+        }
+        try AtomicFile.write(text, to: path)
+        return .line("wrote \(batch.rollouts.count) rollouts to \(path)")
+    }
+}
+
+/// One line of `export rollouts`.
+private struct RolloutRecord: Encodable {
+    var prompt: String, completion: String, answer: String
+    var reward: Double
+    var components: [String: Double]
+    var correct: Bool
+    var advantage: Double?
+    var tokens: Int
+    var thinking_tokens: Int
+    var finish: String
+    var group: Int
+}
+
+enum MetricsExport {
+    /// The log as JSON Lines: `{"step":N,"name":value,…}`, names in first-use order.
+    static func jsonl(_ log: MetricsLog) -> String {
+        var out = ""
+        for row in log.rows {
+            var fields = ["\"step\":\(row.step)"]
+            for name in log.names {
+                guard let value = row.values[name], value.isFinite else { continue }
+                let key = String(decoding: (try? JSONEncoder().encode(name)) ?? Data("\"?\"".utf8), as: UTF8.self)
+                // Whole numbers without ".0"; others in Swift's shortest round-trip form.
+                let number = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+                fields.append("\(key):\(number)")
+            }
+            out += "{" + fields.joined(separator: ",") + "}\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,121 @@
+// rl — the policy-gradient loop: every knob of `TrainerConfig` is a key (derived from its field
+// table), a preset (`algo=`) is applied first and explicit keys after it. Progress bar, a line
+// every `every` steps, optional held-out greedy accuracy every `eval_every` steps; Ctrl-C leaves
+// the model and the log as after the last completed step.
+import Foundation
+import Kernels
+import Tasks
+import Training
+
+/// A flag set from a callback and read by the `@Sendable` cancellation check.
+private final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+}
+
+extension CommandDefinition {
+    /// `rl algo=grpo steps=… prompts=16 n=8 lr=1e-4 kl=0 clip=0.2:0.28 loss=token-mean filter=dynamic …`
+    static let rl = CommandDefinition(CommandDeclaration(
+        name: "rl",
+        summary: "policy-gradient training: rl algo=grpo steps=100 prompts=16 n=8 lr=1e-4",
+        help: "Runs `steps` GRPO-family steps on the training split. algo=NAME first resets the trainer's settings "
+            + "to a preset (" + TrainerPreset.allCases.map(\.rawValue).joined(separator: ", ") + "), then the other "
+            + "keys change single knobs; the settings stay for later 'sample', 'step' and 'rl' ('show trainer' lists "
+            + "them). clip=E or clip=LOW:HIGH sets ε_low and ε_high; filter=dynamic turns on DAPO dynamic sampling. "
+            + "A line every `every` steps; eval_every=N adds held-out greedy accuracy on eval_n test problems.",
+        keys: [
+            ArgumentSpec("steps", .int, default: .int(10), bounds: 0...1_000_000, help: "steps to run"),
+            ArgumentSpec("algo", .choice(TrainerPreset.allCases.map(\.rawValue)), help: "reset the settings to a preset first"),
+            ArgumentSpec("clip", .string, help: "ε or ε_low:ε_high of the PPO clip (e.g. 0.2:0.28)"),
+            ArgumentSpec("filter", .choice(["dynamic", "none"]), help: "dynamic: drop all-equal groups and refill (DAPO)"),
+            ArgumentSpec("every", .int, default: .int(10), bounds: 1...1_000_000, help: "print a line every N steps"),
+            ArgumentSpec("eval_every", .int, default: .int(0), bounds: 0...1_000_000,
+                         help: "held-out greedy accuracy every N steps; 0 = off"),
+            ArgumentSpec("eval_n", .int, default: .int(100), bounds: 1...100_000, help: "test problems for eval_every"),
+        ] + TrainerArguments.fields,
+        examples: ["rl algo=dapo steps=1 prompts=2 n=2 max_tokens=6 lr=1e-4 clip=0.2:0.28 filter=none every=1 eval_every=1 eval_n=2",
+                   "rl steps=0 " + TrainerArguments.exampleKeys]
+    )) { invocation, session in
+        let steps = try invocation.int("steps") ?? 10
+        let algo = try invocation.string("algo")
+        let clip = try invocation.string("clip")
+        let filter = try invocation.string("filter")
+        let every = try invocation.int("every") ?? 10
+        let evalEvery = try invocation.int("eval_every") ?? 0
+        let evalN = try invocation.int("eval_n") ?? 100
+        let knobs = try TrainerArguments.given(invocation)
+        let trainer = try session.policyTrainer(for: "rl")
+        var config = trainer.config
+        if let algo { config = try domain("rl") { try TrainerConfig.preset(algo) } }
+        try TrainerArguments.apply(knobs, to: &config, command: "rl")
+        if let clip { try domain("rl") { try config.set("clip", to: clip) } }
+        if let filter { try domain("rl") { try config.set("dynamic_sampling", to: filter == "dynamic" ? "on" : "off") } }
+        try domain("rl") { try trainer.setConfig(config) }
+        guard steps > 0 else { return TrainerView.render(config, heading: "rl: settings updated (no steps run)") }
+
+        let dataset = trainer.dataset
+        let evalProblems = Array(dataset.test.prefix(evalN))
+        if evalEvery > 0, evalProblems.isEmpty {
+            throw CommandError("rl: eval_every needs test problems, but the data set has none — use eval_every=0")
+        }
+        let precision = session.settings.precision
+        var table = Table(columns: [Table.Column("step", .right), Table.Column("reward", .right), Table.Column("accuracy", .right),
+                                    Table.Column("length", .right), Table.Column("kl", .right), Table.Column("seconds", .right)]
+                          + (evalEvery > 0 ? [Table.Column("held-out", .right)] : []))
+        let progress = session.progress("rl", total: steps)
+        defer { progress.finish() }
+        let stop = StopFlag()
+        let userCancelled = session.cancellationRequested
+        var failure: Error?
+        var done = 0
+        let start = Date()
+        let reports = try domain("rl") {
+            try trainer.run(steps: steps, progress: { report in
+                done += 1
+                var extra: [String: Double] = [:]
+                var heldOut: String?
+                // Multiples of the trainer's step, so rows line up across runs that resume.
+                if evalEvery > 0, report.step % evalEvery == 0 || done == steps {
+                    do {
+                        let accuracy = try greedyAccuracy(trainer: trainer, problems: evalProblems)
+                        extra["eval/accuracy"] = accuracy
+                        heldOut = Format.fixed(accuracy, precision)
+                    } catch {
+                        failure = error
+                        stop.set()
+                    }
+                }
+                session.appendMetrics(report, extra: extra)
+                progress.update(done)
+                if report.step % every == 0 || done == steps || heldOut != nil {
+                    let m = report.metrics
+                    table.append(["\(report.step)", Format.fixed(m["reward"] ?? 0, precision), Format.fixed(m["accuracy"] ?? 0, precision),
+                                  Format.fixed(m["completions/mean_length"] ?? 0, 1), Format.fixed(m["kl"] ?? 0, precision),
+                                  Format.fixed(Date().timeIntervalSince(start), 1) + " s"] + (heldOut.map { [$0] } ?? []))
+                }
+            }, isCancelled: { stop.isSet || userCancelled() })
+        }
+        if let failure { throw CommandError("rl: held-out evaluation failed after step \(trainer.step): \(failure)") }
+        var output = CommandOutput([.table(table)])
+        let rejected = reports.filter { $0.rejected != nil }.count
+        output.append(.line("\(reports.count) steps in \(Format.duration(Date().timeIntervalSince(start))); trainer at step \(trainer.step)"))
+        if rejected > 0 { output.blocks.append(.warning("\(rejected) updates were rejected (non-finite) — lower lr")) }
+        if reports.count < steps {
+            output.blocks.append(.warning("interrupted after \(reports.count) of \(steps) steps; the model and log are as after step \(trainer.step)"))
+        }
+        return output
+    }
+}
+
+/// Greedy accuracy of the trainer's model on `problems` (one completion each at T = 0).
+func greedyAccuracy(trainer: PolicyTrainer, problems: [Problem]) throws -> Double {
+    var config = trainer.config
+    config.temperature = 0
+    let sampler = RolloutSampler(tokenizer: trainer.sampler.tokenizer, dataset: trainer.dataset,
+                                 scorer: trainer.sampler.scorer, config: config)
+    var rng = RNG(seed: 0)  // greedy decoding draws nothing; the generator is only a parameter
+    let rollouts = try sampler.rollouts(model: trainer.model, problems: problems, samples: 1, policyVersion: trainer.step, rng: &rng)
+    return Double(rollouts.filter(\.correct).count) / Double(max(rollouts.count, 1))
+}

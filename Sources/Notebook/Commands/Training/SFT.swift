@@ -1,0 +1,146 @@
+// sft — supervised fine-tuning of the local model on the data set's solutions (loss on completion
+// tokens only, length-bucketed batches, AdamW with warm-up and cosine decay, gradient clipping).
+// Reports a small table every `every` steps and the final loss; evaluation is `eval`'s job.
+import Foundation
+import Kernels
+import Models
+import Tasks
+import Training
+
+extension CommandDefinition {
+    /// `sft steps=… batch=64 lr=3e-3 warmup=30 min_lr=0.1 clip=1.0 source=solutions|worked|direct|mixed:P`
+    static let sft = CommandDefinition(CommandDeclaration(
+        name: "sft",
+        summary: "supervised fine-tuning on the data set's solutions: sft steps=400 batch=64 lr=3e-3",
+        help: "Trains the local model on prompt → solution pairs of the training split (loss on the completion "
+            + "tokens only, batches grouped by length). source=solutions uses each problem's own solution; worked / "
+            + "direct use the worked or direct form of every problem (arithmetic tasks keep both); mixed:P uses the "
+            + "worked form with probability P. AdamW (β 0.9, 0.98, weight decay 0.01), linear warm-up then cosine to "
+            + "min_lr × lr over total_steps (default: this run's steps). Ctrl-C stops after the last completed step.",
+        keys: [
+            ArgumentSpec("steps", .int, default: .int(100), bounds: 0...10_000_000, help: "optimizer steps"),
+            ArgumentSpec("batch", .int, default: .int(64), bounds: 1...65_536, help: "examples per step"),
+            ArgumentSpec("lr", .float, default: .float(3e-3), bounds: 0...10, help: "peak learning rate (η)"),
+            ArgumentSpec("warmup", .int, default: .int(30), bounds: 0...10_000_000, help: "linear warm-up steps"),
+            ArgumentSpec("min_lr", .float, default: .float(0.1), bounds: 0...1, help: "cosine floor as a fraction of lr"),
+            ArgumentSpec("clip", .float, default: .float(1.0), bounds: 0...1e6, help: "gradient-norm clip; 0 = off"),
+            ArgumentSpec("total_steps", .int, default: .int(0), bounds: 0...10_000_000,
+                         help: "cosine schedule length; 0 = this run's steps"),
+            ArgumentSpec("source", .string, default: .string("solutions"), help: "solutions, worked, direct or mixed:P"),
+            ArgumentSpec("every", .int, default: .int(0), bounds: 0...10_000_000,
+                         help: "a table row every N steps; 0 = about ten rows"),
+        ],
+        examples: ["sft steps=2 batch=4 lr=3e-3 warmup=1 min_lr=0.1 clip=1 total_steps=0 source=mixed:0.5 every=1"]
+    )) { invocation, session in
+        let steps = try invocation.int("steps") ?? 100
+        var config = SFTConfig()
+        config.batchSize = try invocation.int("batch") ?? 64
+        config.learningRate = try invocation.double("lr") ?? 3e-3
+        config.warmupSteps = try invocation.int("warmup") ?? 30
+        config.minLearningRateRatio = try invocation.double("min_lr") ?? 0.1
+        config.maxGradNorm = try invocation.double("clip") ?? 1
+        config.totalSteps = try invocation.int("total_steps") ?? 0
+        let source = try SFTSource(try invocation.string("source") ?? "solutions")
+        let every = try invocation.int("every") ?? 0
+        try domain("sft") { try config.validate() }
+
+        let local = try session.requireLocalModel(for: "sft")
+        let dataset = try session.requireDataset(for: "sft")
+        var rng = session.commandRNG()
+        let problems = try source.problems(dataset.train, rng: &rng)
+        let examples = try domain("sft") { try sftExamples(problems: problems, dataset: dataset, tokenizer: local.tokenizer) }
+        let pad = local.tokenizer.special.pad ?? local.tokenizer.special.eos ?? 0
+        let trainer = try domain("sft") {
+            try SFTTrainer(model: local.transformer, examples: examples, config: config, padId: pad, seed: rng.next())
+        }
+        let interval = every > 0 ? every : max(1, steps / 10)
+        var table = Table(columns: [Table.Column("step", .right), Table.Column("loss", .right), Table.Column("lr", .right),
+                                    Table.Column("grad_norm", .right), Table.Column("speed", .right)])
+        let progress = session.progress("sft", total: steps)
+        defer { progress.finish() }
+        let cancelled = session.cancellationRequested
+        let precision = max(session.settings.precision, 4)
+        var window: [Double] = []
+        var rejected = 0
+        let start = Date()
+        let reports = try domain("sft") {
+            try trainer.run(steps: steps, progress: { report in
+                window.append(report.loss)
+                if window.count > interval { window.removeFirst() }
+                if report.rejected != nil { rejected += 1 }
+                progress.update(report.step)
+                if report.step % interval == 0 || report.step == steps {
+                    // The mean over the interval: one batch's loss swings with its length bucket.
+                    let mean = window.reduce(0, +) / Double(max(window.count, 1))
+                    table.append(["\(report.step)", Format.fixed(mean, precision), Format.rate(report.learningRate),
+                                  Format.fixed(report.gradNorm, 3),
+                                  // With its unit, so `--check` treats the row as a timing line.
+                                  "\(Int(report.tokensPerSecond.rounded())) tok/s"])
+                }
+            }, isCancelled: { cancelled() })
+        }
+        var output = CommandOutput.line("sft on \(examples.count) examples (\(source.name)), \(local.transformer.parameterCount) parameters")
+        output.append(.table(table))
+        let tokens = reports.reduce(0) { $0 + $1.tokens }
+        let seconds = Date().timeIntervalSince(start)
+        let final = window.isEmpty ? Double.nan : window.reduce(0, +) / Double(window.count)
+        output.append(.line("\(reports.count) steps in \(Format.duration(seconds)), \(Int((Double(tokens) / max(seconds, 1e-9)).rounded())) tokens/s"))
+        output.append(.line("final loss \(Format.fixed(final, precision)) (mean of the last \(window.count) steps)"))
+        if rejected > 0 { output.blocks.append(.warning("\(rejected) updates were rejected (non-finite) — lower lr")) }
+        if reports.count < steps {
+            output.blocks.append(.warning("interrupted after \(reports.count) of \(steps) steps; the model is as after step \(reports.count)"))
+        }
+        return output
+    }
+}
+
+/// Which completion SFT trains on.
+enum SFTSource {
+    case solutions, worked, direct
+    case mixed(Double)
+
+    /// Parses `solutions`, `worked`, `direct` or `mixed:P`.
+    init(_ text: String) throws {
+        switch text {
+        case "solutions": self = .solutions
+        case "worked": self = .worked
+        case "direct": self = .direct
+        default:
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[0] == "mixed", let p = Double(parts[1]), (0...1).contains(p) else {
+                throw CommandError("sft: source=\(text) is not one of solutions, worked, direct, mixed:P (P in 0…1, e.g. mixed:0.2)",
+                                   kind: .usage)
+            }
+            self = .mixed(p)
+        }
+    }
+
+    var name: String {
+        switch self {
+        case .solutions: return "solutions"
+        case .worked: return "worked"
+        case .direct: return "direct"
+        case .mixed(let p): return "mixed:\(Format.compact(p))"
+        }
+    }
+
+    /// The problems with their solution replaced by the chosen form.
+    func problems(_ train: [Problem], rng: inout RNG) throws -> [Problem] {
+        func form(_ p: Problem, worked: Bool) throws -> Problem {
+            let key = worked ? "worked_solution" : "direct_solution"
+            guard let solution = p.metadata[key] else {
+                throw CommandError("sft: source=\(name) needs problems that keep both solution forms (arithmetic tasks do); "
+                                   + "problem \(p.id) has no \(key) — use source=solutions")
+            }
+            var copy = p
+            copy.solution = solution
+            return copy
+        }
+        switch self {
+        case .solutions: return train
+        case .worked: return try train.map { try form($0, worked: true) }
+        case .direct: return try train.map { try form($0, worked: false) }
+        case .mixed(let share): return try train.map { try form($0, worked: Double(rng.uniform()) < share) }
+        }
+    }
+}

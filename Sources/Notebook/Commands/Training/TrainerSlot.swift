@@ -1,0 +1,153 @@
+// Trainer slot — the session's policy-gradient trainer (`Training.PolicyTrainer`) shared by
+// `sample`, `reward`, `step`, `rl`, `filter`, `star`, `show rollouts` and `model save`. The trainer
+// is made on first use for the current local model and data set, and made again when either is
+// replaced; a trainer state loaded with `model load` is imported into it so `rl` resumes exactly.
+// Its config persists between commands: `rl algo=dapo …` changes it for later `sample`/`step`.
+import Foundation
+import Kernels
+import Models
+import Tasks
+import Training
+
+/// The session's trainer and what it was built for.
+public struct TrainerHandle {
+    /// The trainer (a class: it owns the optimizer moments and pending rollouts).
+    public var trainer: PolicyTrainer
+    /// The data set's name and train size when the trainer was made (a new `task` replaces it).
+    var datasetKey: String
+}
+
+/// Where the training commands keep their trainer.
+public enum TrainerSlot: SessionSlot {
+    public typealias Value = TrainerHandle
+}
+
+extension Session {
+    /// The trainer for the current local model and data set, created (with the session reward and
+    /// a seed from the session stream) when none fits. A loaded `trainer_state.json` is resumed.
+    /// - Throws: `CommandError` when there is no local model or data set, or the saved state does not fit.
+    func policyTrainer(for command: String) throws -> PolicyTrainer {
+        let local = try requireLocalModel(for: command)
+        let dataset = try requireDataset(for: command)
+        let key = Self.datasetKey(dataset)
+        if let handle = self[TrainerSlot.self], handle.trainer.model === local.transformer, handle.datasetKey == key {
+            return handle.trainer
+        }
+        let scorer = try rolloutScorer(dataset: dataset)
+        // Only a checkpoint's own model resumes its state (a `model new` since then starts fresh).
+        let saved = local.configJSON == nil ? nil : try savedTrainerState()
+        let trainer = try domain(command) {
+            try PolicyTrainer(model: local.transformer, tokenizer: local.tokenizer, dataset: dataset, scorer: scorer,
+                              config: saved?.state.config ?? TrainerConfig(), seed: commandSeed())
+        }
+        if let saved {
+            // The state is used once: imported into this trainer, or dropped when it does not fit,
+            // so the error shows once and the next command starts a fresh trainer.
+            self[TrainingStateSlot.self] = nil
+            do {
+                try trainer.importState(saved.state, tensors: saved.tensors)
+            } catch {
+                throw CommandError("\(command): the trainer state saved with the model does not fit: \(error) "
+                                   + "(the saved state is now dropped; run the command again to train from a fresh trainer)")
+            }
+        }
+        self[TrainerSlot.self] = TrainerHandle(trainer: trainer, datasetKey: key)
+        return trainer
+    }
+
+    /// The trainer if one exists for the current model and data set (no side effects).
+    var existingTrainer: PolicyTrainer? {
+        guard let handle = self[TrainerSlot.self], case .local(let local)? = self[ModelSlot.self],
+              handle.trainer.model === local.transformer,
+              let dataset = self[DatasetSlot.self], handle.datasetKey == Self.datasetKey(dataset) else { return nil }
+        return handle.trainer
+    }
+
+    /// The session reward as a trainer scorer (accuracy always from the data set's verifier).
+    func rolloutScorer(dataset: Dataset) throws -> RolloutScorer {
+        RolloutScorer(reward: try currentReward().reward, dataset: dataset)
+    }
+
+    static func datasetKey(_ dataset: Dataset) -> String {
+        "\(dataset.name)#\(dataset.train.count)#\(dataset.train.first?.id ?? "")#\(dataset.train.last?.id ?? "")"
+    }
+
+    /// A policy trainer state left by `model load` (trainer_state.json with a `cursor`), if any.
+    private func savedTrainerState() throws -> (state: PolicyTrainerState, tensors: [String: Tensor])? {
+        guard let snapshot = self[TrainingStateSlot.self], let raw = snapshot.trainerState as? RawJSONObject else { return nil }
+        guard let state = try? JSONDecoder().decode(PolicyTrainerState.self, from: raw.data) else { return nil }
+        return (state, snapshot.optimizer ?? [:])
+    }
+
+    /// What `model save` writes beside the weights: the trainer's state when one trains the
+    /// current model, else whatever `model load` found.
+    func trainingStateToSave() -> TrainingStateSnapshot? {
+        if let trainer = existingTrainer, trainer.step > 0 {
+            let exported = trainer.exportState()
+            return TrainingStateSnapshot(optimizer: exported.tensors, trainerState: exported.state)
+        }
+        return self[TrainingStateSlot.self]
+    }
+
+    /// Appends a step's metrics to the session log that `metrics` and `plot metrics` read.
+    func appendMetrics(_ report: StepReport, extra: [String: Double] = [:]) {
+        var log = self[MetricsSlot.self] ?? MetricsLog()
+        var values: [String: Double] = [:]
+        for (name, value) in report.metrics.pairs where name != "step" { values[name] = value }
+        for (name, value) in extra { values[name] = value }
+        log.append(step: report.step, values)
+        self[MetricsSlot.self] = log
+    }
+}
+
+/// Derives argument declarations from `TrainerConfig`'s field table, so `help rl` lists every
+/// knob with its default and paper symbol and nothing drifts from the trainer.
+enum TrainerArguments {
+    /// One argument per config field (types probed from the table: a field that refuses "0.5"
+    /// is a whole number).
+    static let fields: [ArgumentSpec] = TrainerConfig.fields.map { field in
+        var help = field.summary
+        if !field.symbol.isEmpty { help += " (\(field.symbol))" }
+        if !field.offMeaning.isEmpty { help += "; 0 = \(field.offMeaning)" }
+        // The declared default is the config's (shown by `help rl`); handlers apply only the keys
+        // given on the line, so an absent key keeps the trainer's current value.
+        let type: ArgumentType
+        let defaultValue: ArgumentValue?
+        if !field.choices.isEmpty {
+            type = .choice(field.choices)
+            defaultValue = .choice(field.defaultValue)
+        } else {
+            var probe = TrainerConfig()
+            let acceptsFraction = (try? probe.set(field.key, to: "0.5")) != nil || (try? probe.set(field.key, to: "1.5")) != nil
+            type = acceptsFraction ? .float : .int
+            defaultValue = acceptsFraction ? Double(field.defaultValue).map { .float($0) } : Int(field.defaultValue).map { .int($0) }
+        }
+        return ArgumentSpec(field.key, type, default: defaultValue, help: help)
+    }
+
+    /// The field keys given on the line, as (key, text) for `TrainerConfig.set`. Every field is
+    /// read (before any session state is touched), so the declaration test sees them all.
+    static func given(_ invocation: Invocation) throws -> [(key: String, text: String)] {
+        var out: [(key: String, text: String)] = []
+        for spec in fields {
+            guard let value = try invocation.value(spec.name), invocation.isGiven(spec.name) else { continue }
+            switch value {
+            case .choice(let word), .string(let word): out.append((spec.name, word))
+            case .int(let number): out.append((spec.name, String(number)))
+            case .float(let number): out.append((spec.name, "\(number)"))
+            default: out.append((spec.name, value.description))
+            }
+        }
+        return out
+    }
+
+    /// Applies (key, text) settings to `config`, each validated.
+    static func apply(_ settings: [(key: String, text: String)], to config: inout TrainerConfig, command: String) throws {
+        for (key, text) in settings { try domain(command) { try config.set(key, to: text) } }
+    }
+
+    /// Every field at its default, as `key=value` words (the example that reads every key).
+    static var exampleKeys: String {
+        TrainerConfig.fields.map { "\($0.key)=\($0.defaultValue)" }.joined(separator: " ")
+    }
+}

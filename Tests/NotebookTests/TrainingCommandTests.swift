@@ -1,0 +1,180 @@
+// Tests of the training commands through `Session.execute`: sample → show rollouts → reward → step,
+// the rl loop and its log, cancellation, argument errors, save → load → rl resuming bit for bit,
+// sft, filter, star, metrics and exports.
+import Foundation
+import Testing
+@testable import Notebook
+import Models
+import Training
+
+@Suite(.serialized) struct TrainingCommandTests {
+    /// A session with a 1-digit addition task and a tiny model.
+    static func tinySession(seed: Int = 3) throws -> Session {
+        let session = CommandTesting.session()
+        _ = try session.execute("seed \(seed)")
+        _ = try session.execute("task arithmetic op=add digits=1 train=60 test=12 think=mixed")
+        _ = try session.execute("model new layers=1 dim=16 heads=2 ffn=32 max_pos=128")
+        return session
+    }
+
+    static func parameters(_ session: Session) throws -> [Float] {
+        guard case .local(let local) = try #require(session[ModelSlot.self]) else { throw CommandError("not local") }
+        return Array(local.transformer.parameters)
+    }
+
+    @Test func stepByStepChangesParametersAndLogsARow() throws {
+        let session = try Self.tinySession()
+        let sampled = try CommandTesting.run(session, "sample prompts=2 n=4 max_tokens=8")
+        #expect(sampled.contains("sampled 2 groups × 4"))
+        #expect(sampled.contains("distinct"))
+        let shown = try CommandTesting.run(session, "show rollouts")
+        let lines = shown.split(separator: "\n")
+        #expect(lines.count == 2 + 8)  // header, rule, 2 groups × 4
+        #expect(lines.first?.contains("finish") == true && lines.first?.contains("adv") == true)
+        #expect(try CommandTesting.run(session, "show rollouts group=1").split(separator: "\n").count == 2 + 4)
+        // A length penalty makes rewards differ inside groups, so the step has a signal.
+        let rescored = try CommandTesting.run(session, "reward correct length=-0.05")
+        #expect(rescored.contains("rescored 2 pending groups"))
+        let pending = try #require(session.existingTrainer?.pending)
+        for rollout in pending.rollouts {
+            #expect(abs(rollout.reward.total - ((rollout.correct ? 1 : 0) - 0.05 * Double(rollout.length))) < 1e-9)
+        }
+        let before = try Self.parameters(session)
+        let stepped = try CommandTesting.run(session, "step")
+        #expect(stepped.contains("step 1"))
+        for key in ["reward", "reward_std", "accuracy", "completions/mean_length", "grad_norm", "learning_rate"] {
+            #expect(stepped.contains(key), "step output misses \(key)")
+        }
+        #expect(try Self.parameters(session) != before)
+        let log = try #require(session[MetricsSlot.self])
+        #expect(log.rows.count == 1 && log.rows[0].step == 1)
+        #expect(log.rows[0].values["reward"] == pending.rollouts.reduce(0) { $0 + $1.reward.total } / 8)
+        #expect(session.existingTrainer?.pending == nil)
+        #expect(CommandTesting.failure(session, "show rollouts").contains("no pending rollouts"))
+    }
+
+    @Test func rlRunsAndLogsEveryStep() throws {
+        let session = try Self.tinySession()
+        let text = try CommandTesting.run(session, "rl steps=3 prompts=2 n=4 max_tokens=8 every=1 eval_every=3 eval_n=4")
+        #expect(text.contains("3 steps in"))
+        #expect(text.contains("held-out"))
+        let log = try #require(session[MetricsSlot.self])
+        #expect(log.rows.map(\.step) == [1, 2, 3])
+        #expect(log.rows[2].values["eval/accuracy"] != nil && log.rows[0].values["eval/accuracy"] == nil)
+        let metrics = try CommandTesting.run(session, "metrics last=2")
+        #expect(metrics.contains("3 steps logged; showing the last 2"))
+        // The config keys persist for later commands.
+        #expect(session.existingTrainer?.config.promptsPerStep == 2)
+        #expect(session.existingTrainer?.config.maxNewTokens == 8)
+    }
+
+    @Test func presetsThenKeys() throws {
+        let session = try Self.tinySession()
+        _ = try session.execute("rl steps=0 algo=dapo lr=3e-4 clip=0.1:0.3 filter=none")
+        let config = try #require(session.existingTrainer?.config)
+        var expected = TrainerConfig(preset: .dapo)
+        expected.learningRate = 3e-4
+        expected.epsilonLow = 0.1
+        expected.epsilonHigh = 0.3
+        expected.dynamicSampling = false
+        #expect(config == expected)
+        let shown = try CommandTesting.run(session, "show trainer")
+        #expect(shown.contains("lr *") && shown.contains("0.0003"))
+    }
+
+    @Test func cancelledRLKeepsTheCompletedSteps() throws {
+        let session = try Self.tinySession()
+        _ = try session.execute("set progress=on")
+        final class Flag: @unchecked Sendable {
+            let lock = NSLock(); var value = false
+            func set() { lock.lock(); value = true; lock.unlock() }
+            var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+        }
+        let flag = Flag()
+        session.progressSink = { event in if event.completed >= 1, !event.finished { flag.set() } }
+        session.cancellationRequested = { flag.isSet }
+        let text = try CommandTesting.run(session, "rl steps=5 prompts=2 n=4 max_tokens=8")
+        #expect(text.contains("interrupted after 1 of 5 steps"))
+        #expect(session[MetricsSlot.self]?.rows.count == 1)
+        #expect(session.existingTrainer?.step == 1)
+    }
+
+    @Test func badKeysAndValues() throws {
+        let session = try Self.tinySession()
+        #expect(CommandTesting.failure(session, "rl steps=1 algo=ppo").contains("algo must be one of grpo, dr-grpo, dapo, rloo, reinforce"))
+        #expect(CommandTesting.failure(session, "rl steps=1 lrr=1").contains("did you mean 'lr'?"))
+        #expect(CommandTesting.failure(session, "rl steps=1 n=1.5").contains("n expects a whole number"))
+        #expect(CommandTesting.failure(session, "rl steps=1 clip=abc").contains("clip=abc is not"))
+        #expect(CommandTesting.failure(session, "rl steps=1 loss=mean").contains("loss must be one of"))
+        #expect(CommandTesting.failure(session, "sample n=0").contains("value out of range"))
+        #expect(CommandTesting.failure(session, "sft source=half").contains("source=half is not one of"))
+        #expect(CommandTesting.failure(session, "export metrics /tmp/x.txt").contains("must end in .csv or .jsonl"))
+        let fresh = CommandTesting.session()
+        #expect(CommandTesting.failure(fresh, "step").contains("no model loaded"))
+        #expect(CommandTesting.failure(fresh, "metrics").contains("the training log is empty"))
+    }
+
+    @Test func saveLoadResumeEqualsAnUninterruptedRun() throws {
+        let dir = try CommandTesting.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A length penalty gives every group a signal, so the steps really update.
+        let straight = try Self.tinySession()
+        _ = try straight.execute("reward correct length=-0.05")
+        _ = try straight.execute("rl steps=4 prompts=2 n=4 max_tokens=8")
+        let split = try Self.tinySession()
+        _ = try split.execute("reward correct length=-0.05")
+        _ = try split.execute("rl steps=2 prompts=2 n=4 max_tokens=8")
+        _ = try split.execute("model save \(dir)/ckpt")
+        let resumed = try Self.tinySession()
+        _ = try resumed.execute("reward correct length=-0.05")
+        _ = try resumed.execute("seed 99")  // a different session stream: only the checkpoint counts
+        _ = try resumed.execute("model load \(dir)/ckpt")
+        _ = try resumed.execute("rl steps=2")
+        #expect(try Self.parameters(resumed) == Self.parameters(straight))
+        let a = try #require(straight.existingTrainer?.log.rows.last?["reward"])
+        let b = try #require(resumed.existingTrainer?.log.rows.last?["reward"])
+        #expect(a == b)
+        #expect(resumed.existingTrainer?.step == 4)
+    }
+
+    @Test func sftLowersTheLossAndExportsWork() throws {
+        let dir = try CommandTesting.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let session = try Self.tinySession()
+        let text = try CommandTesting.run(session, "sft steps=30 batch=16 lr=1e-2 warmup=3 source=mixed:0.5 every=10")
+        let losses = text.split(separator: "\n").compactMap { line -> Double? in
+            let cells = line.split(separator: " ")
+            guard cells.count == 6, cells[5] == "tok/s", Int(cells[0]) != nil else { return nil }
+            return Double(cells[1])
+        }
+        #expect(losses.count == 3)
+        #expect((losses.last ?? 9) < (losses.first ?? 0))
+        #expect(text.contains("final loss"))
+        _ = try session.execute("sample prompts=2 n=2 max_tokens=8")
+        _ = try session.execute("export rollouts \(dir)/r.jsonl")
+        let lines = try String(contentsOfFile: "\(dir)/r.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 4)
+        let first = try #require(JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        for key in ["prompt", "completion", "reward", "components", "correct", "tokens"] { #expect(first[key] != nil, "missing \(key)") }
+        _ = try session.execute("step")
+        _ = try session.execute("export metrics \(dir)/m.csv")
+        _ = try session.execute("export metrics \(dir)/m.jsonl")
+        let csv = try MetricsLog.read(path: "\(dir)/m.csv")
+        let jsonl = try MetricsLog.read(path: "\(dir)/m.jsonl")
+        #expect(csv.rows.count == 1 && jsonl.rows.count == 1)
+        #expect(csv.rows[0].values["reward"] == session[MetricsSlot.self]?.rows[0].values["reward"])
+        #expect(jsonl.rows[0].values["reward"] == csv.rows[0].values["reward"])
+    }
+
+    @Test func filterReplacesTheTrainSplit() throws {
+        let session = try Self.tinySession()
+        let text = try CommandTesting.run(session, "filter lo=0 hi=0 n=2 limit=20")
+        let dataset = try #require(session[DatasetSlot.self])
+        // lo=hi=0 keeps exactly the problems never solved in 2 samples.
+        #expect(text.contains("kept \(dataset.train.count) of 20 problems measured (60 before)"))
+        #expect(dataset.test.count == 12)
+        #expect(session.existingTrainer?.dataset == dataset)
+        let star = try CommandTesting.run(session, "star rounds=1 prompts=4 n=2 steps=1 batch=2")
+        #expect(star.contains("round") && star.contains("pass rate"))
+    }
+}
