@@ -19,9 +19,12 @@ run: build
 	$(VERITY) run notebooks/quickstart.md --write
 
 # The whole test suite: unit and integration tests, then every notebook replayed with --check.
+# Tests run one at a time: OpenBLAS's thread count is process-wide, and numeric tests that compare
+# two runs bit for bit must not share the cores (and that setting) with other tests. The suite
+# takes about half a minute this way.
 test: deps
 	$(SWIFT) build $(SWIFTFLAGS)
-	$(SWIFT) test $(SWIFTFLAGS)
+	$(SWIFT) test $(SWIFTFLAGS) --no-parallel
 	@if [ -x $(VERITY) ] && $(VERITY) run --help >/dev/null 2>&1; then \
 	  for nb in notebooks/*.md; do [ -e "$$nb" ] || continue; echo "notebook $$nb"; $(VERITY) run "$$nb" --check || exit 1; done; \
 	fi

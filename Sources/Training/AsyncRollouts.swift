@@ -105,6 +105,13 @@ extension PolicyTrainer {
                          isCancelled: @escaping @Sendable () -> Bool) throws -> [StepReport] {
         guard steps > 0 else { return [] }
         pending = nil
+        // The producer and the trainer each get one core: OpenBLAS's thread count and the kernels'
+        // worker count are process-wide, and two threads switching them around their own products
+        // (see Kernels/Threading.swift) made a batch's arithmetic depend on the other thread's timing,
+        // so async runs were not reproducible. Restored after the producer has stopped.
+        let savedThreads = Threading.threads
+        Threading.setThreads(1)
+        defer { Threading.setThreads(savedThreads) }
         var seedRNG = rng
         let producerRNG = RNG(seed: seedRNG.next())
         let producer = AsyncRolloutProducer(model: model.copy(), sampler: sampler, staleness: config.maxStaleness,
