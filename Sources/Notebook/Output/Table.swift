@@ -51,7 +51,10 @@ public struct Table: Sendable, Equatable {
                 let pad = String(repeating: " ", count: widths[index] - text.count)
                 parts.append(columns[index].alignment == .right ? pad + text : text + pad)
             }
-            return parts.joined(separator: "  ").trimmingWhitespace()
+            // Only trailing spaces go: a right-aligned first column keeps its leading padding.
+            var joined = parts.joined(separator: "  ")
+            while joined.last == " " { joined.removeLast() }
+            return joined
         }
         var out = [line(columns.map(\.title))]
         out.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
