@@ -6,12 +6,33 @@ import Testing
 @testable import Training
 
 @Suite struct RecipeTests {
+    /// The recipe's settings with the VERITY_RECIPE_* overrides of the environment.
+    static func settings() -> ThinkingPaysSettings {
+        let env = ProcessInfo.processInfo.environment
+        var settings = ThinkingPaysSettings()
+        if let steps = env["VERITY_RECIPE_SFT_STEPS"].flatMap(Int.init) { settings.sftSteps = steps }
+        if let steps = env["VERITY_RECIPE_RL_STEPS"].flatMap(Int.init) { settings.rlSteps = steps }
+        if let width = env["VERITY_RECIPE_BUCKET"].flatMap(Int.init) { settings.sftBucketWidth = width }
+        if let seed = env["VERITY_RECIPE_SEED"].flatMap(UInt64.init) { settings.seed = seed }
+        if let train = env["VERITY_RECIPE_TRAIN"].flatMap(Int.init) { settings.trainProblems = train }
+        return settings
+    }
+
+    /// SFT diagnostics only (VERITY_RECIPE_PROBE=1): greedy, forced-direct and forced-worked accuracy
+    /// at several steps of one warm start. The reference's start: direct ≈ 8%, worked ≈ 88%.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["VERITY_RECIPE_PROBE"] == "1"))
+    func probe() throws {
+        let steps = ProcessInfo.processInfo.environment["VERITY_RECIPE_PROBE_STEPS"]?.split(separator: ",").compactMap { Int($0) }
+            ?? [600, 900, 1_200, 1_400]
+        let rows = try ThinkingPays.probeSFT(Self.settings(), steps: steps, progress: { print($0) })
+        #expect(rows.map { $0.step } == Array(Set(steps)).sorted())
+        // Every measured share is a share.
+        #expect(rows.allSatisfy { (0...1).contains($0.direct) && (0...1).contains($0.worked) })
+    }
+
     @Test(.enabled(if: ProcessInfo.processInfo.environment["VERITY_RECIPE"] == "1"))
     func thinkingPays() throws {
-        var settings = ThinkingPaysSettings()
-        if let steps = ProcessInfo.processInfo.environment["VERITY_RECIPE_SFT_STEPS"].flatMap(Int.init) { settings.sftSteps = steps }
-        if let width = ProcessInfo.processInfo.environment["VERITY_RECIPE_BUCKET"].flatMap(Int.init) { settings.sftBucketWidth = width }
-        if let seed = ProcessInfo.processInfo.environment["VERITY_RECIPE_SEED"].flatMap(UInt64.init) { settings.seed = seed }
+        let settings = Self.settings()
         let report = try ThinkingPays.run(settings, progress: { print($0) })
         print(String(format: "params %d  SFT %.1f s (%.0f tok/s, loss %.4f)  GRPO step %.3f s = sampling %.3f + training %.3f",
                      report.parameters, report.sftSeconds, report.sftTokensPerSecond, report.sftLoss,

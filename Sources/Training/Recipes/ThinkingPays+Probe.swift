@@ -1,0 +1,96 @@
+// Training/Recipes/ThinkingPays+Probe.swift — the recipe's SFT diagnostics: what the warm start
+// has learned at chosen steps, form by form. The recipe needs a start where direct answers are
+// mostly wrong and worked ones mostly right (RECIPES.md: 8% direct, 88% forced-worked); this probe
+// measures both in one SFT run, so a setting that makes direct addition learnable shows up
+// without running GRPO.
+
+import Foundation
+import Kernels
+import Models
+import Tasks
+
+/// What the SFT model does at one step, measured on held-out problems.
+public struct ThinkingPaysProbeRow: Sendable, Codable, Equatable {
+    /// SFT steps completed.
+    public var step: Int
+    /// Greedy accuracy with the form left to the model.
+    public var greedy: Double
+    /// Greedy accuracy with the direct form forced (`<think></think>` appended to the prompt).
+    public var direct: Double
+    /// Greedy accuracy with the worked form forced (`<think>` and the first step's first digit appended).
+    public var worked: Double
+    /// Share of T = 1 samples that think.
+    public var sampledWorkedShare: Double
+    /// Accuracy of the T = 1 samples.
+    public var sampledAccuracy: Double
+    /// Mean SFT loss over the last 20 steps.
+    public var loss: Double
+    /// SFT seconds so far (measurements excluded).
+    public var seconds: Double
+}
+
+extension ThinkingPays {
+    /// The problem with the direct form forced: the prompt ends in `<think></think>`.
+    static func forcingDirect(_ p: Problem) -> Problem {
+        var q = p
+        q.prompt = p.prompt + "<think></think>"
+        return q
+    }
+
+    /// The problem with the worked form forced: the prompt ends in `<think>` and the first
+    /// operand's last digit (the first character of every worked solution, so nothing is given away).
+    static func forcingWorked(_ p: Problem) -> Problem {
+        var q = p
+        let firstOperand = p.prompt.prefix { $0.isNumber }
+        q.prompt = p.prompt + "<think>" + String(firstOperand.last.map { String($0) } ?? "")
+        return q
+    }
+
+    /// Greedy accuracy of `problems` (prompts as given).
+    static func greedyAccuracy(model: Transformer, tokenizer: any Tokenizer, dataset: Dataset,
+                               problems: [Problem], rng: inout RNG) throws -> Double {
+        var config = TrainerConfig()
+        config.temperature = 0
+        config.maxNewTokens = 48
+        let rollouts = try RolloutSampler(tokenizer: tokenizer, dataset: dataset, scorer: RolloutScorer(dataset: dataset), config: config)
+            .rollouts(model: model, problems: problems, samples: 1, policyVersion: 0, rng: &rng)
+        return Double(rollouts.filter(\.correct).count) / Double(max(rollouts.count, 1))
+    }
+
+    /// Runs the SFT warm start of `s` for `steps.max()` steps and measures the probe at each of
+    /// `steps` (the cosine schedule is `s.sftScheduleSteps` long, as in the recipe).
+    public static func probeSFT(_ s: ThinkingPaysSettings = ThinkingPaysSettings(), steps: [Int],
+                                progress: (String) -> Void = { _ in }) throws -> [ThinkingPaysProbeRow] {
+        guard let last = steps.max(), last > 0 else { throw TrainingError("probe steps \(steps) — give positive SFT steps") }
+        let setup = try prepare(s)
+        let sft = try setup.sftTrainer(s)
+        var evalRNG = RNG(seed: s.seed &+ 3)
+        let test = setup.dataset.test
+        let share = Array(test.prefix(s.shareProblems))
+        var rows: [ThinkingPaysProbeRow] = []
+        var losses: [Double] = []
+        var seconds = 0.0
+        for step in 1...last {
+            let start = Date()
+            let r = try sft.step(runSteps: s.sftScheduleSteps)
+            seconds += Date().timeIntervalSince(start)
+            losses.append(r.loss)
+            guard steps.contains(step) else { continue }
+            let m = try measure(model: setup.model, tokenizer: setup.tokenizer, dataset: setup.dataset, problems: test,
+                                shareProblems: share, rng: &evalRNG)
+            let direct = try greedyAccuracy(model: setup.model, tokenizer: setup.tokenizer, dataset: setup.dataset,
+                                            problems: test.map(forcingDirect), rng: &evalRNG)
+            let worked = try greedyAccuracy(model: setup.model, tokenizer: setup.tokenizer, dataset: setup.dataset,
+                                            problems: test.map(forcingWorked), rng: &evalRNG)
+            let recent = losses.suffix(20)
+            let row = ThinkingPaysProbeRow(step: step, greedy: m.greedy, direct: direct, worked: worked,
+                                           sampledWorkedShare: m.share, sampledAccuracy: m.sampled,
+                                           loss: recent.reduce(0, +) / Double(recent.count), seconds: seconds)
+            rows.append(row)
+            progress(String(format: "sft %4d  %5.1f s  loss %.4f  greedy %5.1f%%  direct %5.1f%%  worked %5.1f%%  T=1 worked %.2f acc %5.1f%%",
+                            step, seconds, row.loss, 100 * row.greedy, 100 * row.direct, 100 * row.worked,
+                            row.sampledWorkedShare, 100 * row.sampledAccuracy))
+        }
+        return rows
+    }
+}
