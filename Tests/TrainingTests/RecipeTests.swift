@@ -6,6 +6,9 @@ import Testing
 @testable import Training
 
 @Suite struct RecipeTests {
+    /// Progress to stderr (unbuffered, so a log file shows it as it happens).
+    static func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+
     /// The recipe's settings with the VERITY_RECIPE_* overrides of the environment.
     static func settings() -> ThinkingPaysSettings {
         let env = ProcessInfo.processInfo.environment
@@ -15,6 +18,7 @@ import Testing
         if let width = env["VERITY_RECIPE_BUCKET"].flatMap(Int.init) { settings.sftBucketWidth = width }
         if let seed = env["VERITY_RECIPE_SEED"].flatMap(UInt64.init) { settings.seed = seed }
         if let train = env["VERITY_RECIPE_TRAIN"].flatMap(Int.init) { settings.trainProblems = train }
+        if let initialization = env["VERITY_RECIPE_INIT"] { settings.initialization = initialization }
         return settings
     }
 
@@ -24,7 +28,7 @@ import Testing
     func probe() throws {
         let steps = ProcessInfo.processInfo.environment["VERITY_RECIPE_PROBE_STEPS"]?.split(separator: ",").compactMap { Int($0) }
             ?? [600, 900, 1_200, 1_400]
-        let rows = try ThinkingPays.probeSFT(Self.settings(), steps: steps, progress: { print($0) })
+        let rows = try ThinkingPays.probeSFT(Self.settings(), steps: steps, progress: { Self.log($0) })
         #expect(rows.map { $0.step } == Array(Set(steps)).sorted())
         // Every measured share is a share.
         #expect(rows.allSatisfy { (0...1).contains($0.direct) && (0...1).contains($0.worked) })
@@ -33,7 +37,7 @@ import Testing
     @Test(.enabled(if: ProcessInfo.processInfo.environment["VERITY_RECIPE"] == "1"))
     func thinkingPays() throws {
         let settings = Self.settings()
-        let report = try ThinkingPays.run(settings, progress: { print($0) })
+        let report = try ThinkingPays.run(settings, progress: { Self.log($0) })
         print(String(format: "params %d  SFT %.1f s (%.0f tok/s, loss %.4f)  GRPO step %.3f s = sampling %.3f + training %.3f",
                      report.parameters, report.sftSeconds, report.sftTokensPerSecond, report.sftLoss,
                      report.stepSeconds, report.samplingSeconds, report.trainingSeconds))

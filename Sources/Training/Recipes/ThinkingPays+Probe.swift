@@ -30,31 +30,38 @@ public struct ThinkingPaysProbeRow: Sendable, Codable, Equatable {
 }
 
 extension ThinkingPays {
-    /// The problem with the direct form forced: the prompt ends in `<think></think>`.
-    static func forcingDirect(_ p: Problem) -> Problem {
-        var q = p
-        q.prompt = p.prompt + "<think></think>"
-        return q
+    /// The direct form's forced part: `<think></think>`.
+    static func directPrefix(_ p: Problem) -> String { "<think></think>" }
+
+    /// The worked form's forced part: `<think>` and the first operand's last digit (the first
+    /// character of every worked solution, so nothing is given away).
+    static func workedPrefix(_ p: Problem) -> String {
+        "<think>" + (p.prompt.prefix { $0.isNumber }.last.map { String($0) } ?? "")
     }
 
-    /// The problem with the worked form forced: the prompt ends in `<think>` and the first
-    /// operand's last digit (the first character of every worked solution, so nothing is given away).
-    static func forcingWorked(_ p: Problem) -> Problem {
-        var q = p
-        let firstOperand = p.prompt.prefix { $0.isNumber }
-        q.prompt = p.prompt + "<think>" + String(firstOperand.last.map { String($0) } ?? "")
-        return q
+    /// `problems` with `prefix` of each appended to its prompt, and the prefixes.
+    static func forcing(_ problems: [Problem], _ prefix: (Problem) -> String) -> ([Problem], [String]) {
+        let prefixes = problems.map(prefix)
+        return (zip(problems, prefixes).map { p, f in var q = p; q.prompt += f; return q }, prefixes)
     }
 
-    /// Greedy accuracy of `problems` (prompts as given).
+    /// Greedy accuracy of `problems`, whose prompts end in the forced part of the completion:
+    /// correct when the integer after the last `</think>` of forced part + completion is the answer
+    /// (the scorer alone would miss a `</think>` that sits in the prompt).
     static func greedyAccuracy(model: Transformer, tokenizer: any Tokenizer, dataset: Dataset,
-                               problems: [Problem], rng: inout RNG) throws -> Double {
+                               problems: [Problem], forced: [String], rng: inout RNG) throws -> Double {
         var config = TrainerConfig()
         config.temperature = 0
         config.maxNewTokens = 48
         let rollouts = try RolloutSampler(tokenizer: tokenizer, dataset: dataset, scorer: RolloutScorer(dataset: dataset), config: config)
             .rollouts(model: model, problems: problems, samples: 1, policyVersion: 0, rng: &rng)
-        return Double(rollouts.filter(\.correct).count) / Double(max(rollouts.count, 1))
+        var correct = 0
+        for (r, prefix) in zip(rollouts, forced) {
+            let text = prefix + r.text
+            guard let end = text.range(of: "</think>", options: .backwards) else { continue }
+            if String(text[end.upperBound...]).trimmingCharacters(in: .whitespaces) == r.problem.answer { correct += 1 }
+        }
+        return Double(correct) / Double(max(rollouts.count, 1))
     }
 
     /// Runs the SFT warm start of `s` for `steps.max()` steps and measures the probe at each of
@@ -78,10 +85,12 @@ extension ThinkingPays {
             guard steps.contains(step) else { continue }
             let m = try measure(model: setup.model, tokenizer: setup.tokenizer, dataset: setup.dataset, problems: test,
                                 shareProblems: share, rng: &evalRNG)
+            let (directProblems, directForced) = forcing(test, directPrefix)
             let direct = try greedyAccuracy(model: setup.model, tokenizer: setup.tokenizer, dataset: setup.dataset,
-                                            problems: test.map(forcingDirect), rng: &evalRNG)
+                                            problems: directProblems, forced: directForced, rng: &evalRNG)
+            let (workedProblems, workedForced) = forcing(test, workedPrefix)
             let worked = try greedyAccuracy(model: setup.model, tokenizer: setup.tokenizer, dataset: setup.dataset,
-                                            problems: test.map(forcingWorked), rng: &evalRNG)
+                                            problems: workedProblems, forced: workedForced, rng: &evalRNG)
             let recent = losses.suffix(20)
             let row = ThinkingPaysProbeRow(step: step, greedy: m.greedy, direct: direct, worked: worked,
                                            sampledWorkedShare: m.share, sampledAccuracy: m.sampled,

@@ -38,6 +38,9 @@ public struct ThinkingPaysSettings: Sendable, Codable, Equatable {
     public var checkpoints: [Int] = [0, 10, 20, 30, 60, 90, 120, 150, 210, 300]
     /// Threads for OpenBLAS and the kernels.
     public var threads: Int = 2
+    /// Weight initialisation: `gpt2` (Verity's N(0, 0.02²) everywhere) or `torch` (PyTorch's
+    /// layer defaults: embeddings N(0, 1), linear weights U(±1/√fan_in)).
+    public var initialization: String = "gpt2"
 
     /// The reference settings.
     public init() {}
@@ -130,7 +133,27 @@ public enum ThinkingPays {
         let dataset = try task.makeDataset(train: s.trainProblems, test: s.testProblems, rng: &rng)
         let tokenizer = try CharTokenizer(vocabulary: vocabulary)
         let model = try Transformer(config: modelConfig(), seed: s.seed)
+        switch s.initialization {
+        case "gpt2": break
+        case "torch": torchDefaultInitialization(model, seed: s.seed)
+        default: throw TrainingError("initialization '\(s.initialization)' — use gpt2 or torch")
+        }
         return Setup(dataset: dataset, tokenizer: tokenizer, model: model)
+    }
+
+    /// Re-draws the weights with PyTorch's layer defaults (`nn.Embedding`: N(0, 1); `nn.Linear`:
+    /// U(±1/√fan_in)); norm weights stay 1.
+    static func torchDefaultInitialization(_ model: Transformer, seed: UInt64) {
+        var rng = RNG(seed: seed &+ 17)
+        let w = model.parameters
+        for e in model.parameterEntries where e.name.hasSuffix(".weight") && e.shape.count == 2 {
+            if e.name.contains("embed_tokens") {
+                for i in e.offset..<e.offset + e.count { w[i] = rng.normal() }
+            } else {
+                let bound = 1 / Float(e.shape[1]).squareRoot()
+                for i in e.offset..<e.offset + e.count { w[i] = bound * (2 * rng.uniform() - 1) }
+            }
+        }
     }
 
     /// Runs SFT then GRPO and measures the table.

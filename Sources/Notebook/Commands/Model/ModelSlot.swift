@@ -37,10 +37,8 @@ public struct LocalModel {
     /// so sampling, training and evaluation agree.
     /// - Throws: `CommandError` naming the character the tokenizer cannot encode.
     public func encodePrompt(_ text: String) throws -> [Int] {
-        let body = try domain("prompt") { try tokenizer.encode(text) }
-        if let bos = tokenizer.special.bos { return [bos] + body }
-        guard !body.isEmpty else { throw CommandError("the prompt is empty — give some text") }
-        return body
+        // Delegates to `Models.encodePrompt`, the convention SFT, RL sampling and evaluation use.
+        try domain("prompt") { try Models.encodePrompt(text, tokenizer: tokenizer) }
     }
 }
 
