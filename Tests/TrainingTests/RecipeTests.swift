@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 @testable import Training
+import Tasks
 
 @Suite struct RecipeTests {
     /// Progress to stderr (unbuffered, so a log file shows it as it happens).
@@ -18,6 +19,7 @@ import Testing
         if let width = env["VERITY_RECIPE_BUCKET"].flatMap(Int.init) { settings.sftBucketWidth = width }
         if let seed = env["VERITY_RECIPE_SEED"].flatMap(UInt64.init) { settings.seed = seed }
         if let train = env["VERITY_RECIPE_TRAIN"].flatMap(Int.init) { settings.trainProblems = train }
+        if let schedule = env["VERITY_RECIPE_SCHEDULE"].flatMap(Int.init) { settings.sftScheduleSteps = schedule }
         if let initialization = env["VERITY_RECIPE_INIT"] { settings.initialization = initialization }
         return settings
     }
@@ -50,5 +52,31 @@ import Testing
         #expect(best.greedyAccuracy - first.greedyAccuracy >= 0.15)
         #expect(best.seconds <= 300)
         #expect(report.rows.last?.meanLength ?? 0 > first.meanLength)
+    }
+
+    /// The GRPO benchmark on the recipe's shapes: one warm-up and `steps` timed steps, each split
+    /// into sampling and training, with 128 samples of at most 48 tokens.
+    @Test func grpoTimingSplitsTheStep() throws {
+        let timings = try ThinkingPays.timeGRPO(steps: 2, threads: 1, seed: 5)
+        #expect(timings.count == 2)
+        for t in timings {
+            #expect(t.samplingSeconds > 0 && t.trainingSeconds > 0)
+            #expect(t.meanLength >= 1 && t.meanLength <= 48)
+            #expect(abs(t.samplingTokensPerSecond * t.samplingSeconds - 128 * t.meanLength) < 1e-6 * 128 * 48)
+        }
+        #expect(throws: TrainingError.self) { try ThinkingPays.timeGRPO(steps: 0) }
+    }
+
+    /// The probe's forced forms: the direct form is `<think></think>`, the worked form starts with
+    /// the first operand's last digit, as every worked solution of the task does.
+    @Test func forcedPrefixesMatchTheSolutions() throws {
+        let task = try ArithmeticTask(operation: .add, digits: 3...3, think: .always)
+        let p = task.problem(123, 456, worked: true)
+        #expect(ThinkingPays.workedPrefix(p) == "<think>3")
+        #expect(try #require(p.solution).hasPrefix(ThinkingPays.workedPrefix(p)))
+        let direct = task.problem(123, 456, worked: false)
+        #expect(try #require(direct.solution).hasPrefix(ThinkingPays.directPrefix(direct)))
+        let (forced, prefixes) = ThinkingPays.forcing([p, direct], ThinkingPays.workedPrefix)
+        #expect(forced.map(\.prompt) == ["123+456=<think>3", "123+456=<think>3"] && prefixes == ["<think>3", "<think>3"])
     }
 }

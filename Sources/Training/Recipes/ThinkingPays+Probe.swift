@@ -64,6 +64,18 @@ extension ThinkingPays {
         return Double(correct) / Double(max(rollouts.count, 1))
     }
 
+    /// Greedy accuracy with the direct and with the worked form forced, on `problems`.
+    static func forcedAccuracies(model: Transformer, tokenizer: any Tokenizer, dataset: Dataset, problems: [Problem],
+                                 rng: inout RNG) throws -> (direct: Double, worked: Double) {
+        let (directProblems, directForced) = forcing(problems, directPrefix)
+        let direct = try greedyAccuracy(model: model, tokenizer: tokenizer, dataset: dataset,
+                                        problems: directProblems, forced: directForced, rng: &rng)
+        let (workedProblems, workedForced) = forcing(problems, workedPrefix)
+        let worked = try greedyAccuracy(model: model, tokenizer: tokenizer, dataset: dataset,
+                                        problems: workedProblems, forced: workedForced, rng: &rng)
+        return (direct, worked)
+    }
+
     /// Runs the SFT warm start of `s` for `steps.max()` steps and measures the probe at each of
     /// `steps` (the cosine schedule is `s.sftScheduleSteps` long, as in the recipe).
     public static func probeSFT(_ s: ThinkingPaysSettings = ThinkingPaysSettings(), steps: [Int],
@@ -85,12 +97,8 @@ extension ThinkingPays {
             guard steps.contains(step) else { continue }
             let m = try measure(model: setup.model, tokenizer: setup.tokenizer, dataset: setup.dataset, problems: test,
                                 shareProblems: share, rng: &evalRNG)
-            let (directProblems, directForced) = forcing(test, directPrefix)
-            let direct = try greedyAccuracy(model: setup.model, tokenizer: setup.tokenizer, dataset: setup.dataset,
-                                            problems: directProblems, forced: directForced, rng: &evalRNG)
-            let (workedProblems, workedForced) = forcing(test, workedPrefix)
-            let worked = try greedyAccuracy(model: setup.model, tokenizer: setup.tokenizer, dataset: setup.dataset,
-                                            problems: workedProblems, forced: workedForced, rng: &evalRNG)
+            let (direct, worked) = try forcedAccuracies(model: setup.model, tokenizer: setup.tokenizer,
+                                                        dataset: setup.dataset, problems: test, rng: &evalRNG)
             let recent = losses.suffix(20)
             let row = ThinkingPaysProbeRow(step: step, greedy: m.greedy, direct: direct, worked: worked,
                                            sampledWorkedShare: m.share, sampledAccuracy: m.sampled,

@@ -68,6 +68,9 @@ public struct ThinkingPaysReport: Sendable, Codable, Equatable {
     public var parameters: Int
     /// SFT seconds and final loss.
     public var sftSeconds: Double, sftLoss: Double
+    /// Held-out greedy accuracy after SFT with the direct / the worked form forced
+    /// (the reference: 8% and 88%).
+    public var sftDirectAccuracy: Double, sftWorkedAccuracy: Double
     /// SFT completion tokens per second.
     public var sftTokensPerSecond: Double
     /// The table.
@@ -173,6 +176,10 @@ public enum ThinkingPays {
         }, isCancelled: isCancelled)
         lastLoss = sftReports.suffix(20).map(\.loss).reduce(0, +) / Double(max(min(sftReports.count, 20), 1))
         let sftSeconds = Date().timeIntervalSince(sftStart)
+        var formRNG = RNG(seed: s.seed &+ 4)
+        let forms = try forcedAccuracies(model: model, tokenizer: tokenizer, dataset: dataset, problems: dataset.test, rng: &formRNG)
+        progress(String(format: "after SFT (%.1f s): forced direct %.1f%%  forced worked %.1f%%", sftSeconds,
+                        100 * forms.direct, 100 * forms.worked))
 
         // GRPO as in the recipe: 16×8 at T=1, group mean/std (ε 1e-6), μ=1, no KL, no entropy,
         // token-mean over non-zero-advantage samples, Adam lr 1e-4 (0.9, 0.99), clip 1.
@@ -206,6 +213,7 @@ public enum ThinkingPays {
         }
         let steps = Double(max(s.rlSteps, 1))
         return ThinkingPaysReport(parameters: model.parameterCount, sftSeconds: sftSeconds, sftLoss: lastLoss,
+                                  sftDirectAccuracy: forms.direct, sftWorkedAccuracy: forms.worked,
                                   sftTokensPerSecond: Double(sftTokens) / max(sftSeconds, 1e-9), rows: rows,
                                   stepSeconds: rlSeconds / steps, samplingSeconds: sampling / steps,
                                   trainingSeconds: training / steps)
