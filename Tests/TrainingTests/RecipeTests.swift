@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 @testable import Training
+import Models
 import Tasks
 
 @Suite struct RecipeTests {
@@ -20,7 +21,9 @@ import Tasks
         if let seed = env["VERITY_RECIPE_SEED"].flatMap(UInt64.init) { settings.seed = seed }
         if let train = env["VERITY_RECIPE_TRAIN"].flatMap(Int.init) { settings.trainProblems = train }
         if let schedule = env["VERITY_RECIPE_SCHEDULE"].flatMap(Int.init) { settings.sftScheduleSteps = schedule }
-        if let initialization = env["VERITY_RECIPE_INIT"] { settings.initialization = initialization }
+        if let initialization = env["VERITY_RECIPE_INIT"].flatMap(WeightInitialization.init(rawValue:)) {
+            settings.initialization = initialization
+        }
         return settings
     }
 

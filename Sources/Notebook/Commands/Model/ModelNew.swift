@@ -30,10 +30,13 @@ extension CommandDefinition {
             // Completions here are under 100 tokens; 1024 leaves room for long prompts without a large RoPE table.
             ArgumentSpec("max_pos", .int, default: .int(1024), bounds: 1...1_048_576, help: "longest sequence (max_position_embeddings)"),
             ArgumentSpec("bos", .bool, default: .bool(true), help: "give the tokenizer a <bos> token that starts every prompt"),
+            // torch = a plain-PyTorch model's start (nn.Embedding N(0,1), nn.Linear U(±1/√fan_in)): the Thinking-pays recipe's.
+            ArgumentSpec("init", .choice(WeightInitialization.allCases.map(\.rawValue)), default: .choice("gpt2"),
+                         help: "weights: gpt2 (N(0, 0.02²)) or torch (PyTorch layer defaults)"),
         ],
         examples: ["model new layers=1 dim=16 heads=2 kv_heads=1 ffn=32 vocab=auto max_pos=128",
                    "model new layers=1 dim=16 heads=2 ffn=24 vocab=120 rope_theta=10000 tie=true bias=true",
-                   "model new layers=4 dim=128 heads=4 ffn=336 bos=false"]
+                   "model new layers=4 dim=128 heads=4 ffn=336 bos=false init=torch"]
     )) { invocation, session in
         let layers = try invocation.int("layers") ?? 4
         let dim = try invocation.int("dim") ?? 128
@@ -46,6 +49,10 @@ extension CommandDefinition {
         let bias = try invocation.bool("bias") ?? false
         let maxPos = try invocation.int("max_pos") ?? 1024
         let bos = try invocation.bool("bos") ?? true
+        let initText = try invocation.string("init") ?? "gpt2"
+        guard let initialization = WeightInitialization(rawValue: initText) else {
+            throw CommandError("model new: init=\(initText) — use gpt2 or torch")
+        }
         let tokenizer = try ModelFactory.characterTokenizer(for: session[DatasetSlot.self], bos: bos)
         let vocab: Int
         if vocabText == "auto" {
@@ -66,7 +73,7 @@ extension CommandDefinition {
                                        bosTokenId: special.bos, eosTokenId: special.eos, padTokenId: special.pad)
         try domain("model new") { try config.validate() }
         let seed = session.commandSeed()
-        let transformer = try domain("model new") { try Transformer(config: config, seed: seed) }
+        let transformer = try domain("model new") { try Transformer(config: config, seed: seed, initialization: initialization) }
         let model = LocalModel(transformer: transformer, tokenizer: tokenizer, name: "\(layers)x\(dim)",
                                source: invocation.command.source)
         session[ModelSlot.self] = .local(model)
