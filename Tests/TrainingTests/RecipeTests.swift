@@ -61,6 +61,21 @@ import Tasks
         #expect(report.rows.last?.workedShare ?? 0 > first.workedShare + 0.3)
     }
 
+    /// The recipe conditions on the prompt alone: its 18-symbol vocabulary has no `<bos>`, so no
+    /// fixed first token gives a rotary model an anchor for absolute positions.
+    @Test func recipePromptsHaveNoBos() throws {
+        var s = ThinkingPaysSettings()
+        s.trainProblems = 10
+        s.testProblems = 2
+        let setup = try ThinkingPays.prepare(s)
+        #expect(setup.tokenizer.vocabularySize == 18 && setup.tokenizer.special.bos == nil)
+        #expect(setup.model.config.vocabSize == 18)
+        let ids = try encodePrompt("123+456=", tokenizer: setup.tokenizer)
+        #expect(setup.tokenizer.decode(ids) == "123+456=" && ids.count == 8)
+        let examples = try sftExamples(problems: setup.dataset.train, dataset: setup.dataset, tokenizer: setup.tokenizer)
+        #expect(examples.allSatisfy { $0.prompt.count == 8 && $0.completion.last == setup.tokenizer.special.eos })
+    }
+
     /// The GRPO benchmark on the recipe's shapes: one warm-up and `steps` timed steps, each split
     /// into sampling and training, with 128 samples of at most 48 tokens.
     @Test func grpoTimingSplitsTheStep() throws {
