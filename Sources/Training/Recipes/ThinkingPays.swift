@@ -27,7 +27,9 @@ public struct ThinkingPaysSettings: Sendable, Codable, Equatable {
     /// too (torch init: 65% at step 900, 99.8% at 1,400), and RL then has no reason to think (the
     /// chapter's "learned positions" contrast). A complete 600-step schedule ends where the
     /// reference's warm start ended: worked form learned (forced: 99.8%), direct form not (1.6%),
-    /// 21% of T = 1 samples worked. An 800-step schedule already gives direct 51%.
+    /// 21% of T = 1 samples worked. The window is narrow and seed-dependent: 700- and 800-step
+    /// schedules already give direct 93% and 51% (seed 1), and seed 2 at 600 steps starts with
+    /// forced worked at only 36% (GRPO then climbs 7.8% → 51% in 90 steps instead of → 100%).
     public var sftSteps: Int = 600
     /// Length of the SFT cosine schedule (equal to `sftSteps`: no early stopping).
     public var sftScheduleSteps: Int = 600
