@@ -34,11 +34,14 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmark the engine (matrix products, training steps, sampling). Use a release build.")
 
-    @Option(name: .long, help: "Which shapes: tiny, small, s15m or all.")
+    @Option(name: .long, help: "Which shapes: tiny, small, s15m, all, or grpo (the recipe's GRPO step).")
     var config: String = "all"
 
     @Flag(name: .long, help: "Short sequences and one timed step (indicative figures, for CI).")
     var quick = false
+
+    @Flag(name: .long, help: "Time GRPO steps of the Thinking-pays recipe, split into sampling and training (same as --config grpo).")
+    var grpo = false
 
     mutating func validate() throws {
         guard EngineBenchmark.configurations.contains(config) else {
@@ -48,7 +51,7 @@ struct Bench: ParsableCommand {
 
     mutating func run() throws {
         do {
-            let output = try EngineBenchmark.run(config: config, quick: quick, progress: { line in
+            let output = try EngineBenchmark.run(config: grpo ? "grpo" : config, quick: quick, progress: { line in
                 FileHandle.standardError.write(Data(("  " + line + "\n").utf8))
             })
             print(output.renderedLines(width: 120).joined(separator: "\n"))

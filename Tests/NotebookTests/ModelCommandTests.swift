@@ -32,6 +32,35 @@ import Models
         #expect(info.range(of: #"tokenizer\s+\#(local.tokenizer.vocabularySize) tokens"#, options: .regularExpression) != nil)
     }
 
+    @Test func modelNewWithoutBosIsTheRecipeVocabulary() throws {
+        let session = CommandTesting.session()
+        _ = try session.execute("task arithmetic op=add digits=3 train=20 test=5")
+        _ = try session.execute("model new layers=1 dim=16 heads=2 ffn=24 bos=false init=torch")
+        guard case .local(let local) = try #require(session[ModelSlot.self]) else { Issue.record("not local"); return }
+        // RECIPES.md: 0-9 + = c space <think> </think> <eos> <pad>, and nothing else.
+        let recipe = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "+", "=", "c", " ",
+                      "<think>", "</think>", "<eos>", "<pad>"]
+        let strings = (0..<local.tokenizer.vocabularySize).compactMap { local.tokenizer.tokenString($0) }
+        #expect(Set(strings) == Set(recipe) && strings.count == 18)
+        #expect(local.tokenizer.special.bos == nil && local.transformer.config.bosTokenId == nil)
+        #expect(local.transformer.config.vocabSize == 18)
+        // init=torch: embeddings N(0, 1), far from gpt2's 0.02 scale.
+        let embedding = try #require(local.transformer.tensors()["model.embed_tokens.weight"]).values
+        let rms = (embedding.map { Double($0 * $0) }.reduce(0, +) / Double(embedding.count)).squareRoot()
+        #expect(rms > 0.8 && rms < 1.2)
+        #expect(CommandTesting.failure(session, "model new init=xavier").contains("init"))
+        // The prompt starts with its first character, and the slot encodes as the training code does.
+        let ids = try local.encodePrompt("12+34=")
+        #expect(ids.count == 6 && local.tokenizer.decode(ids) == "12+34=")
+        #expect(ids == (try Models.encodePrompt("12+34=", tokenizer: local.tokenizer)))
+        #expect(throws: CommandError.self) { try local.encodePrompt("") }  // nothing to condition on
+        // With bos (the default) the same prompt gains one leading token.
+        _ = try session.execute("model new layers=1 dim=16 heads=2 ffn=24")
+        guard case .local(let withBos) = try #require(session[ModelSlot.self]) else { Issue.record("not local"); return }
+        let bosIDs = try withBos.encodePrompt("12+34=")
+        #expect(bosIDs.count == 7 && bosIDs.first == withBos.tokenizer.special.bos)
+    }
+
     @Test func modelNewShapesAndErrors() throws {
         let session = CommandTesting.session()
         #expect(CommandTesting.failure(session, "model new dim=130 heads=4").contains("must divide hidden_size"))

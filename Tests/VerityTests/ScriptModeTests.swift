@@ -104,6 +104,11 @@ import Testing
         let badBench = try runVerity(["bench", "--config", "huge"])
         #expect(badBench.status != 0)
         #expect(badBench.err.contains("--config must be one of tiny, small, s15m, all"))
+        // The recipe's GRPO step, split into sampling and training.
+        let grpo = try runVerity(["bench", "--grpo", "--quick"])
+        #expect(grpo.status == 0)
+        #expect(grpo.out.contains("sampling s") && grpo.out.contains("training s"))
+        #expect(grpo.out.range(of: #"\nmean\s+\d+\.\d{3}\s+\d+\.\d{3}"#, options: .regularExpression) != nil)
         let seeded = try runVerity(["--seed", "77"], stdin: Data("seed\n".utf8))
         #expect(seeded.out == "seed 77\n")
     }

@@ -1,22 +1,26 @@
 // bench — the engine benchmark (`Models.runBenchmark`) as a table: training tokens/s, sampling
-// tokens/s at B = 1, 16, 64, and sgemm GFLOP/s. Serves the REPL command and `verity bench`.
+// tokens/s at B = 1, 16, 64, and sgemm GFLOP/s; and (config=grpo) a GRPO step of the "Thinking
+// pays" recipe split into sampling and training. Serves the REPL command and `verity bench`.
 import Kernels
 import Models
+import Training
 
 extension CommandDefinition {
-    /// `bench [config=tiny|small|s15m|all] [quick=true]`
+    /// `bench [config=tiny|small|s15m|all|grpo] [quick=true]`
     static let bench = CommandDefinition(CommandDeclaration(
         name: "bench",
         summary: "measure the engine: bench config=tiny quick=true",
         help: "Times training steps (forward, backward, clipping, AdamW) and batched sampling for the benchmark "
             + "shapes (tiny: 4x128, small: 6x256, s15m: llama2.c's stories15M), plus a 2048² sgemm. quick=true "
-            + "shortens sequences and steps (for CI); the figures are then only indicative.",
+            + "shortens sequences and steps (for CI); the figures are then only indicative. config=grpo times "
+            + "GRPO steps of the Thinking-pays recipe (16 prompts × 8 samples, ≤ 48 tokens, the 0.78M model, freshly "
+            + "initialised, every row trained) split into sampling and training.",
         keys: [
-            ArgumentSpec("config", .choice(["tiny", "small", "s15m", "all"]), default: .choice("all"), help: "which shapes"),
+            ArgumentSpec("config", .choice(["tiny", "small", "s15m", "all", "grpo"]), default: .choice("all"), help: "which shapes"),
             ArgumentSpec("quick", .bool, help: "short sequences and one timed step (default: the quick setting)"),
         ],
         recorded: false,
-        examples: ["bench config=tiny quick=true"]
+        examples: ["bench config=tiny quick=true", "bench config=grpo quick=true"]
     )) { invocation, session in
         let config = try invocation.string("config") ?? "all"
         let quick = try invocation.bool("quick") ?? session.settings.quick
@@ -28,20 +32,21 @@ extension CommandDefinition {
 /// The engine benchmark behind `bench` and `verity bench`.
 public enum EngineBenchmark {
     /// The configuration names accepted by `run`.
-    public static let configurations = ["tiny", "small", "s15m", "all"]
+    public static let configurations = ["tiny", "small", "s15m", "all", "grpo"]
 
     /// Runs the benchmark for `config` (`tiny`, `small`, `s15m` or `all`) and returns its table.
     /// `quick` cuts sequences to 16 tokens, batches to at most 8 and timed steps to 1.
     /// `progress` receives one line per measurement.
     public static func run(config: String, quick: Bool, progress: (String) -> Void = { _ in },
-                           isCancelled: () -> Bool = { false }) throws -> CommandOutput {
+                           isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> CommandOutput {
+        if config == "grpo" { return try grpo(quick: quick, progress: progress, isCancelled: isCancelled) }
         var cases: [BenchmarkCase]
         switch config {
         case "tiny": cases = [.tiny]
         case "small": cases = [.small]
         case "s15m": cases = [.s15m]
         case "all": cases = BenchmarkCase.standard
-        default: throw CommandError("bench: unknown config '\(config)' — use tiny, small, s15m or all")
+        default: throw CommandError("bench: unknown config '\(config)' — use tiny, small, s15m, all or grpo")
         }
         if quick {
             cases = cases.map { BenchmarkCase(name: $0.name, config: $0.config, length: min($0.length, 16), batch: min($0.batch, 8)) }
@@ -62,6 +67,32 @@ public enum EngineBenchmark {
         var output = CommandOutput.table(table)
         output.append(.line("sgemm 2048³: \(Format.fixed(report.sgemmGFLOPS, 1)) GFLOP/s, \(report.threads) thread\(report.threads == 1 ? "" : "s")"
                             + (quick ? " (quick mode: indicative only)" : "")))
+        return output
+    }
+
+    /// GRPO steps of the recipe's shapes (3 timed, 1 when `quick`), one row each plus the mean.
+    static func grpo(quick: Bool, progress: (String) -> Void,
+                     isCancelled: @escaping @Sendable () -> Bool) throws -> CommandOutput {
+        let timings = try domain("bench") { try ThinkingPays.timeGRPO(steps: quick ? 1 : 3, isCancelled: isCancelled) }
+        var table = Table(columns: [Table.Column("GRPO step"), Table.Column("sampling s", .right),
+                                    Table.Column("training s", .right), Table.Column("total s", .right),
+                                    Table.Column("mean length", .right), Table.Column("sample tok/s", .right)])
+        func row(_ name: String, _ t: GRPOStepTiming) -> [String] {
+            [name, Format.fixed(t.samplingSeconds, 3), Format.fixed(t.trainingSeconds, 3),
+             Format.fixed(t.samplingSeconds + t.trainingSeconds, 3), Format.fixed(t.meanLength, 1),
+             Format.fixed(t.samplingTokensPerSecond, 0)]
+        }
+        for (i, t) in timings.enumerated() {
+            table.append(row("\(i + 1)", t))
+            progress("grpo step \(i + 1): sampling \(Format.fixed(t.samplingSeconds, 3)) s, training \(Format.fixed(t.trainingSeconds, 3)) s")
+        }
+        let n = Double(timings.count)
+        func mean(_ key: (GRPOStepTiming) -> Double) -> Double { timings.map(key).reduce(0, +) / n }
+        table.append(row("mean", GRPOStepTiming(samplingSeconds: mean(\.samplingSeconds), trainingSeconds: mean(\.trainingSeconds),
+                                                meanLength: mean(\.meanLength), samplingTokensPerSecond: mean(\.samplingTokensPerSecond))))
+        var output = CommandOutput.table(table)
+        output.append(.line("16 prompts × 8 samples at T=1, 0.78M model (fresh weights, all 128 rows trained: an upper bound on "
+                            + "the recipe's update); reference: 0.35 s sampling + 0.3 s update" + (quick ? " (quick mode: indicative only)" : "")))
         return output
     }
 }

@@ -12,7 +12,9 @@ extension CommandDefinition {
         help: "Initialises a decoder (RMSNorm, rotary positions, SwiGLU, grouped-query attention) with weights "
             + "drawn from the session's generator. The tokenizer is a character tokenizer over the current data "
             + "set's alphabet (or printable ASCII without a data set) plus <pad> <bos> <eos> <think> </think>; "
-            + "vocab=auto sizes the embedding to it.",
+            + "vocab=auto sizes the embedding to it. bos=false leaves <bos> out, so prompts start with their first "
+            + "character: the \"Thinking pays\" recipe's 18-symbol vocabulary (a fixed first token lets a rotary "
+            + "model recover absolute positions).",
         keys: [
             // The recipe's model: small enough to train in minutes on two cores, big enough to learn carries.
             ArgumentSpec("layers", .int, default: .int(4), bounds: 1...128, help: "transformer blocks"),
@@ -27,9 +29,14 @@ extension CommandDefinition {
             ArgumentSpec("bias", .bool, default: .bool(false), help: "q/k/v projection biases (Qwen2 style)"),
             // Completions here are under 100 tokens; 1024 leaves room for long prompts without a large RoPE table.
             ArgumentSpec("max_pos", .int, default: .int(1024), bounds: 1...1_048_576, help: "longest sequence (max_position_embeddings)"),
+            ArgumentSpec("bos", .bool, default: .bool(true), help: "give the tokenizer a <bos> token that starts every prompt"),
+            // torch = a plain-PyTorch model's start (nn.Embedding N(0,1), nn.Linear U(±1/√fan_in)): the Thinking-pays recipe's.
+            ArgumentSpec("init", .choice(WeightInitialization.allCases.map(\.rawValue)), default: .choice("gpt2"),
+                         help: "weights: gpt2 (N(0, 0.02²)) or torch (PyTorch layer defaults)"),
         ],
         examples: ["model new layers=1 dim=16 heads=2 kv_heads=1 ffn=32 vocab=auto max_pos=128",
-                   "model new layers=1 dim=16 heads=2 ffn=24 vocab=120 rope_theta=10000 tie=true bias=true"]
+                   "model new layers=1 dim=16 heads=2 ffn=24 vocab=120 rope_theta=10000 tie=true bias=true",
+                   "model new layers=4 dim=128 heads=4 ffn=336 bos=false init=torch"]
     )) { invocation, session in
         let layers = try invocation.int("layers") ?? 4
         let dim = try invocation.int("dim") ?? 128
@@ -41,7 +48,12 @@ extension CommandDefinition {
         let tie = try invocation.bool("tie") ?? false
         let bias = try invocation.bool("bias") ?? false
         let maxPos = try invocation.int("max_pos") ?? 1024
-        let tokenizer = try ModelFactory.characterTokenizer(for: session[DatasetSlot.self])
+        let bos = try invocation.bool("bos") ?? true
+        let initText = try invocation.string("init") ?? "gpt2"
+        guard let initialization = WeightInitialization(rawValue: initText) else {
+            throw CommandError("model new: init=\(initText) — use gpt2 or torch")
+        }
+        let tokenizer = try ModelFactory.characterTokenizer(for: session[DatasetSlot.self], bos: bos)
         let vocab: Int
         if vocabText == "auto" {
             vocab = tokenizer.vocabularySize
@@ -61,7 +73,7 @@ extension CommandDefinition {
                                        bosTokenId: special.bos, eosTokenId: special.eos, padTokenId: special.pad)
         try domain("model new") { try config.validate() }
         let seed = session.commandSeed()
-        let transformer = try domain("model new") { try Transformer(config: config, seed: seed) }
+        let transformer = try domain("model new") { try Transformer(config: config, seed: seed, initialization: initialization) }
         let model = LocalModel(transformer: transformer, tokenizer: tokenizer, name: "\(layers)x\(dim)",
                                source: invocation.command.source)
         session[ModelSlot.self] = .local(model)
@@ -73,8 +85,9 @@ extension CommandDefinition {
 enum ModelFactory {
     /// A character tokenizer over the data set's alphabet (its plain characters; the specials are
     /// added by `CharTokenizer`), or over every character of its problems when it is open text, or
-    /// printable ASCII when there is no data set.
-    static func characterTokenizer(for dataset: Dataset?) throws -> CharTokenizer {
+    /// printable ASCII when there is no data set. Without `bos` the specials are `<pad> <eos>
+    /// <think> </think>`: with the add task's alphabet, exactly the recipe's 18 symbols.
+    static func characterTokenizer(for dataset: Dataset?, bos: Bool = true) throws -> CharTokenizer {
         var corpus: [String]
         if let dataset {
             if let alphabet = dataset.alphabet {
@@ -87,6 +100,7 @@ enum ModelFactory {
             corpus = [String((32...126).compactMap { Unicode.Scalar($0).map(Character.init) })]
         }
         // Specials' spellings (`<think>`) are matched as wholes; their letters stay plain characters.
-        return try domain("model new") { try CharTokenizer(corpus: corpus) }
+        let specials = bos ? CharTokenizer.defaultSpecials : CharTokenizer.defaultSpecials.filter { $0 != "<bos>" }
+        return try domain("model new") { try CharTokenizer(corpus: corpus, specials: specials) }
     }
 }
