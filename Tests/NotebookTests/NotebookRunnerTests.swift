@@ -91,6 +91,17 @@ import Testing
 }
 
 @Suite struct OutputCheckTests {
+    @Test func columnWidthsSetByATimingColumnDoNotCount() {
+        // The same table from two runs whose speed column had different widths.
+        let recorded = ["step    loss  speed", "----  ------  -----------", " 500  0.9426  89874 tok/s"]
+        let fresh = ["step    loss   speed", "----  ------  ------------", " 500  0.9426  142702 tok/s"]
+        #expect(OutputCheck.comparable(recorded) == OutputCheck.comparable(fresh))
+        // A changed number in a non-timing cell still counts.
+        let changed = ["step    loss   speed", "----  ------  ------------", " 500  0.9427  142702 tok/s", "final loss 0.9427"]
+        let before = ["step    loss   speed", "----  ------  ------------", " 500  0.9426  142702 tok/s", "final loss 0.9426"]
+        #expect(OutputCheck.comparable(changed) != OutputCheck.comparable(before))
+    }
+
     @Test(arguments: [
         "slept 2.00 s", "step 10  1.5s", "elapsed 3", "ETA 12", "throughput 350 tok/s", "1200 tokens/s",
         "done in 850 ms", "12.5 it/s", "took 2 min", "sample  0.3 sec/it", "3 steps/s",

@@ -17,9 +17,22 @@ public enum OutputCheck {
         return regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
     }
 
-    /// The lines that take part in the comparison.
+    /// The lines that take part in the comparison, normalised: timing lines and table rules
+    /// (lines of dashes) are dropped, and runs of spaces count as one. A table's column widths
+    /// follow its widest cell, so a timing column (`142702 tok/s` one run, `89874 tok/s` the next)
+    /// shifts the header and the rule even though only that column changed.
     static func comparable(_ lines: [String]) -> [String] {
-        lines.filter { !isTimingLine($0) }
+        lines.filter { !isTimingLine($0) && !isTableRule($0) }.map(collapsingSpaces)
+    }
+
+    /// A table's rule line: dashes separated by spaces.
+    static func isTableRule(_ line: String) -> Bool {
+        line.contains("-") && line.allSatisfy { $0 == "-" || $0 == " " }
+    }
+
+    /// `line` with every run of spaces replaced by one space and no spaces at either end.
+    static func collapsingSpaces(_ line: String) -> String {
+        line.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
     }
 
     /// A diff of every cell whose output changed; empty when all match.
