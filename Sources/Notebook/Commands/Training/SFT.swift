@@ -13,7 +13,7 @@ extension CommandDefinition {
         name: "sft",
         summary: "supervised fine-tuning on the data set's solutions: sft steps=400 batch=64 lr=3e-3",
         help: "Trains the local model on prompt → solution pairs of the training split (loss on the completion "
-            + "tokens only, batches grouped by length). source=solutions uses each problem's own solution; worked / "
+            + "tokens only, batches grouped by length unless bucket=0). source=solutions uses each problem's own solution; worked / "
             + "direct use the worked or direct form of every problem (arithmetic tasks keep both); mixed:P uses the "
             + "worked form with probability P. AdamW (β 0.9, 0.98, weight decay 0.01), linear warm-up then cosine to "
             + "min_lr × lr over total_steps (default: this run's steps). Ctrl-C stops after the last completed step.",
@@ -27,10 +27,12 @@ extension CommandDefinition {
             ArgumentSpec("total_steps", .int, default: .int(0), bounds: 0...10_000_000,
                          help: "cosine schedule length; 0 = this run's steps"),
             ArgumentSpec("source", .string, default: .string("solutions"), help: "solutions, worked, direct or mixed:P"),
+            ArgumentSpec("bucket", .int, default: .int(8), bounds: 0...100_000,
+                         help: "length-bucket width in tokens; 0 = short and long examples share batches (the recipe's setting)"),
             ArgumentSpec("every", .int, default: .int(0), bounds: 0...10_000_000,
                          help: "a table row every N steps; 0 = about ten rows"),
         ],
-        examples: ["sft steps=2 batch=4 lr=3e-3 warmup=1 min_lr=0.1 clip=1 total_steps=0 source=mixed:0.5 every=1"]
+        examples: ["sft steps=2 batch=4 lr=3e-3 warmup=1 min_lr=0.1 clip=1 total_steps=0 source=mixed:0.5 bucket=8 every=1"]
     )) { invocation, session in
         let steps = try invocation.int("steps") ?? 100
         var config = SFTConfig()
@@ -40,6 +42,7 @@ extension CommandDefinition {
         config.minLearningRateRatio = try invocation.double("min_lr") ?? 0.1
         config.maxGradNorm = try invocation.double("clip") ?? 1
         config.totalSteps = try invocation.int("total_steps") ?? 0
+        config.bucketWidth = try invocation.int("bucket") ?? 8
         let source = try SFTSource(try invocation.string("source") ?? "solutions")
         let every = try invocation.int("every") ?? 0
         try domain("sft") { try config.validate() }

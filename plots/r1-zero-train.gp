@@ -1,0 +1,32 @@
+# training metrics — written by Verity; re-render with: gnuplot r1-zero-train.gp
+set terminal pngcairo size 800,500 noenhanced font 'sans,10' background rgb 'white'
+set output 'r1-zero-train.png'
+reset
+set datafile separator "\t"
+set title "training metrics"
+set grid lc rgb '#dddddd'
+set border 3
+set tics nomirror
+unset title
+set lmargin 10
+set rmargin 3
+set multiplot layout 4,1 title "training metrics"
+set ylabel "reward"
+set key top left
+unset xlabel
+plot 'r1-zero-train.tsv' skip 1 using 2:(strcol(1) eq "reward" ? $3 : NaN) with lines lw 2 lc rgb '#0072B2' title "reward"
+set ylabel "accuracy"
+set key top left
+unset xlabel
+plot 'r1-zero-train.tsv' skip 1 using 2:(strcol(1) eq "accuracy" ? $3 : NaN) with lines lw 2 lc rgb '#D55E00' title "accuracy"
+set ylabel "completions/mean_length"
+set key top left
+unset xlabel
+plot 'r1-zero-train.tsv' skip 1 using 2:(strcol(1) eq "completions/mean_length" ? $3 : NaN) with lines lw 2 lc rgb '#009E73' title "completions/mean_length"
+set ylabel "thinking/share"
+set key top left
+set xlabel "step"
+plot 'r1-zero-train.tsv' skip 1 using 2:(strcol(1) eq "thinking/share" ? $3 : NaN) with lines lw 2 lc rgb '#CC79A7' title "thinking/share"
+unset multiplot
+
+unset output
