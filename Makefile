@@ -19,7 +19,7 @@ run: build
 	$(VERITY) run notebooks/quickstart.md --write
 
 # The whole test suite: unit and integration tests, then every notebook replayed with --check.
-# Tests run one at a time: OpenBLAS's thread count is process-wide, and numeric tests that compare
+# Tests run one at a time: the kernels' thread pool is process-wide, and numeric tests that compare
 # two runs bit for bit must not share the cores (and that setting) with other tests. The suite
 # takes about half a minute this way.
 test: deps

@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // Verity: a notebook-style REPL for reasoning training with verifiable rewards (RLVR) and
 // inference-time scaling. Module layering (bottom up) follows DESIGN.md:
-//   CBLAS, CEditline, CSupport → Kernels → Models → (Tasks) → Training, Evaluation → Plotting → Notebook → verity
+//   CBLAS, CEditline, CSupport, CPool → Kernels → Models → (Tasks) → Training, Evaluation → Plotting → Notebook → verity
 import PackageDescription
 
 // Hot numeric code: checked arithmetic and exclusivity checks cost 2–5× in the inner loops.
@@ -19,7 +19,9 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CEditline", path: "Sources/CEditline", pkgConfig: "libedit"),
         .target(name: "CSupport", path: "Sources/CSupport"),
-        .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: fast),
+        // The kernels' worker pool (C11 atomics and pthreads; see Sources/Kernels/Threading.swift).
+        .target(name: "CPool", path: "Sources/CPool", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "Kernels", dependencies: ["CBLAS", "CPool"], swiftSettings: fast),
         .target(name: "Models", dependencies: ["Kernels"], swiftSettings: fast),
         .target(name: "Tasks"),
         .target(name: "Training", dependencies: ["Kernels", "Models", "Tasks"], swiftSettings: fast),
@@ -31,7 +33,7 @@ let package = Package(
         .executableTarget(name: "verity",
                           dependencies: ["Notebook", "Serving", "CEditline", "CSupport",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CPool"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Tasks", "Kernels"]),

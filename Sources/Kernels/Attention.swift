@@ -35,7 +35,7 @@ public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMuta
     let T = s.length, hd = s.headDim, C = s.qDim, QS = s.qRowStride, KS = s.kvRowStride
     let group = s.heads / s.kvHeads
     let scale = 1 / Float(hd).squareRoot()
-    Threading.parallelFor(s.batch * s.kvHeads, callsBLAS: true) { start, end in
+    Threading.parallelFor(s.batch * s.kvHeads) { start, end in
         for unit in start..<end {
             let b = unit / s.kvHeads, g = unit % s.kvHeads
             let kb = k + b * T * KS + g * hd, vb = v + b * T * KS + g * hd
@@ -68,7 +68,7 @@ public func attentionBackward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutable
     let T = s.length, hd = s.headDim, C = s.qDim, QS = s.qRowStride, KS = s.kvRowStride
     let group = s.heads / s.kvHeads
     let scale = 1 / Float(hd).squareRoot()
-    Threading.parallelFor(s.batch * s.kvHeads, callsBLAS: true) { start, end in
+    Threading.parallelFor(s.batch * s.kvHeads) { start, end in
         let dp = UnsafeMutablePointer<Float>.allocate(capacity: T * T)
         defer { dp.deallocate() }
         for unit in start..<end {

@@ -5,26 +5,84 @@ import CBLAS
 
 /// C[m,n] = alpha · op(A)[m,k] · op(B)[k,n] + beta · C, all row-major.
 /// `transA`: A is stored [k,m] and used transposed; likewise `transB` (B stored [n,k]).
+/// Large products are split over the thread pool along their larger output dimension (see
+/// Threading.swift); each part is one single-threaded OpenBLAS call.
 @inline(__always)
 public func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                   a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
     if m == 0 || n == 0 { return }
-    Threading.blas(work: m * n * k) {
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    let parts = Threading.parts(work: m * n * k)
+    if parts <= 1 {
+        cblasSgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        return
+    }
+    if m >= n {
+        // Rows of C: A's rows (columns of the stored Aᵀ when transposed).
+        splitRows(parts: parts, count: m, align: 16) { i0, i1 in
+            cblasSgemm(transA, transB, i1 - i0, n, k, alpha, transA ? a + i0 : a + i0 * lda, lda, b, ldb, beta,
+                       c + i0 * ldc, ldc)
+        }
+    } else {
+        // Columns of C: B's columns (rows of the stored Bᵀ when transposed).
+        splitRows(parts: parts, count: n, align: 16) { j0, j1 in
+            cblasSgemm(transA, transB, m, j1 - j0, k, alpha, a, lda, transB ? b + j0 * ldb : b + j0, ldb, beta,
+                       c + j0, ldc)
+        }
     }
 }
 
 /// y[m] = alpha · A[m,n] · x[n] + beta · y (or Aᵀ·x when `trans`, then y has n entries).
+/// Split over the pool along y when large.
 @inline(__always)
 public func sgemv(trans: Bool, m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                   x: UnsafePointer<Float>, beta: Float, y: UnsafeMutablePointer<Float>) {
     if m == 0 || n == 0 { return }
-    Threading.blas(work: m * n) {
-        cblas_sgemv(CblasRowMajor, trans ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda),
-                    x, 1, beta, y, 1)
+    let parts = Threading.parts(work: m * n)
+    if parts <= 1 {
+        cblasSgemv(trans, m, n, alpha, a, lda, x, beta, y)
+        return
     }
+    if trans {
+        // y[j] = Σ_i A[i,j] x[i]: columns j0..<j1 of A.
+        splitRows(parts: parts, count: n, align: 16) { j0, j1 in
+            cblasSgemv(true, m, j1 - j0, alpha, a + j0, lda, x, beta, y + j0)
+        }
+    } else {
+        splitRows(parts: parts, count: m, align: 16) { i0, i1 in
+            cblasSgemv(false, i1 - i0, n, alpha, a + i0 * lda, lda, x, beta, y + i0)
+        }
+    }
+}
+
+/// Runs `body(start, end)` on the pool for `parts` contiguous ranges of 0..<count whose bounds
+/// (but the last) are multiples of `align`.
+@inline(__always)
+func splitRows(parts: Int, count: Int, align: Int, _ body: (Int, Int) -> Void) {
+    let blocks = (count + align - 1) / align
+    let k = min(parts, blocks)
+    Threading.parallelFor(k, minimumPerWorker: 1) { w0, w1 in
+        for w in w0..<w1 {
+            let start = min(count, blocks * w / k * align)
+            let end = min(count, blocks * (w + 1) / k * align)
+            if start < end { body(start, end) }
+        }
+    }
+}
+
+@inline(__always)
+func cblasSgemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
+                _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+}
+
+@inline(__always)
+func cblasSgemv(_ trans: Bool, _ m: Int, _ n: Int, _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int,
+                _ x: UnsafePointer<Float>, _ beta: Float, _ y: UnsafeMutablePointer<Float>) {
+    cblas_sgemv(CblasRowMajor, trans ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda),
+                x, 1, beta, y, 1)
 }
 
 /// Linear layer forward: out[N,O] = inp[N,I] · W[O,I]ᵀ (+ bias[O]).

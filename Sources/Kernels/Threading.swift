@@ -1,82 +1,90 @@
-// Threading — how the 2 cores are shared between OpenBLAS and Verity's own loops.
-//
-// Decision, from measurements on the 2-core Zen3 VM (shared with other jobs, so ±30% swings;
-// see the engine report):
-// - Matrix products use OpenBLAS's own threads. Big products (training GEMMs, the 32000-row
-//   classifier sgemv) are what two threads speed up.
-// - Training attention, many small products per (row, kv head), is split with
-//   `DispatchQueue.concurrentPerform` over contiguous chunks, and OpenBLAS is switched to one
-//   thread inside: OpenBLAS called from two threads while running its own pool serialises on its
-//   queue and spins (measured 6× slower training on the small config). Decode attention is plain
-//   SIMD per sequence (per-head sgemv calls cost more than their arithmetic), split the same way.
-// - Small products (below `serialBLASWork` multiply-adds, e.g. every projection of a single
-//   decoding sequence of the tiny model) run OpenBLAS single-threaded: its two-thread split of a
-//   128×128 sgemv costs more in synchronisation than it saves, and on a loaded machine each sync
-//   can wait a scheduler slice (measured: tiny B=1 sampling 12k tok/s serial vs 0.4–2.7k split).
-// - Elementwise kernels (RMSNorm, RoPE, SwiGLU, log-softmax rows, sampling rows) are split over
-//   rows only when a chunk has enough work to pay for the dispatch (~10 µs).
+// Threading — how the cores are shared. Decision, from measurements on the 2-core VM (shared with
+// other jobs, so ±30% swings; figures in the engine report and `verity bench`):
+// - One persistent pool (CPool: the calling thread plus `threads − 1` helpers that spin ~200 µs
+//   for the next job, then sleep) runs every parallel region: matrix products and the elementwise
+//   and attention loops alike. OpenBLAS itself always runs on one thread.
+// - Why not OpenBLAS's threads plus GCD for the rest (the first design): OpenBLAS's idle workers
+//   spin with sched_yield for ~0.1 s after each product, so every GCD loop between two products
+//   ran 3+ threads on 2 cores (a quarter of a batched-decoding profile was the scheduler), and
+//   each concurrentPerform paid a kernel wake-up (10–50 µs) — per layer, per step. One pool
+//   dispatches in about a microsecond and never oversubscribes.
+// - A product is split when it has at least `parallelGemmWork` multiply-adds: along its larger
+//   output dimension (rows of C, or columns — e.g. a decode step's 64 rows × 32000 logits splits
+//   the vocabulary), each part one single-threaded OpenBLAS call. Results equal an unsplit call
+//   to rounding, not bit for bit: OpenBLAS's edge kernels order some sums differently.
+// - Loops split into contiguous chunks only when a chunk has enough work (`minimumPerWorker`).
+// - Nested regions (a product inside a parallel loop) and calls from a second thread while a job
+//   runs execute serially on their caller.
 // The split depends only on the sizes and the thread count, so results are reproducible for a
 // fixed thread count.
 import CBLAS
-import Dispatch
+import CPool
 
 /// Thread settings for the numeric kernels.
 public enum Threading {
-    /// Worker count for `parallelFor`; starts at OpenBLAS's count (OPENBLAS_NUM_THREADS or cores).
-    nonisolated(unsafe) private static var workers: Int = max(1, Int(openblas_get_num_threads()))
+    /// Threads used (the caller plus pool helpers); starts at OPENBLAS_NUM_THREADS or the core count.
+    nonisolated(unsafe) private static var workers: Int = {
+        let n = max(1, Int(openblas_get_num_threads()))
+        openblas_set_num_threads(1)
+        verity_pool_reserve(Int32(n - 1))
+        return n
+    }()
 
-    /// Sets the thread count for OpenBLAS and for Verity's own parallel loops (at least 1).
-    /// Same seed and same thread count give the same outputs.
+    /// Sets the thread count for Verity's kernels (at least 1). Same seed and same thread count
+    /// give the same outputs.
     public static func setThreads(_ n: Int) {
         let k = max(1, n)
+        _ = workers
         workers = k
-        openblas_set_num_threads(Int32(k))
+        openblas_set_num_threads(1)
+        verity_pool_reserve(Int32(k - 1))
     }
 
     /// The current thread count.
     public static var threads: Int { workers }
 
-    /// Products with fewer multiply-adds than this run OpenBLAS on one thread (≈ 100 µs of work).
-    nonisolated(unsafe) public static var serialBLASWork: Int = 4_000_000
+    /// Products with fewer multiply-adds than this run on one thread (≈ 2–4 µs of work, a few
+    /// times the pool's dispatch cost).
+    nonisolated(unsafe) public static var parallelGemmWork: Int = 131_072
 
-    /// True while a `parallelFor(callsBLAS: true)` region runs (OpenBLAS is then single-threaded
-    /// already and must not be reconfigured from the workers). Written only by the calling thread
-    /// around `concurrentPerform`, which orders it before and after the workers.
-    nonisolated(unsafe) static var inBLASRegion = false
-
-    /// Runs `body` with OpenBLAS on one thread when `work` (multiply-adds) is small.
+    /// How many parts a product of `work` multiply-adds splits into (1: run it whole here).
     @inline(__always)
-    static func blas(work: Int, _ body: () -> Void) {
-        if work >= serialBLASWork || workers <= 1 || inBLASRegion {
-            body()
-            return
-        }
-        openblas_set_num_threads(1)
-        body()
-        openblas_set_num_threads(Int32(workers))
+    static func parts(work: Int) -> Int {
+        let k = workers
+        if k <= 1 || work < parallelGemmWork || verity_pool_busy() != 0 { return 1 }
+        return min(k, max(1, work / parallelGemmWork))
     }
 
     /// Runs `body(start, end)` over `0..<count` split into contiguous chunks, one per worker, when
-    /// each chunk gets at least `minimumPerWorker` items. `callsBLAS`: the body calls OpenBLAS,
-    /// which is then kept single-threaded for the duration.
-    public static func parallelFor(_ count: Int, minimumPerWorker: Int = 1, callsBLAS: Bool = false,
-                                   _ body: (Int, Int) -> Void) {
+    /// each chunk gets at least `minimumPerWorker` items. Chunks must touch disjoint memory.
+    /// Products and loops inside a chunk run whole on that chunk's thread.
+    public static func parallelFor(_ count: Int, minimumPerWorker: Int = 1, _ body: (Int, Int) -> Void) {
         let k = min(workers, max(1, count / max(1, minimumPerWorker)))
-        if k <= 1 || count <= 1 {
+        if k <= 1 || count <= 1 || verity_pool_busy() != 0 {
             body(0, count)
             return
         }
-        if callsBLAS { openblas_set_num_threads(1); inBLASRegion = true }
-        defer { if callsBLAS { openblas_set_num_threads(Int32(workers)); inBLASRegion = false } }
-        // The chunks touch disjoint memory by construction (the callers' contract), which the
-        // compiler cannot see through raw pointers; hence the unchecked hand-over.
         withoutActuallyEscaping(body) { escapable in
-            nonisolated(unsafe) let work = escapable
-            DispatchQueue.concurrentPerform(iterations: k) { w in
-                let start = count * w / k
-                let end = count * (w + 1) / k
-                if start < end { work(start, end) }
+            var job = PoolJob(count: count, parts: k, body: escapable)
+            withUnsafeMutablePointer(to: &job) { p in
+                verity_pool_run(k, poolTrampoline, UnsafeMutableRawPointer(p))
             }
         }
     }
+}
+
+/// One parallel loop: part w of `parts` covers count·w/parts ..< count·(w+1)/parts.
+private struct PoolJob {
+    let count: Int
+    let parts: Int
+    let body: (Int, Int) -> Void
+}
+
+/// The C entry point of a pool part.
+private let poolTrampoline: verity_pool_fn = { context, part in
+    guard let job = context?.assumingMemoryBound(to: PoolJob.self).pointee else { return }
+    let w = Int(part)
+    let start = job.count * w / job.parts
+    let end = job.count * (w + 1) / job.parts
+    if start < end { job.body(start, end) }
 }

@@ -105,10 +105,11 @@ extension PolicyTrainer {
                          isCancelled: @escaping @Sendable () -> Bool) throws -> [StepReport] {
         guard steps > 0 else { return [] }
         pending = nil
-        // The producer and the trainer each get one core: OpenBLAS's thread count and the kernels'
-        // worker count are process-wide, and two threads switching them around their own products
-        // (see Kernels/Threading.swift) made a batch's arithmetic depend on the other thread's timing,
-        // so async runs were not reproducible. Restored after the producer has stopped.
+        // The producer and the trainer each get one core: the kernels' thread pool is process-wide
+        // and serves one caller at a time (see Kernels/Threading.swift), so with two callers a
+        // product would be split or not depending on which thread reached the pool first, and a
+        // split product differs from a whole one in the last bits: async runs would not be
+        // reproducible. Restored after the producer has stopped.
         let savedThreads = Threading.threads
         Threading.setThreads(1)
         defer { Threading.setThreads(savedThreads) }

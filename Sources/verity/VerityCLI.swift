@@ -40,6 +40,12 @@ struct Bench: ParsableCommand {
     @Flag(name: .long, help: "Short sequences and one timed step (indicative figures, for CI).")
     var quick = false
 
+    @Option(name: .long, help: "Timed training steps per shape (default 3; 0 skips training).")
+    var steps: Int?
+
+    @Option(name: .long, help: "Sampling batch sizes, comma-separated (default 1,16,64; 'none' skips sampling).")
+    var batches: String?
+
     @Flag(name: .long, help: "Time GRPO steps of the Thinking-pays recipe, split into sampling and training (same as --config grpo).")
     var grpo = false
 
@@ -47,11 +53,25 @@ struct Bench: ParsableCommand {
         guard EngineBenchmark.configurations.contains(config) else {
             throw ValidationError("--config must be one of \(EngineBenchmark.configurations.joined(separator: ", ")), got '\(config)'")
         }
+        if let steps, steps < 0 || steps > 10_000 { throw ValidationError("--steps must be in 0...10000, got \(steps)") }
+        if batches != nil, parsedBatches == nil {
+            throw ValidationError("--batches must be 'none' or comma-separated sizes in 1...4096, got '\(batches ?? "")'")
+        }
+    }
+
+    /// `--batches` as sizes: nil when absent or malformed, [] for "none".
+    var parsedBatches: [Int]? {
+        guard let batches else { return nil }
+        if batches == "none" { return [] }
+        let sizes = batches.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 4096 }) else { return nil }
+        return sizes.compactMap { $0 }
     }
 
     mutating func run() throws {
         do {
-            let output = try EngineBenchmark.run(config: grpo ? "grpo" : config, quick: quick, progress: { line in
+            let output = try EngineBenchmark.run(config: grpo ? "grpo" : config, quick: quick, steps: steps,
+                                                    batches: parsedBatches, progress: { line in
                 FileHandle.standardError.write(Data(("  " + line + "\n").utf8))
             })
             print(output.renderedLines(width: 120).joined(separator: "\n"))

@@ -38,11 +38,16 @@ public struct BenchmarkCase: Sendable, Equatable {
 public struct BenchmarkRow: Sendable, Equatable {
     public var name: String
     public var parameters: Int
-    /// B·T tokens per second of forward + backward + gradient clipping + AdamW update.
+    /// B·T tokens per second of forward + backward + gradient clipping + AdamW update (0: not run).
     public var trainingTokensPerSecond: Double
+    /// B·T tokens per second if a training step were only its weight products (the 3 GEMMs per
+    /// linear layer and the head, same shapes and threading): the bound OpenBLAS sets (0: not run).
+    public var gemmBoundTokensPerSecond: Double = 0
     /// Sampling batch size → generated tokens per second (prefill of a 1-token prompt included;
     /// each sequence generates T − 1 tokens at temperature 1 with no stop token).
     public var samplingTokensPerSecond: [Int: Double]
+    /// Sampling batch size → tokens/s of decoding's weight products alone (`decodeGemmBoundTokensPerSecond`).
+    public var samplingBoundTokensPerSecond: [Int: Double] = [:]
 }
 
 /// A whole benchmark run.
@@ -75,6 +80,84 @@ public func measureSgemm(n: Int = 2048, repeats: Int = 5) -> Double {
     return rates.sorted()[rates.count / 2]
 }
 
+/// Tokens/s of a training step's weight products alone, best of `repeats`: for every linear layer
+/// (fused q|k|v, o, fused gate|up, down) and the head, the forward product and both backward
+/// products, with the shapes and threading of `Transformer.forward` / `backward`. Attention,
+/// norms, activations and the optimizer are left out, so this bounds what any schedule around
+/// OpenBLAS can reach.
+public func gemmBoundTokensPerSecond(_ c: BenchmarkCase, repeats: Int = 3) -> Double {
+    let cfg = c.config
+    let N = c.batch * c.length, C = cfg.hiddenSize, F = cfg.intermediateSize, V = cfg.vocabSize
+    let QKV = C + 2 * cfg.kvDim
+    // (in, out, accumulate forward) per product family, layers × 4 linears + the head.
+    var linears: [(i: Int, o: Int)] = []
+    for _ in 0..<cfg.numHiddenLayers { linears += [(C, QKV), (C, C), (C, 2 * F), (F, C)] }
+    linears.append((C, V))
+    let widest = linears.map { max($0.i, $0.o) }.max() ?? 1
+    // Distinct weights and gradients per layer, as in the model (cache behaviour included).
+    let offsets = linears.reduce(into: [0]) { $0.append($0.last! + $1.i * $1.o) }
+    let total = offsets.last ?? 0
+    var rng = RNG(seed: 3)
+    let x = UnsafeMutablePointer<Float>.allocate(capacity: N * widest)
+    let out = UnsafeMutablePointer<Float>.allocate(capacity: N * widest)
+    let w = UnsafeMutablePointer<Float>.allocate(capacity: total)
+    let dw = UnsafeMutablePointer<Float>.allocate(capacity: total)
+    for j in 0..<(N * widest) { x[j] = rng.uniform() - 0.5 }
+    for j in 0..<total { w[j] = rng.uniform() - 0.5 }
+    out.initialize(repeating: 0, count: N * widest)
+    dw.initialize(repeating: 0, count: total)
+    defer { x.deallocate(); out.deallocate(); w.deallocate(); dw.deallocate() }
+    var best = Double.infinity
+    for _ in 0..<(repeats + 1) {
+        let t0 = now()
+        for (j, (i, o)) in linears.enumerated() {
+            linearForward(out: out, inp: x, weight: w + offsets[j], bias: nil, rows: N, inFeatures: i, outFeatures: o)
+        }
+        for (j, (i, o)) in linears.enumerated().reversed() {
+            linearBackward(dInp: out, dWeight: dw + offsets[j], dBias: nil, dOut: x, inp: x,
+                           weight: w + offsets[j], rows: N, inFeatures: i, outFeatures: o)
+        }
+        best = min(best, now() - t0)
+    }
+    return Double(N) / best
+}
+
+/// Tokens/s of batched decoding's weight products alone at batch `b`, best of `repeats` passes of
+/// T − 1 steps: per step, one product per linear layer and the head for b rows, with the shapes
+/// and threading of `Transformer.generate`. Attention over the cache, norms, sampling and
+/// bookkeeping are left out: the bound OpenBLAS sets on decoding throughput.
+public func decodeGemmBoundTokensPerSecond(_ c: BenchmarkCase, batch b: Int, repeats: Int = 3) -> Double {
+    let cfg = c.config
+    let C = cfg.hiddenSize, F = cfg.intermediateSize, V = cfg.vocabSize
+    let QKV = C + 2 * cfg.kvDim
+    var linears: [(i: Int, o: Int)] = []
+    for _ in 0..<cfg.numHiddenLayers { linears += [(C, QKV), (C, C), (C, 2 * F), (F, C)] }
+    linears.append((C, V))
+    let widest = linears.map { max($0.i, $0.o) }.max() ?? 1
+    let offsets = linears.reduce(into: [0]) { $0.append($0.last! + $1.i * $1.o) }
+    let total = offsets.last ?? 0
+    var rng = RNG(seed: 3)
+    let x = UnsafeMutablePointer<Float>.allocate(capacity: b * widest)
+    let out = UnsafeMutablePointer<Float>.allocate(capacity: b * widest)
+    let w = UnsafeMutablePointer<Float>.allocate(capacity: total)
+    for j in 0..<(b * widest) { x[j] = rng.uniform() - 0.5 }
+    for j in 0..<total { w[j] = rng.uniform() - 0.5 }
+    out.initialize(repeating: 0, count: b * widest)
+    defer { x.deallocate(); out.deallocate(); w.deallocate() }
+    let steps = max(1, c.length - 1)
+    var best = Double.infinity
+    for _ in 0..<(repeats + 1) {
+        let t0 = now()
+        for _ in 0..<steps {
+            for (j, (i, o)) in linears.enumerated() {
+                linearForward(out: out, inp: x, weight: w + offsets[j], bias: nil, rows: b, inFeatures: i, outFeatures: o)
+            }
+        }
+        best = min(best, now() - t0)
+    }
+    return Double(b * steps) / best
+}
+
 /// Runs the benchmark. `trainingSteps` timed steps follow one warm-up step; sampling runs once per
 /// batch size after a short warm-up. `progress` receives a line per measurement.
 public func runBenchmark(cases: [BenchmarkCase] = BenchmarkCase.standard, trainingSteps: Int = 3,
@@ -100,15 +183,20 @@ public func runBenchmark(cases: [BenchmarkCase] = BenchmarkCase.standard, traini
             model.clipGradientNorm(maxNorm: 1)
             try opt.update(model)
         }
-        try step()
-        let t0 = now()
-        for _ in 0..<trainingSteps {
-            if isCancelled() { throw CancellationError() }
+        var train = 0.0, bound = 0.0
+        if trainingSteps > 0 {
             try step()
+            let t0 = now()
+            for _ in 0..<trainingSteps {
+                if isCancelled() { throw CancellationError() }
+                try step()
+            }
+            train = Double(c.batch * c.length * trainingSteps) / (now() - t0)
+            progress("\(c.name): training \(Int(train)) tok/s")
+            bound = gemmBoundTokensPerSecond(c)
+            progress("\(c.name): weight products alone \(Int(bound)) tok/s")
         }
-        let train = Double(c.batch * c.length * trainingSteps) / (now() - t0)
-        progress("\(c.name): training \(Int(train)) tok/s")
-        var sampling: [Int: Double] = [:]
+        var sampling: [Int: Double] = [:], samplingBound: [Int: Double] = [:]
         let controls = DecodeControls(maxNewTokens: c.length - 1, temperature: 1)
         _ = try model.generate(prompts: [[1]], controls: DecodeControls(maxNewTokens: 4), rng: &rng)
         for b in samplingBatches {
@@ -119,9 +207,13 @@ public func runBenchmark(cases: [BenchmarkCase] = BenchmarkCase.standard, traini
             let tokens = out.reduce(0) { $0 + $1.tokens.count }
             sampling[b] = Double(tokens) / (now() - t1)
             progress("\(c.name): sampling B=\(b) \(Int(sampling[b] ?? 0)) tok/s")
+            samplingBound[b] = decodeGemmBoundTokensPerSecond(c, batch: b)
+            progress("\(c.name): decoding's weight products alone at B=\(b) \(Int(samplingBound[b] ?? 0)) tok/s")
         }
         rows.append(BenchmarkRow(name: c.name, parameters: model.parameterCount, trainingTokensPerSecond: train,
-                                 samplingTokensPerSecond: sampling))
+                                 gemmBoundTokensPerSecond: bound,
+                                 samplingTokensPerSecond: sampling, samplingBoundTokensPerSecond: samplingBound))
     }
     return BenchmarkReport(rows: rows, sgemmGFLOPS: gflops, threads: Threading.threads)
 }
+

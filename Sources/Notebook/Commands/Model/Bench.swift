@@ -37,7 +37,10 @@ public enum EngineBenchmark {
     /// Runs the benchmark for `config` (`tiny`, `small`, `s15m` or `all`) and returns its table.
     /// `quick` cuts sequences to 16 tokens, batches to at most 8 and timed steps to 1.
     /// `progress` receives one line per measurement.
-    public static func run(config: String, quick: Bool, progress: (String) -> Void = { _ in },
+    /// `steps` overrides the number of timed training steps; `batches` the sampling batch sizes
+    /// (empty: no sampling).
+    public static func run(config: String, quick: Bool, steps: Int? = nil, batches: [Int]? = nil,
+                           progress: (String) -> Void = { _ in },
                            isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> CommandOutput {
         if config == "grpo" { return try grpo(quick: quick, progress: progress, isCancelled: isCancelled) }
         var cases: [BenchmarkCase]
@@ -51,20 +54,29 @@ public enum EngineBenchmark {
         if quick {
             cases = cases.map { BenchmarkCase(name: $0.name, config: $0.config, length: min($0.length, 16), batch: min($0.batch, 8)) }
         }
-        let batches = [1, 16, 64]
+        let batches = batches ?? [1, 16, 64]
         let report = try domain("bench") {
-            try runBenchmark(cases: cases, trainingSteps: quick ? 1 : 3, samplingBatches: batches, progress: progress,
+            try runBenchmark(cases: cases, trainingSteps: steps ?? (quick ? 1 : 3), samplingBatches: batches, progress: progress,
                              isCancelled: isCancelled)
         }
         var table = Table(columns: [Table.Column("config"), Table.Column("params", .right), Table.Column("T×B"),
-                                    Table.Column("train tok/s", .right)]
-                          + batches.map { Table.Column("sample B=\($0) tok/s", .right) })
+                                    Table.Column("train tok/s", .right), Table.Column("GEMM bound", .right)]
+                          + batches.map { Table.Column("sample B=\($0) tok/s", .right) }
+                          + (batches.last.map { [Table.Column("GEMM bound B=\($0)", .right)] } ?? []))
         for (row, benchmark) in zip(report.rows, cases) {
             table.append([row.name, "\(row.parameters)", "\(benchmark.length)×\(benchmark.batch)",
-                          Format.fixed(row.trainingTokensPerSecond, 0)]
-                         + batches.map { row.samplingTokensPerSecond[$0].map { Format.fixed($0, 0) } ?? "-" })
+                          row.trainingTokensPerSecond > 0 ? Format.fixed(row.trainingTokensPerSecond, 0) : "-",
+                          row.gemmBoundTokensPerSecond > 0 ? Format.fixed(row.gemmBoundTokensPerSecond, 0) : "-"]
+                         + batches.map { row.samplingTokensPerSecond[$0].map { Format.fixed($0, 0) } ?? "-" }
+                         + (batches.last.map { [row.samplingBoundTokensPerSecond[$0].map { Format.fixed($0, 0) } ?? "-"] } ?? []))
         }
         var output = CommandOutput.table(table)
+        if steps != 0 {
+            output.append(.line("GEMM bound: training tok/s if a step were only its weight products (OpenBLAS, same shapes)"))
+        }
+        if let b = batches.last {
+            output.append(.line("GEMM bound B=\(b): sampling tok/s if each decoding step were only its weight products"))
+        }
         output.append(.line("sgemm 2048³: \(Format.fixed(report.sgemmGFLOPS, 1)) GFLOP/s, \(report.threads) thread\(report.threads == 1 ? "" : "s")"
                             + (quick ? " (quick mode: indicative only)" : "")))
         return output
