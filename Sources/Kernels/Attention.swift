@@ -26,9 +26,15 @@ public struct AttentionShape: Sendable {
     var kvDim: Int { kvHeads * headDim }
 }
 
-/// out[B·T, H·hd] = softmax(Q·Kᵀ/√hd, causal)·V per (row, head); probs[B,H,T,T] saved for backward.
-/// q: [B·T, H·hd]; k, v: [B·T, KVH·hd] (rows `qRowStride` / `kvRowStride` apart); out rows are
-/// contiguous. Work is split over (row, kv head) units across threads.
+/// Query rows per block of the training attention. Block i attends keys 0..<(i+1)·block only, so
+/// the products skip the all-masked upper-right blocks of every T×T score matrix (at T = 64 a
+/// quarter of the work, at T = 128 three eighths) while each product stays large enough for OpenBLAS.
+let attentionBlock = 32
+
+/// out[B·T, H·hd] = softmax(Q·Kᵀ/√hd, causal)·V per (row, head); probs[B,H,T,T] saved for backward
+/// (zero above the diagonal). q: [B·T, H·hd]; k, v: [B·T, KVH·hd] (rows `qRowStride` /
+/// `kvRowStride` apart); out rows are contiguous. Work is split over (row, kv head) units across
+/// threads; within a unit, query blocks of `attentionBlock` rows only meet the keys they can see.
 public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
                              q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                              shape s: AttentionShape) {
@@ -42,25 +48,29 @@ public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMuta
             for h in (g * group)..<((g + 1) * group) {
                 let qb = q + b * T * QS + h * hd
                 let p = probs + (b * s.heads + h) * T * T
-                // scores[T,T] = scale · Q_bh[T,hd] · K_bg[T,hd]ᵀ
-                sgemm(transA: false, transB: true, m: T, n: T, k: hd, alpha: scale, a: qb, lda: QS,
-                      b: kb, ldb: KS, beta: 0, c: p, ldc: T)
-                for t in 0..<T {
-                    let row = p + t * T
-                    softmaxForward(out: row, inp: row, count: t + 1)
-                    for s2 in (t + 1)..<T { row[s2] = 0 }
+                let ob = out + b * T * C + h * hd
+                for r0 in stride(from: 0, to: T, by: attentionBlock) {
+                    let r1 = min(T, r0 + attentionBlock), rows = r1 - r0, keys = r1
+                    // scores[r0..<r1, 0..<keys] = scale · Q_bh[r0..<r1] · K_bg[0..<keys]ᵀ
+                    sgemm(transA: false, transB: true, m: rows, n: keys, k: hd, alpha: scale, a: qb + r0 * QS, lda: QS,
+                          b: kb, ldb: KS, beta: 0, c: p + r0 * T, ldc: T)
+                    for t in r0..<r1 {
+                        let row = p + t * T
+                        softmaxForward(out: row, inp: row, count: t + 1)
+                        for s2 in (t + 1)..<T { row[s2] = 0 }
+                    }
+                    // out_bh[r0..<r1] = P[r0..<r1, 0..<keys] · V_bg[0..<keys]
+                    sgemm(transA: false, transB: false, m: rows, n: hd, k: keys, a: p + r0 * T, lda: T, b: vb, ldb: KS,
+                          beta: 0, c: ob + r0 * C, ldc: C)
                 }
-                // out_bh[T,hd] = P[T,T] · V_bg[T,hd]
-                sgemm(transA: false, transB: false, m: T, n: hd, k: T, a: p, lda: T, b: vb, ldb: KS,
-                      beta: 0, c: out + b * T * C + h * hd, ldc: C)
             }
         }
     }
 }
 
 /// Backward of `attentionForward`, with dq / dk / dv rows laid out like q / k / v. Overwrites dq;
-/// overwrites dk and dv (each kv head's gradient is the sum over its query heads, accumulated by
-/// one thread).
+/// overwrites dk and dv (each kv head's gradient is the sum over its query heads and query
+/// blocks, accumulated by one thread).
 public func attentionBackward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>,
                               dv: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
                               probs: UnsafePointer<Float>, q: UnsafePointer<Float>,
@@ -75,31 +85,39 @@ public func attentionBackward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutable
             let b = unit / s.kvHeads, g = unit % s.kvHeads
             let kb = k + b * T * KS + g * hd, vb = v + b * T * KS + g * hd
             let dkb = dk + b * T * KS + g * hd, dvb = dv + b * T * KS + g * hd
+            for t in 0..<T {
+                (dkb + t * KS).update(repeating: 0, count: hd)
+                (dvb + t * KS).update(repeating: 0, count: hd)
+            }
             for h in (g * group)..<((g + 1) * group) {
                 let qb = q + b * T * QS + h * hd
                 let dob = dOut + b * T * C + h * hd
+                let dqb = dq + b * T * QS + h * hd
                 let p = probs + (b * s.heads + h) * T * T
-                let first = h == g * group
-                // dV_bg[T,hd] (+)= P[T,T]ᵀ · dO_bh[T,hd]
-                sgemm(transA: true, transB: false, m: T, n: hd, k: T, a: p, lda: T, b: dob, ldb: C,
-                      beta: first ? 0 : 1, c: dvb, ldc: KS)
-                // dP[T,T] = dO_bh · V_bgᵀ
-                sgemm(transA: false, transB: true, m: T, n: T, k: hd, a: dob, lda: C, b: vb, ldb: KS,
-                      beta: 0, c: dp, ldc: T)
-                // dS = P ⊙ (dP − Σ_s dP·P) · scale, rows restricted to s ≤ t
-                for t in 0..<T {
-                    let pr = p + t * T, dr = dp + t * T
-                    let n = t + 1
-                    let sdot = dot(pr, dr, n)
-                    for s2 in 0..<n { dr[s2] = pr[s2] * (dr[s2] - sdot) * scale }
-                    for s2 in n..<T { dr[s2] = 0 }
+                for r0 in stride(from: 0, to: T, by: attentionBlock) {
+                    let r1 = min(T, r0 + attentionBlock), rows = r1 - r0, keys = r1
+                    let pb = p + r0 * T, db = dp + r0 * T
+                    // dV_bg[0..<keys] += P[r0..<r1, 0..<keys]ᵀ · dO_bh[r0..<r1]
+                    sgemm(transA: true, transB: false, m: keys, n: hd, k: rows, a: pb, lda: T, b: dob + r0 * C, ldb: C,
+                          beta: 1, c: dvb, ldc: KS)
+                    // dP[r0..<r1, 0..<keys] = dO_bh[r0..<r1] · V_bg[0..<keys]ᵀ
+                    sgemm(transA: false, transB: true, m: rows, n: keys, k: hd, a: dob + r0 * C, lda: C, b: vb, ldb: KS,
+                          beta: 0, c: db, ldc: T)
+                    // dS = P ⊙ (dP − Σ_s dP·P) · scale on s ≤ t, 0 on the rest of the block's keys
+                    for t in r0..<r1 {
+                        let pr = p + t * T, dr = dp + t * T
+                        let n = t + 1
+                        let sdot = dot(pr, dr, n)
+                        for s2 in 0..<n { dr[s2] = pr[s2] * (dr[s2] - sdot) * scale }
+                        for s2 in n..<keys { dr[s2] = 0 }
+                    }
+                    // dQ_bh[r0..<r1] = dS · K_bg[0..<keys]
+                    sgemm(transA: false, transB: false, m: rows, n: hd, k: keys, a: db, lda: T, b: kb, ldb: KS,
+                          beta: 0, c: dqb + r0 * QS, ldc: QS)
+                    // dK_bg[0..<keys] += dSᵀ · Q_bh[r0..<r1]
+                    sgemm(transA: true, transB: false, m: keys, n: hd, k: rows, a: db, lda: T, b: qb + r0 * QS, ldb: QS,
+                          beta: 1, c: dkb, ldc: KS)
                 }
-                // dQ_bh[T,hd] = dS · K_bg
-                sgemm(transA: false, transB: false, m: T, n: hd, k: T, a: dp, lda: T, b: kb, ldb: KS,
-                      beta: 0, c: dq + b * T * QS + h * hd, ldc: QS)
-                // dK_bg[T,hd] (+)= dSᵀ · Q_bh
-                sgemm(transA: true, transB: false, m: T, n: hd, k: T, a: dp, lda: T, b: qb, ldb: QS,
-                      beta: first ? 0 : 1, c: dkb, ldc: KS)
             }
         }
     }

@@ -7,7 +7,7 @@
 public func rmsnormForward(out: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>,
                            inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                            rows n: Int, channels c: Int, eps: Float) {
-    Threading.parallelFor(n, minimumPerWorker: max(1, 16_384 / max(c, 1))) { a, b in
+    Threading.parallelFor(n, minimumPerWorker: max(1, 4_096 / max(c, 1))) { a, b in
         for r in a..<b {
             let x = inp + r * c
             let y = out + r * c
@@ -25,7 +25,7 @@ public func rmsnormBackward(dInp: UnsafeMutablePointer<Float>, dWeight: UnsafeMu
                             dOut: UnsafePointer<Float>, inp: UnsafePointer<Float>,
                             weight: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
                             rows n: Int, channels c: Int) {
-    Threading.parallelFor(n, minimumPerWorker: max(1, 16_384 / max(c, 1))) { a, b in
+    Threading.parallelFor(n, minimumPerWorker: max(1, 4_096 / max(c, 1))) { a, b in
         let g = UnsafeMutablePointer<Float>.allocate(capacity: c)
         defer { g.deallocate() }
         for r in a..<b {

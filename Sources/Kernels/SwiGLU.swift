@@ -47,7 +47,7 @@ func swigluBackwardSpan(dGate: UnsafeMutablePointer<Float>, dUp: UnsafeMutablePo
 /// out[n] = silu(gate[n]) · up[n] over `count` elements, split over threads.
 public func swigluForward(out: UnsafeMutablePointer<Float>, gate: UnsafePointer<Float>,
                           up: UnsafePointer<Float>, count: Int) {
-    Threading.parallelFor(count, minimumPerWorker: 32_768) { a, b in
+    Threading.parallelFor(count, minimumPerWorker: 8_192) { a, b in
         swigluSpan(out: out + a, gate: gate + a, up: up + a, count: b - a)
     }
 }
@@ -56,14 +56,14 @@ public func swigluForward(out: UnsafeMutablePointer<Float>, gate: UnsafePointer<
 public func swigluBackward(dGate: UnsafeMutablePointer<Float>, dUp: UnsafeMutablePointer<Float>,
                            dOut: UnsafePointer<Float>, gate: UnsafePointer<Float>,
                            up: UnsafePointer<Float>, count: Int) {
-    Threading.parallelFor(count, minimumPerWorker: 32_768) { a, b in
+    Threading.parallelFor(count, minimumPerWorker: 8_192) { a, b in
         swigluBackwardSpan(dGate: dGate + a, dUp: dUp + a, dOut: dOut + a, gate: gate + a, up: up + a, count: b - a)
     }
 }
 
 /// Fused layout: out[N,F] = silu(gu[:, :F]) · gu[:, F:] for gu [N, 2F].
 public func swigluFusedForward(out: UnsafeMutablePointer<Float>, gateUp: UnsafePointer<Float>, rows n: Int, width f: Int) {
-    Threading.parallelFor(n, minimumPerWorker: max(1, 32_768 / max(f, 1))) { a, b in
+    Threading.parallelFor(n, minimumPerWorker: max(1, 8_192 / max(f, 1))) { a, b in
         for r in a..<b {
             swigluSpan(out: out + r * f, gate: gateUp + r * 2 * f, up: gateUp + r * 2 * f + f, count: f)
         }
@@ -73,7 +73,7 @@ public func swigluFusedForward(out: UnsafeMutablePointer<Float>, gateUp: UnsafeP
 /// Backward of `swigluFusedForward`: dGateUp[N, 2F] (gate half, up half) from dOut[N, F]; overwrites.
 public func swigluFusedBackward(dGateUp: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
                                 gateUp: UnsafePointer<Float>, rows n: Int, width f: Int) {
-    Threading.parallelFor(n, minimumPerWorker: max(1, 32_768 / max(f, 1))) { a, b in
+    Threading.parallelFor(n, minimumPerWorker: max(1, 8_192 / max(f, 1))) { a, b in
         for r in a..<b {
             let g = gateUp + r * 2 * f, dg = dGateUp + r * 2 * f
             swigluBackwardSpan(dGate: dg, dUp: dg + f, dOut: dOut + r * f, gate: g, up: g + f, count: f)

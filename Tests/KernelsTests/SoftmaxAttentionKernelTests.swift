@@ -68,12 +68,17 @@ func refAttention(_ q: [Double], _ k: [Double], _ v: [Double], _ s: AttentionSha
     return out
 }
 
-@Test(arguments: [1, 2])
-func attentionForwardBackwardGQA(threads: Int) {
+/// Short rows (one query block) and rows of 70 positions (blocks of 32, 32 and 6: the block-causal
+/// products and their accumulation across blocks).
+let attentionTestShapes = [AttentionShape(batch: 2, length: 5, heads: 4, kvHeads: 2, headDim: 4),
+                           AttentionShape(batch: 1, length: 70, heads: 2, kvHeads: 1, headDim: 4)]
+
+@Test(arguments: [1, 2], [0, 1])
+func attentionForwardBackwardGQA(threads: Int, shapeIndex: Int) {
     Threading.setThreads(threads)
     defer { Threading.setThreads(2) }
     var rng = RNG(seed: 33)
-    let s = AttentionShape(batch: 2, length: 5, heads: 4, kvHeads: 2, headDim: 4)
+    let s = attentionTestShapes[shapeIndex]
     let C = s.heads * s.headDim, KV = s.kvHeads * s.headDim, N = s.batch * s.length
     let q = randomFloats(N * C, rng: &rng), k = randomFloats(N * KV, rng: &rng), v = randomFloats(N * KV, rng: &rng)
     let dy = randomFloats(N * C, rng: &rng)
@@ -93,8 +98,8 @@ func attentionForwardBackwardGQA(threads: Int) {
     #expect(maxRelativeDifference(dk, numericGradient(kd) { weighted(refAttention(qd, $0, vd, s), dy) }) < 1e-4)
     #expect(maxRelativeDifference(dv, numericGradient(vd) { weighted(refAttention(qd, kd, $0, s), dy) }) < 1e-4)
 
-    // Decode form: row t of sequence 1 against a cache holding that sequence's keys/values.
-    let t = 3, b = 1
+    // Decode form: row t of the last sequence against a cache holding that sequence's keys/values.
+    let t = min(40, s.length - 2), b = s.batch - 1
     var row = [Float](repeating: 0, count: C), scores = [Float](repeating: 0, count: s.heads * s.length)
     row.withUnsafeMutableBufferPointer { rp in scores.withUnsafeMutableBufferPointer { sp in
         q.withUnsafeBufferPointer { qp in k.withUnsafeBufferPointer { kp in v.withUnsafeBufferPointer { vp in

@@ -107,15 +107,18 @@ extension Transformer {
                         linearForward(out: qkv, inp: xn, weight: w + o.wq, bias: o.bq >= 0 ? w + o.bq : nil,
                                       rows: R, inFeatures: C, outFeatures: QKV)
                         // RoPE and cache writes first, so rows of one sequence in this call see each other.
-                        for r in 0..<R {
-                            let row = rowsP[r]
-                            let qr = qkv + r * QKV
-                            ropeForward(qr, heads: H, headDim: hd, pos: row.position,
-                                        cos: cosT.baseAddress!, sin: sinT.baseAddress!)
-                            ropeForward(qr + C, heads: KVH, headDim: hd, pos: row.position,
-                                        cos: cosT.baseAddress!, sin: sinT.baseAddress!)
-                            (cache.keyBase(layer: l, sequence: row.sequence) + row.position * KV).update(from: qr + C, count: KV)
-                            (cache.valueBase(layer: l, sequence: row.sequence) + row.position * KV).update(from: qr + C + KV, count: KV)
+                        // Rows touch disjoint memory (their own qkv row, their own cache slot).
+                        Threading.parallelFor(R, minimumPerWorker: max(1, 4096 / QKV)) { a, b in
+                            for r in a..<b {
+                                let row = rowsP[r]
+                                let qr = qkv + r * QKV
+                                ropeForward(qr, heads: H, headDim: hd, pos: row.position,
+                                            cos: cosT.baseAddress!, sin: sinT.baseAddress!)
+                                ropeForward(qr + C, heads: KVH, headDim: hd, pos: row.position,
+                                            cos: cosT.baseAddress!, sin: sinT.baseAddress!)
+                                (cache.keyBase(layer: l, sequence: row.sequence) + row.position * KV).update(from: qr + C, count: KV)
+                                (cache.valueBase(layer: l, sequence: row.sequence) + row.position * KV).update(from: qr + C + KV, count: KV)
+                            }
                         }
                         Threading.parallelFor(R, minimumPerWorker: 2) { a, b in
                             let scores = UnsafeMutablePointer<Float>.allocate(capacity: H * (maxPos + 1))
