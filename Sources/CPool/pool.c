@@ -1,10 +1,15 @@
 // CPool — see include/CPool.h. Protocol:
-// - The dispatcher (holding `dispatch_lock`) publishes the job, sets `remaining` to the helper
-//   count and bumps `generation`; every helper runs its part (if any) and decrements `remaining`.
-// - An idle helper spins on `generation` for `spin_ns`, then sleeps on `wake` after registering in
-//   `sleepers` under `sleep_lock`. The dispatcher bumps `generation` before reading `sleepers`, and
-//   a helper registers before re-reading `generation` (all sequentially consistent), so either the
+// - `state` packs a job counter (bits 16+), the active helper count (bits 8–15) and the job's part
+//   count (bits 0–7). The dispatcher (holding `dispatch_lock`) publishes the job body, sets
+//   `remaining` to the active helper count and stores a new `state`. Each active helper runs its
+//   part (if it has one) and decrements `remaining`; helpers beyond the active count take no part
+//   and park until `verity_pool_reserve` activates them again.
+// - An idle active helper spins on `state` for `spin_ns`, then sleeps on `wake` after registering
+//   in `sleepers` under `sleep_lock`. The dispatcher stores `state` before reading `sleepers`, and
+//   a helper registers before re-reading `state` (all sequentially consistent), so either the
 //   dispatcher sees the sleeper and broadcasts under the lock, or the helper sees the new job.
+// - Everything a helper needs about a job (whether it takes part, which part) comes from one
+//   load of `state`, so a slow helper can never mistake one job's counts for another's.
 #define _GNU_SOURCE
 #include "CPool.h"
 
@@ -18,21 +23,28 @@
 
 static pthread_mutex_t dispatch_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t sleep_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t reserve_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t unpark = PTHREAD_COND_INITIALIZER;
 
-static atomic_ulong generation;
+static atomic_ulong state;          // counter << 16 | active << 8 | parts
 static atomic_long remaining;
 static atomic_int sleepers;
-static atomic_int helper_count;
+static atomic_int helper_count;     // threads created
+static atomic_int active_count;     // helpers taking part in jobs (ids 1...active)
 static atomic_int busy;
 static atomic_long spin_ns = 200000;
 
-// The current job; written by the dispatcher before the generation bump (release), read by the
-// helpers after observing it (acquire).
+// The current job body; written by the dispatcher before the state store (release), read by the
+// taking-part helpers after observing it (acquire), and not rewritten until they all finished.
 static verity_pool_fn job_fn;
 static void *job_context;
-static long job_parts;
+
+// The state current when each helper was created or last activated (under the dispatch lock).
+static unsigned long start_state[MAX_HELPERS + 1];
+
+static inline unsigned long pack(unsigned long counter, long active, long parts) {
+    return (counter << 16) | ((unsigned long)active << 8) | (unsigned long)parts;
+}
 
 static inline void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -48,73 +60,94 @@ static inline long long now_ns(void) {
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-// The generation current when each helper was created (under the dispatch lock): a helper that
-// starts running late must still take part in every job published after its creation.
-static unsigned long start_generation[MAX_HELPERS + 1];
+/// Waits until `state` differs from `seen`: spins for spin_ns, then sleeps on `wake`.
+static unsigned long wait_for_job(unsigned long seen) {
+    unsigned long s = atomic_load_explicit(&state, memory_order_acquire);
+    if (s != seen) return s;
+    long long deadline = now_ns() + atomic_load_explicit(&spin_ns, memory_order_relaxed);
+    int spins = 0;
+    while ((s = atomic_load_explicit(&state, memory_order_acquire)) == seen) {
+        cpu_relax();
+        if (++spins < 64) continue;
+        spins = 0;
+        if (now_ns() < deadline) continue;
+        pthread_mutex_lock(&sleep_lock);
+        atomic_fetch_add(&sleepers, 1);
+        while ((s = atomic_load(&state)) == seen) pthread_cond_wait(&wake, &sleep_lock);
+        atomic_fetch_sub(&sleepers, 1);
+        pthread_mutex_unlock(&sleep_lock);
+        break;
+    }
+    return s;
+}
 
 static void *helper_main(void *arg) {
     long id = (long)(intptr_t)arg;  // 1-based part index
-    unsigned long seen = start_generation[id];
+    unsigned long seen = start_state[id];
     for (;;) {
-        unsigned long g = atomic_load_explicit(&generation, memory_order_acquire);
-        if (g == seen) {
-            long long deadline = now_ns() + atomic_load_explicit(&spin_ns, memory_order_relaxed);
-            int spins = 0;
-            while ((g = atomic_load_explicit(&generation, memory_order_acquire)) == seen) {
-                cpu_relax();
-                if (++spins < 64) continue;
-                spins = 0;
-                if (now_ns() < deadline) continue;
-                pthread_mutex_lock(&sleep_lock);
-                atomic_fetch_add(&sleepers, 1);
-                while ((g = atomic_load(&generation)) == seen) pthread_cond_wait(&wake, &sleep_lock);
-                atomic_fetch_sub(&sleepers, 1);
-                pthread_mutex_unlock(&sleep_lock);
-                break;
-            }
+        if (id > atomic_load(&active_count)) {
+            // Parked: not taking part until activated (which records the state to start from).
+            pthread_mutex_lock(&sleep_lock);
+            while (id > atomic_load(&active_count)) pthread_cond_wait(&unpark, &sleep_lock);
+            pthread_mutex_unlock(&sleep_lock);
+            seen = start_state[id];
+            continue;
         }
-        seen = g;
-        if (id < job_parts) job_fn(job_context, id);
+        unsigned long s = wait_for_job(seen);
+        seen = s;
+        long active = (long)((s >> 8) & 0xff), parts = (long)(s & 0xff);
+        if (id > active) continue;  // deactivated before this job: park at the loop's top
+        if (id < parts) job_fn(job_context, id);
         atomic_fetch_sub_explicit(&remaining, 1, memory_order_acq_rel);
     }
     return NULL;
 }
 
 void verity_pool_reserve(int helpers) {
+    if (helpers < 0) helpers = 0;
     if (helpers > MAX_HELPERS) helpers = MAX_HELPERS;
-    if (atomic_load(&helper_count) >= helpers) return;
-    // New helpers must not join a job in flight: take the dispatch lock while adding them.
-    pthread_mutex_lock(&reserve_lock);
-    pthread_mutex_lock(&dispatch_lock);
+    pthread_mutex_lock(&dispatch_lock);  // no job in flight while helpers join or leave
+    unsigned long s = atomic_load(&state);
     while (atomic_load(&helper_count) < helpers) {
         long id = atomic_load(&helper_count) + 1;
-        start_generation[id] = atomic_load(&generation);
+        start_state[id] = s;
         pthread_t t;
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
         int rc = pthread_create(&t, &attr, helper_main, (void *)(intptr_t)id);
         pthread_attr_destroy(&attr);
-        if (rc != 0) break;  // keep what exists; jobs then fall back to the caller
+        if (rc != 0) break;  // keep what exists; larger jobs then run on the caller
         atomic_fetch_add(&helper_count, 1);
     }
+    int target = helpers < atomic_load(&helper_count) ? helpers : atomic_load(&helper_count);
+    int old = atomic_load(&active_count);
+    for (long id = old + 1; id <= target; id++) start_state[id] = s;
+    pthread_mutex_lock(&sleep_lock);
+    atomic_store(&active_count, target);
+    if (target > old) pthread_cond_broadcast(&unpark);
+    pthread_mutex_unlock(&sleep_lock);
     pthread_mutex_unlock(&dispatch_lock);
-    pthread_mutex_unlock(&reserve_lock);
 }
 
 void verity_pool_run(long parts, verity_pool_fn fn, void *context) {
-    int helpers = atomic_load(&helper_count);
-    if (parts <= 1 || parts - 1 > helpers || pthread_mutex_trylock(&dispatch_lock) != 0) {
+    if (parts <= 1 || parts - 1 > atomic_load(&active_count) || parts > 255 ||
+        pthread_mutex_trylock(&dispatch_lock) != 0) {
         for (long i = 0; i < parts; i++) fn(context, i);
         return;
     }
-    helpers = atomic_load(&helper_count);  // stable while the dispatch lock is held
+    long active = atomic_load(&active_count);  // stable while the dispatch lock is held
+    if (parts - 1 > active) {
+        pthread_mutex_unlock(&dispatch_lock);
+        for (long i = 0; i < parts; i++) fn(context, i);
+        return;
+    }
     atomic_store(&busy, 1);
     job_fn = fn;
     job_context = context;
-    job_parts = parts;
-    atomic_store(&remaining, helpers);
-    atomic_fetch_add(&generation, 1);
+    atomic_store(&remaining, active);
+    unsigned long counter = (atomic_load(&state) >> 16) + 1;
+    atomic_store(&state, pack(counter, active, parts));
     if (atomic_load(&sleepers) > 0) {
         pthread_mutex_lock(&sleep_lock);
         pthread_cond_broadcast(&wake);

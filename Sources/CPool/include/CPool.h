@@ -9,7 +9,8 @@
 /// A job body: called once per part index.
 typedef void (*verity_pool_fn)(void *context, long part);
 
-/// Makes sure at least `helpers` helper threads exist (never shrinks; at most 63).
+/// Sets the number of helper threads taking part in jobs (at most 63), creating threads as
+/// needed; helpers beyond it park (they are never destroyed).
 void verity_pool_reserve(int helpers);
 
 /// Runs fn(context, i) for every i in 0..<parts: part 0 on the calling thread, part i on helper i,
