@@ -8,7 +8,7 @@
 //   ran 3+ threads on 2 cores (a quarter of a batched-decoding profile was the scheduler), and
 //   each concurrentPerform paid a kernel wake-up (10–50 µs) — per layer, per step. One pool
 //   dispatches in about a microsecond and never oversubscribes.
-// - A product is split when it has at least `parallelGemmWork` multiply-adds: along its larger
+// - A product is split when it has at least `parallelGemmWork` (32k) multiply-adds: along its larger
 //   output dimension (rows of C, or columns — e.g. a decode step's 64 rows × 32000 logits splits
 //   the vocabulary), each part one single-threaded OpenBLAS call. Results equal an unsplit call
 //   to rounding, not bit for bit: OpenBLAS's edge kernels order some sums differently.
@@ -43,9 +43,11 @@ public enum Threading {
     /// The current thread count.
     public static var threads: Int { workers }
 
-    /// Products with fewer multiply-adds than this run on one thread (≈ 2–4 µs of work, a few
-    /// times the pool's dispatch cost).
-    nonisolated(unsafe) public static var parallelGemmWork: Int = 131_072
+    /// Products with fewer multiply-adds than this run on one thread (≈ 1 µs of work, about the
+    /// pool's dispatch cost). Measured against 131k on interleaved runs: single-stream decoding
+    /// 20–22k vs 16–18k tok/s (tiny) and 2.8–3.3k vs 2.2–2.6k (small), other figures unchanged;
+    /// 16k and 8k were no better.
+    nonisolated(unsafe) public static var parallelGemmWork: Int = 32_768
 
     /// How many parts a product of `work` multiply-adds splits into (1: run it whole here).
     @inline(__always)
