@@ -30,6 +30,10 @@ public struct ThinkingPaysSettings: Sendable, Codable, Equatable {
     /// 21% of T = 1 samples worked. The window is narrow and seed-dependent: 700- and 800-step
     /// schedules already give direct 93% and 51% (seed 1), and seed 2 at 600 steps starts with
     /// forced worked at only 36% (GRPO then climbs 7.8% → 51% in 90 steps instead of → 100%).
+    /// The edge also moves with last-bit changes in the arithmetic: after the kernels moved to one
+    /// thread pool (products split differently), seed 1 at 600 steps starts at direct 17% and
+    /// still climbs to 99% in 90 GRPO steps, while the REPL notebook's `sft` (other batches) needed
+    /// 500 steps to stay below 2%.
     public var sftSteps: Int = 600
     /// Length of the SFT cosine schedule (equal to `sftSteps`: no early stopping).
     public var sftScheduleSteps: Int = 600
