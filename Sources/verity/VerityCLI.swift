@@ -3,11 +3,24 @@
 // the engine benchmark.
 import ArgumentParser
 import Foundation
+import CSupport
 import Notebook
 
 /// The root command: the REPL.
 @main
 struct VerityCLI: ParsableCommand {
+    /// Checks that this CPU runs the numeric modules' build target before anything uses them.
+    static func main() {
+        #if VERITY_TARGET_HASWELL
+        if verity_cpu_runs_haswell_code() == 0 {
+            FileHandle.standardError.write(Data(("error: this build of verity uses AVX2 and FMA (-target-cpu haswell), which "
+                + "this CPU lacks. Rebuild for it: rm -rf .build && VERITY_TARGET_CPU=x86-64 make run\n").utf8))
+            Foundation.exit(1)
+        }
+        #endif
+        Self.main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "verity",
         abstract: "A notebook-style REPL for reasoning training with verifiable rewards and inference-time scaling.",

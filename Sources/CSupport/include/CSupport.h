@@ -11,6 +11,10 @@ int verity_sigint_pending(void);
 /// Clears the flag.
 void verity_sigint_clear(void);
 
+/// 1 when this CPU runs code built with `-target-cpu haswell` (AVX2, FMA, BMI2, F16C), or when not
+/// on x86-64; else 0.
+int verity_cpu_runs_haswell_code(void);
+
 #endif
 
 #include <stddef.h>
