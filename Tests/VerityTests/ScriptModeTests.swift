@@ -98,9 +98,18 @@ import Testing
         // The quick tiny benchmark: one table row and the sgemm line.
         let bench = try runVerity(["bench", "--config", "tiny", "--quick"])
         #expect(bench.status == 0)
-        #expect(bench.out.contains("train tok/s") && bench.out.contains("sample B=64 tok/s"))
-        #expect(bench.out.range(of: #"\ntiny\s+\d+\s+16×8\s+\d+"#, options: .regularExpression) != nil)
+        #expect(bench.out.contains("train tok/s") && bench.out.contains("B=64 tok/s") && bench.out.contains("B=64 bound"))
+        // config, params, T×B, train, train bound, B=1, B=16, B=64, B=64 bound: all numbers.
+        #expect(bench.out.range(of: #"\ntiny\s+\d+\s+16×8(\s+\d+){6}\s*\n"#, options: .regularExpression) != nil)
         #expect(bench.out.contains("GFLOP/s"))
+        // --steps 0 skips training (dashes), --batches picks the sampling sizes.
+        let sampleOnly = try runVerity(["bench", "--config", "tiny", "--quick", "--steps", "0", "--batches", "2,3"])
+        #expect(sampleOnly.status == 0)
+        #expect(sampleOnly.out.contains("B=2 tok/s") && sampleOnly.out.contains("B=3 bound"))
+        #expect(sampleOnly.out.range(of: #"\ntiny\s+\d+\s+16×8\s+-\s+-(\s+\d+){3}\s*\n"#, options: .regularExpression) != nil)
+        let badBatches = try runVerity(["bench", "--batches", "0,x"])
+        #expect(badBatches.status != 0)
+        #expect(badBatches.err.contains("--batches must be 'none' or comma-separated sizes"))
         let badBench = try runVerity(["bench", "--config", "huge"])
         #expect(badBench.status != 0)
         #expect(badBench.err.contains("--config must be one of tiny, small, s15m, all"))

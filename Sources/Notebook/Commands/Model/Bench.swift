@@ -61,8 +61,8 @@ public enum EngineBenchmark {
         }
         var table = Table(columns: [Table.Column("config"), Table.Column("params", .right), Table.Column("T×B"),
                                     Table.Column("train tok/s", .right), Table.Column("GEMM bound", .right)]
-                          + batches.map { Table.Column("sample B=\($0) tok/s", .right) }
-                          + (batches.last.map { [Table.Column("GEMM bound B=\($0)", .right)] } ?? []))
+                          + batches.map { Table.Column("B=\($0) tok/s", .right) }
+                          + (batches.last.map { [Table.Column("B=\($0) bound", .right)] } ?? []))
         for (row, benchmark) in zip(report.rows, cases) {
             table.append([row.name, "\(row.parameters)", "\(benchmark.length)×\(benchmark.batch)",
                           row.trainingTokensPerSecond > 0 ? Format.fixed(row.trainingTokensPerSecond, 0) : "-",
@@ -75,7 +75,8 @@ public enum EngineBenchmark {
             output.append(.line("GEMM bound: training tok/s if a step were only its weight products (OpenBLAS, same shapes)"))
         }
         if let b = batches.last {
-            output.append(.line("GEMM bound B=\(b): sampling tok/s if each decoding step were only its weight products"))
+            output.append(.line("B=N tok/s: KV-cache sampling, N sequences at once; B=\(b) bound: the same if each decoding "
+                                + "step were only its weight products"))
         }
         output.append(.line("sgemm 2048³: \(Format.fixed(report.sgemmGFLOPS, 1)) GFLOP/s, \(report.threads) thread\(report.threads == 1 ? "" : "s")"
                             + (quick ? " (quick mode: indicative only)" : "")))
