@@ -32,7 +32,7 @@ public struct AttentionShape: Sendable {
 let attentionBlock = 32
 
 /// out[B·T, H·hd] = softmax(Q·Kᵀ/√hd, causal)·V per (row, head); probs[B,H,T,T] saved for backward
-/// (zero above the diagonal). q: [B·T, H·hd]; k, v: [B·T, KVH·hd] (rows `qRowStride` /
+/// (zero above the diagonal inside each query block; unspecified past the block's keys). q: [B·T, H·hd]; k, v: [B·T, KVH·hd] (rows `qRowStride` /
 /// `kvRowStride` apart); out rows are contiguous. Work is split over (row, kv head) units across
 /// threads; within a unit, query blocks of `attentionBlock` rows only meet the keys they can see.
 public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
@@ -54,10 +54,11 @@ public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMuta
                     // scores[r0..<r1, 0..<keys] = scale · Q_bh[r0..<r1] · K_bg[0..<keys]ᵀ
                     sgemm(transA: false, transB: true, m: rows, n: keys, k: hd, alpha: scale, a: qb + r0 * QS, lda: QS,
                           b: kb, ldb: KS, beta: 0, c: p + r0 * T, ldc: T)
+                    // Entries past the block's keys are never read (here or in the backward pass).
                     for t in r0..<r1 {
                         let row = p + t * T
                         softmaxForward(out: row, inp: row, count: t + 1)
-                        for s2 in (t + 1)..<T { row[s2] = 0 }
+                        for s2 in (t + 1)..<keys { row[s2] = 0 }
                     }
                     // out_bh[r0..<r1] = P[r0..<r1, 0..<keys] · V_bg[0..<keys]
                     sgemm(transA: false, transB: false, m: rows, n: hd, k: keys, a: p + r0 * T, lda: T, b: vb, ldb: KS,
