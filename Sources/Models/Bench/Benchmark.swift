@@ -80,80 +80,87 @@ public func measureSgemm(n: Int = 2048, repeats: Int = 5) -> Double {
     return rates.sorted()[rates.count / 2]
 }
 
-/// Tokens/s of a training step's weight products alone, best of `repeats`: for every linear layer
-/// (fused q|k|v, o, fused gate|up, down) and the head, the forward product and both backward
-/// products, with the shapes and threading of `Transformer.forward` / `backward`. Attention,
-/// norms, activations and the optimizer are left out, so this bounds what any schedule around
-/// OpenBLAS can reach.
-public func gemmBoundTokensPerSecond(_ c: BenchmarkCase, repeats: Int = 3) -> Double {
-    let cfg = c.config
-    let N = c.batch * c.length, C = cfg.hiddenSize, F = cfg.intermediateSize, V = cfg.vocabSize
-    let QKV = C + 2 * cfg.kvDim
-    // (in, out, accumulate forward) per product family, layers × 4 linears + the head.
-    var linears: [(i: Int, o: Int)] = []
-    for _ in 0..<cfg.numHiddenLayers { linears += [(C, QKV), (C, C), (C, 2 * F), (F, C)] }
-    linears.append((C, V))
-    let widest = linears.map { max($0.i, $0.o) }.max() ?? 1
-    // Distinct weights and gradients per layer, as in the model (cache behaviour included).
-    let offsets = linears.reduce(into: [0]) { $0.append($0.last! + $1.i * $1.o) }
-    let total = offsets.last ?? 0
-    var rng = RNG(seed: 3)
-    let x = UnsafeMutablePointer<Float>.allocate(capacity: N * widest)
-    let out = UnsafeMutablePointer<Float>.allocate(capacity: N * widest)
-    let w = UnsafeMutablePointer<Float>.allocate(capacity: total)
-    let dw = UnsafeMutablePointer<Float>.allocate(capacity: total)
-    for j in 0..<(N * widest) { x[j] = rng.uniform() - 0.5 }
-    for j in 0..<total { w[j] = rng.uniform() - 0.5 }
-    out.initialize(repeating: 0, count: N * widest)
-    dw.initialize(repeating: 0, count: total)
-    defer { x.deallocate(); out.deallocate(); w.deallocate(); dw.deallocate() }
-    var best = Double.infinity
-    for _ in 0..<(repeats + 1) {
-        let t0 = now()
+/// The weight products of one model shape: every linear layer (fused q|k|v, o, fused gate|up,
+/// down) and the head, with distinct seeded weights (so caches behave as in the model) and `rows`
+/// input rows, run through the same `linearForward` / `linearBackward` as `Transformer`.
+final class WeightProducts {
+    let linears: [(i: Int, o: Int)]
+    let offsets: [Int]
+    let rows: Int
+    let x, out, w, dw: UnsafeMutablePointer<Float>
+
+    init(_ cfg: TransformerConfig, rows: Int) {
+        let C = cfg.hiddenSize, F = cfg.intermediateSize
+        var linears: [(i: Int, o: Int)] = []
+        for _ in 0..<cfg.numHiddenLayers { linears += [(C, C + 2 * cfg.kvDim), (C, C), (C, 2 * F), (F, C)] }
+        linears.append((C, cfg.vocabSize))
+        var offsets = [0]
+        for (i, o) in linears { offsets.append((offsets.last ?? 0) + i * o) }
+        self.linears = linears
+        self.offsets = offsets
+        self.rows = rows
+        let widest = linears.map { max($0.i, $0.o) }.max() ?? 1
+        let total = offsets.last ?? 0
+        x = .allocate(capacity: rows * widest)
+        out = .allocate(capacity: rows * widest)
+        w = .allocate(capacity: total)
+        dw = .allocate(capacity: total)
+        var rng = RNG(seed: 3)
+        for j in 0..<(rows * widest) { x[j] = rng.uniform() - 0.5 }
+        for j in 0..<total { w[j] = rng.uniform() - 0.5 }
+        out.initialize(repeating: 0, count: rows * widest)
+        dw.initialize(repeating: 0, count: total)
+    }
+
+    deinit { x.deallocate(); out.deallocate(); w.deallocate(); dw.deallocate() }
+
+    /// One forward product per layer, in order.
+    func forward() {
         for (j, (i, o)) in linears.enumerated() {
-            linearForward(out: out, inp: x, weight: w + offsets[j], bias: nil, rows: N, inFeatures: i, outFeatures: o)
+            linearForward(out: out, inp: x, weight: w + offsets[j], bias: nil, rows: rows, inFeatures: i, outFeatures: o)
         }
+    }
+
+    /// Both backward products per layer (input and weight gradients), in reverse order.
+    func backward() {
         for (j, (i, o)) in linears.enumerated().reversed() {
             linearBackward(dInp: out, dWeight: dw + offsets[j], dBias: nil, dOut: x, inp: x,
-                           weight: w + offsets[j], rows: N, inFeatures: i, outFeatures: o)
+                           weight: w + offsets[j], rows: rows, inFeatures: i, outFeatures: o)
         }
-        best = min(best, now() - t0)
     }
-    return Double(N) / best
+
+    /// Seconds of the fastest of `repeats` runs of `body` (after one warm-up run).
+    static func bestTime(repeats: Int, _ body: () -> Void) -> Double {
+        var best = Double.infinity
+        for _ in 0..<(repeats + 1) {
+            let t0 = now()
+            body()
+            best = min(best, now() - t0)
+        }
+        return best
+    }
 }
 
-/// Tokens/s of batched decoding's weight products alone at batch `b`, best of `repeats` passes of
-/// T − 1 steps: per step, one product per linear layer and the head for b rows, with the shapes
-/// and threading of `Transformer.generate`. Attention over the cache, norms, sampling and
-/// bookkeeping are left out: the bound OpenBLAS sets on decoding throughput.
+/// Tokens/s of a training step's weight products alone (forward and both backward products of
+/// every linear layer and the head, best of `repeats`). Attention, norms, activations and the
+/// optimizer are left out, so this bounds what any schedule around OpenBLAS can reach.
+public func gemmBoundTokensPerSecond(_ c: BenchmarkCase, repeats: Int = 3) -> Double {
+    let products = WeightProducts(c.config, rows: c.batch * c.length)
+    let best = WeightProducts.bestTime(repeats: repeats) {
+        products.forward()
+        products.backward()
+    }
+    return Double(products.rows) / best
+}
+
+/// Tokens/s of batched decoding's weight products alone at batch `b` (T − 1 steps of one forward
+/// product per linear layer and the head, best of `repeats`). Attention over the cache, norms,
+/// sampling and bookkeeping are left out: the bound OpenBLAS sets on decoding throughput.
 public func decodeGemmBoundTokensPerSecond(_ c: BenchmarkCase, batch b: Int, repeats: Int = 3) -> Double {
-    let cfg = c.config
-    let C = cfg.hiddenSize, F = cfg.intermediateSize, V = cfg.vocabSize
-    let QKV = C + 2 * cfg.kvDim
-    var linears: [(i: Int, o: Int)] = []
-    for _ in 0..<cfg.numHiddenLayers { linears += [(C, QKV), (C, C), (C, 2 * F), (F, C)] }
-    linears.append((C, V))
-    let widest = linears.map { max($0.i, $0.o) }.max() ?? 1
-    let offsets = linears.reduce(into: [0]) { $0.append($0.last! + $1.i * $1.o) }
-    let total = offsets.last ?? 0
-    var rng = RNG(seed: 3)
-    let x = UnsafeMutablePointer<Float>.allocate(capacity: b * widest)
-    let out = UnsafeMutablePointer<Float>.allocate(capacity: b * widest)
-    let w = UnsafeMutablePointer<Float>.allocate(capacity: total)
-    for j in 0..<(b * widest) { x[j] = rng.uniform() - 0.5 }
-    for j in 0..<total { w[j] = rng.uniform() - 0.5 }
-    out.initialize(repeating: 0, count: b * widest)
-    defer { x.deallocate(); out.deallocate(); w.deallocate() }
+    let products = WeightProducts(c.config, rows: b)
     let steps = max(1, c.length - 1)
-    var best = Double.infinity
-    for _ in 0..<(repeats + 1) {
-        let t0 = now()
-        for _ in 0..<steps {
-            for (j, (i, o)) in linears.enumerated() {
-                linearForward(out: out, inp: x, weight: w + offsets[j], bias: nil, rows: b, inFeatures: i, outFeatures: o)
-            }
-        }
-        best = min(best, now() - t0)
+    let best = WeightProducts.bestTime(repeats: repeats) {
+        for _ in 0..<steps { products.forward() }
     }
     return Double(b * steps) / best
 }
