@@ -17,6 +17,19 @@ import Testing
         #expect(shown.range(of: #"width \*\s+80\s+100"#, options: .regularExpression) != nil)
     }
 
+    @Test func setPointsTrainerKeysToRl() throws {
+        let session = DeclarationTests.quietSession()
+        let error = CommandTesting.failure(session, "set lr=1e-4")
+        #expect(error.contains("unknown key 'lr' for 'set'"))
+        #expect(error.contains("'lr' is a trainer setting: change it with 'rl steps=0 lr=…'"))
+        // Keys that are nobody's still get the nearest-key suggestion.
+        #expect(CommandTesting.failure(session, "set precison=3").contains("did you mean 'precision'?"))
+        // And the trainer key works where the hint points.
+        let trained = try TrainingCommandTests.tinySession()
+        _ = try trained.execute("rl steps=0 lr=1e-4")
+        #expect(trained.existingTrainer?.config.learningRate == 1e-4)
+    }
+
     @Test func commandKeysInheritSettingsOfTheSameNameAndType() throws {
         let declaration = CommandDeclaration(name: "probe", summary: "test", keys: [
             ArgumentSpec("temperature", .float, default: .float(0.5), help: "t"),

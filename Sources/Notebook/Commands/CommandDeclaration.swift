@@ -29,12 +29,15 @@ public struct CommandDeclaration: Sendable {
     public var recorded: Bool
     /// Example lines shown by `help NAME`; the declaration test runs each one.
     public var examples: [String]
+    /// Keys this command does not take but another command does: key → where it belongs, added to
+    /// the "unknown key" error (e.g. trainer settings typed after `set`).
+    public var keysElsewhere: [String: String]
 
     /// Declares a command.
     public init(name: String, subverb: String? = nil, aliases: [String] = [], summary: String,
                 help: String = "", positionals: [ArgumentSpec] = [], keys: [ArgumentSpec] = [],
                 takesText: Bool = false, hidden: Bool = false, recorded: Bool = true,
-                examples: [String] = []) {
+                examples: [String] = [], keysElsewhere: [String: String] = [:]) {
         self.name = name
         self.subverb = subverb
         self.aliases = aliases
@@ -46,6 +49,7 @@ public struct CommandDeclaration: Sendable {
         self.hidden = hidden
         self.recorded = recorded
         self.examples = examples
+        self.keysElsewhere = keysElsewhere
     }
 
     /// The full name (`show settings`).

@@ -107,7 +107,11 @@ public enum Registry {
         for argument in arguments {
             guard let spec = declaration.keys.first(where: { $0.name == argument.key }) else {
                 var message = "unknown key '\(argument.key)' for '\(declaration.fullName)'"
-                if let near = Suggestions.nearest(to: argument.key, among: names) { message += " — did you mean '\(near)'?" }
+                if let elsewhere = declaration.keysElsewhere[argument.key] {
+                    message += " — \(elsewhere)"
+                } else if let near = Suggestions.nearest(to: argument.key, among: names) {
+                    message += " — did you mean '\(near)'?"
+                }
                 message += names.isEmpty ? " (it takes no keys)" : " (keys: \(names.joined(separator: ", ")))"
                 throw CommandError.usage(message, at: argument.keyLocation, span: argument.key.count)
             }

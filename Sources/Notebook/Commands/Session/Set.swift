@@ -9,7 +9,11 @@ extension CommandDefinition {
             + "name takes the setting's value when the line does not give one. Without arguments, "
             + "lists the settings like 'show settings'.",
         keys: SettingsTable.all,
-        examples: ["set precision=4", "set temperature=0.7 max_tokens=128", "set progress=off"]
+        examples: ["set precision=4", "set temperature=0.7 max_tokens=128", "set progress=off"],
+        keysElsewhere: Dictionary(TrainerArguments.fields.map { field in
+            (field.name, "'\(field.name)' is a trainer setting: change it with 'rl steps=0 \(field.name)=…' "
+                + "(it stays for later 'sample', 'step' and 'rl'; 'show trainer' lists them)")
+        }, uniquingKeysWith: { first, _ in first })
     )) { invocation, session in
         var changed = session.settings
         var lines: [String] = []
