@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // Verity: a notebook-style REPL for reasoning training with verifiable rewards (RLVR) and
 // inference-time scaling. Module layering (bottom up) follows DESIGN.md:
-//   CBLAS, CEditline, CSupport, CPool → Kernels → Models → (Tasks) → Training, Evaluation → Plotting → Notebook → verity
+//   COpenBLAS, CEditline, CSupport, CPool → Kernels → Models → (Tasks) → Training, Evaluation → Plotting → Notebook → verity
 import Foundation
 import PackageDescription
 
@@ -29,12 +29,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // OpenBLAS, dlopened with a pinned kernel family (see Sources/COpenBLAS/include/COpenBLAS.h).
+        .target(name: "COpenBLAS", path: "Sources/COpenBLAS", cSettings: [.unsafeFlags(["-O2"])],
+                linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CEditline", path: "Sources/CEditline", pkgConfig: "libedit"),
         .target(name: "CSupport", path: "Sources/CSupport"),
         // The kernels' worker pool (C11 atomics and pthreads; see Sources/Kernels/Threading.swift).
         .target(name: "CPool", path: "Sources/CPool", cSettings: [.unsafeFlags(["-O2"])]),
-        .target(name: "Kernels", dependencies: ["CBLAS", "CPool"], swiftSettings: fast),
+        .target(name: "Kernels", dependencies: ["COpenBLAS", "CPool"], swiftSettings: fast),
         .target(name: "Models", dependencies: ["Kernels"], swiftSettings: fast),
         .target(name: "Tasks"),
         .target(name: "Training", dependencies: ["Kernels", "Models", "Tasks"], swiftSettings: fast),
@@ -47,7 +49,7 @@ let package = Package(
                           dependencies: ["Notebook", "Serving", "CEditline", "CSupport",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: targetCPU == "haswell" ? [.define("VERITY_TARGET_HASWELL")] : []),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CPool"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CPool", "COpenBLAS"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Tasks", "Kernels"]),

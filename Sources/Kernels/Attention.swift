@@ -32,39 +32,54 @@ public struct AttentionShape: Sendable {
 let attentionBlock = 32
 
 /// out[B·T, H·hd] = softmax(Q·Kᵀ/√hd, causal)·V per (row, head); probs[B,H,T,T] saved for backward
-/// (zero above the diagonal inside each query block; unspecified past the block's keys). q: [B·T, H·hd]; k, v: [B·T, KVH·hd] (rows `qRowStride` /
-/// `kvRowStride` apart); out rows are contiguous. Work is split over (row, kv head) units across
-/// threads; within a unit, query blocks of `attentionBlock` rows only meet the keys they can see.
+/// (zero above the diagonal inside each query block of `attentionBlock` rows; unspecified past the
+/// block's keys). q: [B·T, H·hd]; k, v: [B·T, KVH·hd] (rows `qRowStride` / `kvRowStride` apart); out
+/// rows are contiguous. Every row runs `attentionRow`, the decoder's arithmetic, so the training
+/// forward and the KV-cache decoder give the same bits; rows are split over threads.
 public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
                              q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                              shape s: AttentionShape) {
-    let T = s.length, hd = s.headDim, C = s.qDim, QS = s.qRowStride, KS = s.kvRowStride
-    let group = s.heads / s.kvHeads
-    let scale = 1 / Float(hd).squareRoot()
-    Threading.parallelFor(s.batch * s.kvHeads) { start, end in
-        for unit in start..<end {
-            let b = unit / s.kvHeads, g = unit % s.kvHeads
-            let kb = k + b * T * KS + g * hd, vb = v + b * T * KS + g * hd
-            for h in (g * group)..<((g + 1) * group) {
-                let qb = q + b * T * QS + h * hd
-                let p = probs + (b * s.heads + h) * T * T
-                let ob = out + b * T * C + h * hd
-                for r0 in stride(from: 0, to: T, by: attentionBlock) {
-                    let r1 = min(T, r0 + attentionBlock), rows = r1 - r0, keys = r1
-                    // scores[r0..<r1, 0..<keys] = scale · Q_bh[r0..<r1] · K_bg[0..<keys]ᵀ
-                    sgemm(transA: false, transB: true, m: rows, n: keys, k: hd, alpha: scale, a: qb + r0 * QS, lda: QS,
-                          b: kb, ldb: KS, beta: 0, c: p + r0 * T, ldc: T)
-                    // Entries past the block's keys are never read (here or in the backward pass).
-                    for t in r0..<r1 {
-                        let row = p + t * T
-                        softmaxForward(out: row, inp: row, count: t + 1)
-                        for s2 in (t + 1)..<keys { row[s2] = 0 }
-                    }
-                    // out_bh[r0..<r1] = P[r0..<r1, 0..<keys] · V_bg[0..<keys]
-                    sgemm(transA: false, transB: false, m: rows, n: hd, k: keys, a: p + r0 * T, lda: T, b: vb, ldb: KS,
-                          beta: 0, c: ob + r0 * C, ldc: C)
-                }
+    let T = s.length, C = s.qDim, QS = s.qRowStride, KS = s.kvRowStride
+    Threading.parallelFor(s.batch * T, minimumPerWorker: 8) { start, end in
+        for row in start..<end {
+            let b = row / T, t = row % T
+            let p = probs + b * s.heads * T * T + t * T
+            attentionRow(out: out + row * C, scores: p, headStride: T * T, q: q + row * QS,
+                         keys: k + b * T * KS, values: v + b * T * KS, kvRowStride: KS, count: t + 1,
+                         heads: s.heads, kvHeads: s.kvHeads, headDim: s.headDim)
+            // The backward pass reads the block's keys: zero the entries past the diagonal.
+            let blockEnd = min(T, (t / attentionBlock + 1) * attentionBlock)
+            if blockEnd > t + 1 {
+                for h in 0..<s.heads { (p + h * T * T + t + 1).update(repeating: 0, count: blockEnd - t - 1) }
             }
+        }
+    }
+}
+
+/// One query row of causal attention over `count` keys, all heads — the single arithmetic of the
+/// training forward and the decoder. scores[h·headStride + s] = softmax_s(q_h·k_s,g(h) / √hd) for
+/// s < count; out[h·hd + j] = Σ_s p[h,s] · v_s,g(h)[j], summed in key order. Keys and values are
+/// rows `kvRowStride` floats apart (KVH·hd values each, head g at g·hd).
+@inline(__always)
+public func attentionRow(out: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>, headStride: Int,
+                         q: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+                         kvRowStride: Int, count n: Int, heads: Int, kvHeads: Int, headDim hd: Int) {
+    let group = heads / kvHeads
+    let scale = 1 / Float(hd).squareRoot()
+    // scores[h, s] = scale · q_h · k_s,g(h); each key row is streamed once for all heads.
+    for s in 0..<n {
+        let krow = keys + s * kvRowStride
+        for h in 0..<heads {
+            scores[h * headStride + s] = dot(q + h * hd, krow + (h / group) * hd, hd) * scale
+        }
+    }
+    for h in 0..<heads { softmaxForward(out: scores + h * headStride, inp: scores + h * headStride, count: n) }
+    // out_h = Σ_s p[h, s] · v_s,g(h)
+    out.update(repeating: 0, count: heads * hd)
+    for s in 0..<n {
+        let vrow = values + s * kvRowStride
+        for h in 0..<heads {
+            axpy(scores[h * headStride + s], vrow + (h / group) * hd, out + h * hd, hd)
         }
     }
 }
@@ -125,31 +140,12 @@ public func attentionBackward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutable
 }
 
 /// Decode form: one query row (all H heads, [H·hd]) at position `pos` attends to cached keys and
-/// values [0...pos] (cache rows of KVH·hd floats). `scores` is scratch of at least H·(pos+1)
-/// floats. Streams each cache row once for all heads (SIMD dot/axpy; per-head sgemv calls cost
-/// more in call overhead than in arithmetic at these sizes).
+/// values [0...pos] (cache rows of KVH·hd floats) through `attentionRow`, as the training forward
+/// does. `scores` is scratch of at least H·(pos+1) floats.
 public func attentionDecodeRow(out: UnsafeMutablePointer<Float>, q: UnsafePointer<Float>,
                                keyCache: UnsafePointer<Float>, valueCache: UnsafePointer<Float>,
                                pos: Int, heads: Int, kvHeads: Int, headDim hd: Int,
                                scores: UnsafeMutablePointer<Float>) {
-    let KV = kvHeads * hd
-    let group = heads / kvHeads
-    let scale = 1 / Float(hd).squareRoot()
-    let n = pos + 1
-    // scores[h, s] = scale · q_h · k_s,g(h)
-    for s in 0..<n {
-        let krow = keyCache + s * KV
-        for h in 0..<heads {
-            scores[h * n + s] = dot(q + h * hd, krow + (h / group) * hd, hd) * scale
-        }
-    }
-    for h in 0..<heads { softmaxForward(out: scores + h * n, inp: scores + h * n, count: n) }
-    // out_h = Σ_s p[h, s] · v_s,g(h)
-    out.update(repeating: 0, count: heads * hd)
-    for s in 0..<n {
-        let vrow = valueCache + s * KV
-        for h in 0..<heads {
-            axpy(scores[h * n + s], vrow + (h / group) * hd, out + h * hd, hd)
-        }
-    }
+    attentionRow(out: out, scores: scores, headStride: pos + 1, q: q, keys: keyCache, values: valueCache,
+                 kvRowStride: kvHeads * hd, count: pos + 1, heads: heads, kvHeads: kvHeads, headDim: hd)
 }

@@ -1,107 +1,152 @@
-// Gemm — every matrix product in Verity: thin wrappers over OpenBLAS `cblas_sgemm` / `cblas_sgemv`
-// (row-major), plus the three products a linear layer needs forward and backward.
-// Shapes in comments are row-major [rows, cols]; `ld*` are row strides in floats.
-import CBLAS
+// Gemm — every matrix product in Verity: OpenBLAS `cblas_sgemm` (row-major), decomposed so that
+// every output element is computed by the same OpenBLAS call shape whatever the thread count and,
+// for token products, whatever the batch the row sits in. Shapes in comments are row-major
+// [rows, cols]; `ld*` are row strides in floats.
+//
+// Decision (measured with OpenBLAS 0.3.21's Haswell kernels, which COpenBLAS pins on every CPU;
+// figures in NOTES and the kernels' tests):
+// - OpenBLAS's result for an element depends on the call's shape: splitting a product along rows
+//   or columns moves bits, and a row computed alone differs from the same row in a batch. So no
+//   decomposition here may depend on the thread count, and token products use one fixed call shape.
+// - Token products (rows are tokens: linear layers forward and their input gradients) run as tiles
+//   of `rowTile` = 16 rows × `columnChunk` = 128 output columns. Each tile is one call in the
+//   transposed orientation, Tileᵀ[cols, 16] = W[cols, k] · Xᵀ, with a ragged last tile padded
+//   with zero rows. With the Haswell kernel (16×4 micro-tiles) a row gives the same bits at any
+//   of the 16 positions, so a sequence decoded alone, in a batch of 7 or of 64, and in the
+//   training forward gets identical projections. 8-row tiles in the usual orientation were also
+//   invariant but ran at half the speed; 24- and 32-row tiles were not invariant.
+// - Other products (weight gradients, attention blocks) split along their larger output
+//   dimension into `generalChunk`-sized parts fixed by the shape; threads only pick parts.
+// Cost: a tile call repacks its 128 weight rows, about 1/16 of the tile's multiply-adds in memory
+// traffic; `verity bench` reports the whole-engine figures.
+import COpenBLAS
+
+/// Rows of a token product per OpenBLAS call (the Haswell sgemm kernel's M unroll).
+public let rowTile = 16
+/// Output columns of a token product per OpenBLAS call.
+public let columnChunk = 128
+/// Parts of a general product along its larger output dimension.
+let generalChunk = 64
+/// General products smaller than this many multiply-adds run as one call.
+let generalSplitWork = 32_768
 
 /// C[m,n] = alpha · op(A)[m,k] · op(B)[k,n] + beta · C, all row-major.
 /// `transA`: A is stored [k,m] and used transposed; likewise `transB` (B stored [n,k]).
-/// Large products are split over the thread pool along their larger output dimension (see
-/// Threading.swift); each part is one single-threaded OpenBLAS call.
-@inline(__always)
+/// Large products are split into parts of `generalChunk` rows (or columns, when n > m) fixed by the
+/// shape alone; the pool runs the parts, each one single-threaded OpenBLAS call, so the bits do not
+/// depend on the thread count.
 public func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                   a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
     if m == 0 || n == 0 { return }
-    let parts = Threading.parts(work: m * n * k)
-    if parts <= 1 {
-        cblasSgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    if m * n * k < generalSplitWork || max(m, n) <= generalChunk {
+        blasSgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         return
     }
     if m >= n {
         // Rows of C: A's rows (columns of the stored Aᵀ when transposed).
-        splitRows(parts: parts, count: m, align: 16) { i0, i1 in
-            cblasSgemm(transA, transB, i1 - i0, n, k, alpha, transA ? a + i0 : a + i0 * lda, lda, b, ldb, beta,
-                       c + i0 * ldc, ldc)
+        let parts = (m + generalChunk - 1) / generalChunk
+        Threading.parallelFor(parts) { p0, p1 in
+            for p in p0..<p1 {
+                let i0 = p * generalChunk, i1 = min(m, i0 + generalChunk)
+                blasSgemm(transA, transB, i1 - i0, n, k, alpha, transA ? a + i0 : a + i0 * lda, lda, b, ldb, beta,
+                          c + i0 * ldc, ldc)
+            }
         }
     } else {
         // Columns of C: B's columns (rows of the stored Bᵀ when transposed).
-        splitRows(parts: parts, count: n, align: 16) { j0, j1 in
-            cblasSgemm(transA, transB, m, j1 - j0, k, alpha, a, lda, transB ? b + j0 * ldb : b + j0, ldb, beta,
-                       c + j0, ldc)
+        let parts = (n + generalChunk - 1) / generalChunk
+        Threading.parallelFor(parts) { p0, p1 in
+            for p in p0..<p1 {
+                let j0 = p * generalChunk, j1 = min(n, j0 + generalChunk)
+                blasSgemm(transA, transB, m, j1 - j0, k, alpha, a, lda, transB ? b + j0 * ldb : b + j0, ldb, beta,
+                          c + j0, ldc)
+            }
         }
     }
 }
 
-/// y[m] = alpha · A[m,n] · x[n] + beta · y (or Aᵀ·x when `trans`, then y has n entries).
-/// Split over the pool along y when large.
-@inline(__always)
-public func sgemv(trans: Bool, m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
-                  x: UnsafePointer<Float>, beta: Float, y: UnsafeMutablePointer<Float>) {
+/// How the weight of a token product is stored.
+public enum WeightLayout: Sendable {
+    /// W[n, k]: Y = X · Wᵀ (a linear layer's forward, weights `[out, in]`).
+    case outIn
+    /// W[k, n]: Y = X · W (a linear layer's input gradient, dX = dY · W).
+    case inOut
+}
+
+/// The token product Y[m, n] = X[m, k] · op(W) (+ Y when `accumulate`), batch-invariant: row r of Y
+/// has the same bits whatever m is and wherever row r sits, at any thread count. X rows are `ldx`
+/// floats apart; Y rows `ldy`. Runs as tiles of `rowTile` rows × `columnChunk` columns (see the header).
+public func tokenProduct(m: Int, n: Int, k: Int, x: UnsafePointer<Float>, ldx: Int,
+                         weight: UnsafePointer<Float>, layout: WeightLayout,
+                         y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool) {
     if m == 0 || n == 0 { return }
-    let parts = Threading.parts(work: m * n)
-    if parts <= 1 {
-        cblasSgemv(trans, m, n, alpha, a, lda, x, beta, y)
-        return
-    }
-    if trans {
-        // y[j] = Σ_i A[i,j] x[i]: columns j0..<j1 of A.
-        splitRows(parts: parts, count: n, align: 16) { j0, j1 in
-            cblasSgemv(true, m, j1 - j0, alpha, a + j0, lda, x, beta, y + j0)
+    let rowTiles = (m + rowTile - 1) / rowTile
+    let chunks = (n + columnChunk - 1) / columnChunk
+    let units = rowTiles * chunks
+    // Tiles of one row block share their padded copy of X; scratch per worker range.
+    let perUnit = rowTile * columnChunk * max(k, 1)
+    Threading.parallelFor(units, minimumPerWorker: max(1, 65_536 / perUnit)) { u0, u1 in
+        let tile = UnsafeMutablePointer<Float>.allocate(capacity: columnChunk * rowTile)
+        var padded: UnsafeMutablePointer<Float>? = nil
+        defer { tile.deallocate(); padded?.deallocate() }
+        for u in u0..<u1 {
+            let t = u / chunks, ch = u % chunks
+            let i0 = t * rowTile, rows = min(rowTile, m - i0)
+            let j0 = ch * columnChunk, cols = min(columnChunk, n - j0)
+            var xs = x + i0 * ldx, lx = ldx
+            if rows < rowTile {
+                let p = padded ?? UnsafeMutablePointer<Float>.allocate(capacity: rowTile * max(k, 1))
+                padded = p
+                p.update(repeating: 0, count: rowTile * k)
+                for r in 0..<rows { (p + r * k).update(from: x + (i0 + r) * ldx, count: k) }
+                xs = UnsafePointer(p); lx = k
+            }
+            // tile[cols, 16] = op(W)ᵀ[cols, k] · X_tileᵀ[k, 16]
+            switch layout {
+            case .outIn:
+                blasSgemm(false, true, cols, rowTile, k, 1, weight + j0 * k, k, xs, lx, 0, tile, rowTile)
+            case .inOut:
+                blasSgemm(true, true, cols, rowTile, k, 1, weight + j0, n, xs, lx, 0, tile, rowTile)
+            }
+            for r in 0..<rows {
+                let out = y + (i0 + r) * ldy + j0
+                if accumulate {
+                    for j in 0..<cols { out[j] += tile[j * rowTile + r] }
+                } else {
+                    for j in 0..<cols { out[j] = tile[j * rowTile + r] }
+                }
+            }
         }
-    } else {
-        splitRows(parts: parts, count: m, align: 16) { i0, i1 in
-            cblasSgemv(false, i1 - i0, n, alpha, a + i0 * lda, lda, x, beta, y + i0)
-        }
-    }
-}
-
-/// Runs `body(start, end)` on the pool for `parts` contiguous ranges of 0..<count whose bounds
-/// (but the last) are multiples of `align`.
-@inline(__always)
-func splitRows(parts: Int, count: Int, align: Int, _ body: (Int, Int) -> Void) {
-    let blocks = (count + align - 1) / align
-    let k = min(parts, blocks)
-    Threading.parallelFor(k, minimumPerWorker: 1) { w0, w1 in
-        for w in w0..<w1 {
-            let start = min(count, blocks * w / k * align)
-            let end = min(count, blocks * (w + 1) / k * align)
-            if start < end { body(start, end) }
-        }
     }
 }
 
 @inline(__always)
-func cblasSgemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
-                _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
-                _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
-    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+func blasSgemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+               _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
+               _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+    verity_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
+                 beta, c, Int32(ldc))
 }
 
-@inline(__always)
-func cblasSgemv(_ trans: Bool, _ m: Int, _ n: Int, _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int,
-                _ x: UnsafePointer<Float>, _ beta: Float, _ y: UnsafeMutablePointer<Float>) {
-    cblas_sgemv(CblasRowMajor, trans ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda),
-                x, 1, beta, y, 1)
-}
-
-/// Linear layer forward: out[N,O] = inp[N,I] · W[O,I]ᵀ (+ bias[O]).
-/// One row uses sgemv: for a single decoding sequence sgemm is 2–5× slower here (NOTES.md).
+/// Linear layer forward: out[N,O] = inp[N,I] · W[O,I]ᵀ (+ bias[O]); a token product, so each row's
+/// bits do not depend on N or on the row's place in the batch.
 public func linearForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
                           weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                           rows n: Int, inFeatures i: Int, outFeatures o: Int) {
-    if n == 1 {
-        sgemv(trans: false, m: o, n: i, a: weight, lda: i, x: inp, beta: 0, y: out)
-    } else {
-        sgemm(transA: false, transB: true, m: n, n: o, k: i, a: inp, lda: i, b: weight, ldb: i,
-              beta: 0, c: out, ldc: o)
-    }
+    tokenProduct(m: n, n: o, k: i, x: inp, ldx: i, weight: weight, layout: .outIn, y: out, ldy: o, accumulate: false)
     if let bias {
         for r in 0..<n {
             let row = out + r * o
             for j in 0..<o { row[j] += bias[j] }
         }
     }
+}
+
+/// Residual projection: out[N,O] += inp[N,I] · W[O,I]ᵀ (a token product added in one rounding).
+public func linearAccumulate(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
+                             weight: UnsafePointer<Float>, rows n: Int, inFeatures i: Int, outFeatures o: Int) {
+    tokenProduct(m: n, n: o, k: i, x: inp, ldx: i, weight: weight, layout: .outIn, y: out, ldy: o, accumulate: true)
 }
 
 /// Linear layer backward. dInp[N,I] (+)= dOut[N,O] · W[O,I]; dW[O,I] += dOutᵀ · inp; dBias[O] += Σ_rows dOut.
@@ -111,8 +156,8 @@ public func linearBackward(dInp: UnsafeMutablePointer<Float>?, dWeight: UnsafeMu
                            inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                            rows n: Int, inFeatures i: Int, outFeatures o: Int, accumulateInput: Bool = false) {
     if let dInp {
-        sgemm(transA: false, transB: false, m: n, n: i, k: o, a: dOut, lda: o, b: weight, ldb: i,
-              beta: accumulateInput ? 1 : 0, c: dInp, ldc: i)
+        tokenProduct(m: n, n: i, k: o, x: dOut, ldx: o, weight: weight, layout: .inOut, y: dInp, ldy: i,
+                     accumulate: accumulateInput)
     }
     // dW[O,I] += dOut[N,O]ᵀ · inp[N,I]
     sgemm(transA: true, transB: false, m: o, n: i, k: n, a: dOut, lda: o, b: inp, ldb: i,

@@ -31,33 +31,34 @@ public struct LogSoftmaxRow: Sendable {
 }
 
 /// Log-softmax of one row of V logits at inverse temperature `invT`, gathered at `target`,
-/// with the row's entropy. One pass after the max: Σe and Σe·(z−m) give both lse and entropy.
+/// with the row's entropy. One pass after the max: with d = (z − m)·invT, Σe^d and Σe^d·d give both
+/// log Σ and entropy. log p(target) = d_target − log Σe^d: the sampler's formula, term for term
+/// (`Sampler`), so the trainer's log-probabilities equal the sampler's bit for bit.
 public func logSoftmaxGatherForward(logits: UnsafePointer<Float>, count v: Int, target: Int,
                                     invTemperature invT: Float) -> LogSoftmaxRow {
     let m = maxValue(logits, v)
-    let zm = m * invT
     var vs = SIMD8<Float>(), vsd = SIMD8<Float>()
-    let vzm = SIMD8<Float>(repeating: zm), vt = SIMD8<Float>(repeating: invT)
+    let vm = SIMD8<Float>(repeating: m), vt = SIMD8<Float>(repeating: invT)
     var j = 0
     while j + 8 <= v {
-        let d = UnsafeRawPointer(logits + j).loadUnaligned(as: SIMD8<Float>.self) * vt - vzm
+        let d = (UnsafeRawPointer(logits + j).loadUnaligned(as: SIMD8<Float>.self) - vm) * vt
         let e = vexp(d)
         vs += e
         vsd += e * d
         j += 8
     }
-    var sum = vs.sum(), sumEZ = vsd.sum()
+    var sum = vs.sum(), sumED = vsd.sum()
     while j < v {
-        let d = logits[j] * invT - zm
+        let d = (logits[j] - m) * invT
         let e = vexp(d)
         sum += e
-        sumEZ += e * d
+        sumED += e * d
         j += 1
     }
     let logSum = logf_(sum)
-    let lse = zm + logSum
-    let entropy = logSum - sumEZ / sum
-    let lp: Float = target >= 0 ? logits[target] * invT - lse : 0
+    let lse = m * invT + logSum
+    let entropy = logSum - sumED / sum
+    let lp: Float = target >= 0 ? (logits[target] - m) * invT - logSum : 0
     return LogSoftmaxRow(logSumExp: lse, logprob: lp, entropy: entropy)
 }
 

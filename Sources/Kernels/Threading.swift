@@ -8,54 +8,38 @@
 //   ran 3+ threads on 2 cores (a quarter of a batched-decoding profile was the scheduler), and
 //   each concurrentPerform paid a kernel wake-up (10–50 µs) — per layer, per step. One pool
 //   dispatches in about a microsecond and never oversubscribes.
-// - A product is split when it has at least `parallelGemmWork` (32k) multiply-adds: along its larger
-//   output dimension (rows of C, or columns — e.g. a decode step's 64 rows × 32000 logits splits
-//   the vocabulary), each part one single-threaded OpenBLAS call. Results equal an unsplit call
-//   to rounding, not bit for bit: OpenBLAS's edge kernels order some sums differently.
+// - Products are cut into parts fixed by their shape alone (Gemm.swift: token tiles and general
+//   chunks); the pool only decides which thread runs which part, so no bit depends on the thread
+//   count.
 // - Loops split into contiguous chunks only when a chunk has enough work (`minimumPerWorker`).
 // - Nested regions (a product inside a parallel loop) and calls from a second thread while a job
 //   runs execute serially on their caller.
-// The split depends only on the sizes and the thread count, so results are reproducible for a
-// fixed thread count.
-import CBLAS
+// Loops hand each index's work to exactly one thread and never combine partial sums across
+// chunks, so results are the same at every thread count.
+import COpenBLAS
 import CPool
 
 /// Thread settings for the numeric kernels.
 public enum Threading {
     /// Threads used (the caller plus pool helpers); starts at OPENBLAS_NUM_THREADS or the core count.
     nonisolated(unsafe) private static var workers: Int = {
-        let n = max(1, Int(openblas_get_num_threads()))
-        openblas_set_num_threads(1)
+        let n = max(1, Int(verity_blas_get_threads()))
+        verity_blas_set_threads(1)
         verity_pool_reserve(Int32(n - 1))
         return n
     }()
 
-    /// Sets the thread count for Verity's kernels (at least 1). Same seed and same thread count
-    /// give the same outputs.
+    /// Sets the thread count for Verity's kernels (at least 1). Outputs do not depend on it.
     public static func setThreads(_ n: Int) {
         let k = max(1, n)
         _ = workers
         workers = k
-        openblas_set_num_threads(1)
+        verity_blas_set_threads(1)
         verity_pool_reserve(Int32(k - 1))
     }
 
     /// The current thread count.
     public static var threads: Int { workers }
-
-    /// Products with fewer multiply-adds than this run on one thread (≈ 1 µs of work, about the
-    /// pool's dispatch cost). Measured against 131k on interleaved runs: single-stream decoding
-    /// 20–22k vs 16–18k tok/s (tiny) and 2.8–3.3k vs 2.2–2.6k (small), other figures unchanged;
-    /// 16k and 8k were no better.
-    nonisolated(unsafe) public static var parallelGemmWork: Int = 32_768
-
-    /// How many parts a product of `work` multiply-adds splits into (1: run it whole here).
-    @inline(__always)
-    static func parts(work: Int) -> Int {
-        let k = workers
-        if k <= 1 || work < parallelGemmWork || verity_pool_busy() != 0 { return 1 }
-        return min(k, max(1, work / parallelGemmWork))
-    }
 
     /// Runs `body(start, end)` over `0..<count` split into contiguous chunks, one per worker, when
     /// each chunk gets at least `minimumPerWorker` items. Chunks must touch disjoint memory.

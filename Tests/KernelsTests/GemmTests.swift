@@ -1,4 +1,5 @@
-// sgemm / sgemv / linear layer wrappers against naive Double products, all transpose combinations.
+// sgemm and the token products against naive Double products (all transpose combinations); token
+// products are batch-invariant: a row gives the same bits alone, in a batch of 7 and in a batch of 64.
 import Testing
 @testable import Kernels
 
@@ -91,5 +92,51 @@ func sgemmMatchesNaive(trans: (Bool, Bool)) {
         var y = b
         y.withUnsafeMutableBufferPointer { axpy(0.5, a, $0.baseAddress!, n) }
         #expect(maxRelativeDifference(y, (0..<n).map { Double(b[$0]) + 0.5 * Double(a[$0]) }) < 1e-6)
+    }
+}
+
+/// Y = X · op(W) through `tokenProduct` for the given rows of `x` (each `k` floats).
+func tokenRows(_ x: [Float], rows: Range<Int>, n: Int, k: Int, w: [Float], layout: WeightLayout,
+               accumulateOnto y0: [Float]? = nil) -> [Float] {
+    let m = rows.count
+    var y = y0 ?? [Float](repeating: 0, count: m * n)
+    x.withUnsafeBufferPointer { xp in w.withUnsafeBufferPointer { wp in y.withUnsafeMutableBufferPointer { yp in
+        tokenProduct(m: m, n: n, k: k, x: xp.baseAddress! + rows.lowerBound * k, ldx: k, weight: wp.baseAddress!,
+                     layout: layout, y: yp.baseAddress!, ldy: n, accumulate: y0 != nil)
+    } } }
+    return y
+}
+
+// Shapes of this project's models (q|k|v and the MLP of 'small', a character vocabulary head, a
+// ragged width) in both weight layouts.
+@Test(arguments: [(288, 864), (18, 128), (200, 77), (768, 288)])
+func tokenProductsAreBatchInvariant(shape: (n: Int, k: Int)) {
+    var rng = RNG(seed: 15)
+    let (n, k) = shape
+    let x = randomFloats(64 * k, rng: &rng), w = randomFloats(n * k, rng: &rng)
+    for layout in [WeightLayout.outIn, .inOut] {
+        let batch = withThreads(2) { tokenRows(x, rows: 0..<64, n: n, k: k, w: w, layout: layout) }
+        // Against Double: op(W) is W[n,k]ᵀ (outIn) or W[k,n] (inOut).
+        var ref = [Double](repeating: 0, count: 64 * n)
+        for r in 0..<64 { for j in 0..<n {
+            var s = 0.0
+            for p in 0..<k { s += Double(x[r * k + p]) * Double(layout == .outIn ? w[j * k + p] : w[p * n + j]) }
+            ref[r * n + j] = s
+        } }
+        #expect(maxRelativeDifference(batch, ref) < 1e-4)
+        for threads in [1, 3, 4] {
+            #expect(withThreads(threads) { tokenRows(x, rows: 0..<64, n: n, k: k, w: w, layout: layout) } == batch,
+                    "\(threads) threads")
+        }
+        for r in [0, 5, 15, 16, 37, 63] {
+            let alone = tokenRows(x, rows: r..<(r + 1), n: n, k: k, w: w, layout: layout)
+            #expect(alone == Array(batch[(r * n)..<((r + 1) * n)]), "row \(r) alone, layout \(layout)")
+        }
+        let seven = tokenRows(x, rows: 5..<12, n: n, k: k, w: w, layout: layout)
+        #expect(seven == Array(batch[(5 * n)..<(12 * n)]), "batch of 7 at offset 5, layout \(layout)")
+        // Accumulating adds the same product in one rounding.
+        let y0 = randomFloats(7 * n, rng: &rng)
+        let summed = tokenRows(x, rows: 5..<12, n: n, k: k, w: w, layout: layout, accumulateOnto: y0)
+        #expect(summed == (0..<(7 * n)).map { y0[$0] + seven[$0] })
     }
 }

@@ -1,7 +1,8 @@
 // KVCache — keys and values of S sequences for incremental decoding, and the decode step that
 // runs any set of (sequence, position, token) rows through the model at once: prompt prefill
 // (many rows per sequence) and batched decoding (one row per sequence) are the same call, with
-// one GEMM per projection for all rows (sgemv when a single row).
+// one token product per projection for all rows — the same tiles, and so the same bits, as the
+// training forward.
 import Kernels
 
 /// Cached keys/values: [layer][sequence][position][KV] for each.
@@ -64,17 +65,6 @@ final class DecodeScratch {
     }
 }
 
-/// out[R,O] += inp[R,I] · W[O,I]ᵀ — the residual projections of the decode step.
-@inline(__always)
-func linearAccumulate(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                      rows r: Int, inFeatures i: Int, outFeatures o: Int) {
-    if r == 1 {
-        sgemv(trans: false, m: o, n: i, a: weight, lda: i, x: inp, beta: 1, y: out)
-    } else {
-        sgemm(transA: false, transB: true, m: r, n: o, k: i, a: inp, lda: i, b: weight, ldb: i, beta: 1, c: out, ldc: o)
-    }
-}
-
 extension Transformer {
     /// Runs `rows` through every layer, appending their keys/values to `cache` at their positions,
     /// and leaves logits for the rows listed in `headRows` (indices into `rows`) in
@@ -103,7 +93,7 @@ extension Transformer {
                     for l in 0..<config.numHiddenLayers {
                         let o = layout.layers[l]
                         rmsnormForward(out: xn, rstd: rstd, inp: x, weight: w + o.inputNorm, rows: R, channels: C, eps: eps)
-                        // One GEMM (sgemv for one row) for q|k|v, as in training.
+                        // One token product for q|k|v, as in training.
                         linearForward(out: qkv, inp: xn, weight: w + o.wq, bias: o.bq >= 0 ? w + o.bq : nil,
                                       rows: R, inFeatures: C, outFeatures: QKV)
                         // RoPE and cache writes first, so rows of one sequence in this call see each other.

@@ -91,8 +91,7 @@ extension Transformer {
                              shape: shape)
             // mid = x + att·Woᵀ
             mid.update(from: x, count: N * C)
-            sgemm(transA: false, transB: true, m: N, n: C, k: C, a: att, lda: C, b: w + o.wo, ldb: C,
-                  beta: 1, c: mid, ldc: C)
+            linearAccumulate(out: mid, inp: att, weight: w + o.wo, rows: N, inFeatures: C, outFeatures: C)
             // MLP block: out = mid + (silu(xn2·Wgᵀ) ⊙ xn2·Wuᵀ)·Wdᵀ
             rmsnormForward(out: xn2, rstd: s.rstd2.pointer + l * N, inp: mid, weight: w + o.postNorm,
                            rows: N, channels: C, eps: eps)
@@ -100,8 +99,7 @@ extension Transformer {
             linearForward(out: gu, inp: xn2, weight: w + o.wGate, bias: nil, rows: N, inFeatures: C, outFeatures: 2 * F)
             swigluFusedForward(out: h, gateUp: gu, rows: N, width: F)
             out.update(from: mid, count: N * C)
-            sgemm(transA: false, transB: true, m: N, n: C, k: F, a: h, lda: F, b: w + o.wDown, ldb: F,
-                  beta: 1, c: out, ldc: C)
+            linearAccumulate(out: out, inp: h, weight: w + o.wDown, rows: N, inFeatures: F, outFeatures: C)
         }
         // Final norm over all positions, head over the requested rows only.
         rmsnormForward(out: s.xf.pointer, rstd: s.rstdF.pointer, inp: s.resid.pointer + config.numHiddenLayers * N * C,
