@@ -178,6 +178,9 @@ public final class PolicyTrainer: @unchecked Sendable {
         m["loss"] = stats.loss
         m["grad_norm"] = stats.updates > 0 ? stats.gradNorm : 0
         m["learning_rate"] = lr
+        m["rollout/logprob_diff_max"] = stats.gap.maxAbs
+        m["rollout/logprob_diff_mean"] = stats.gap.mean
+        m["rollout/ratio_deviation_max"] = stats.gap.ratioDeviation
         m["train/rows"] = Double(stats.rows)
         m["train/tokens"] = Double(stats.tokens)
         m["generation_rounds"] = Double(batch.rounds)

@@ -4,6 +4,7 @@
 // backward → guarded AdamW. Rows of similar length are forwarded together (gradients accumulate
 // across chunks), so short direct answers are not padded to the length of worked ones.
 
+import Foundation
 import Kernels
 import Models
 
@@ -18,6 +19,28 @@ struct UpdateStatistics {
     var updates = 0
     var tokens = 0
     var rows = 0
+    /// Sampler against trainer, over the first minibatch before any update (see `LogprobGap`).
+    var gap = LogprobGap()
+}
+
+/// How far the trainer's recomputed log-probabilities of the sampled tokens are from the ones the
+/// sampler recorded, with the same weights: 0 exactly when sampling and training share one
+/// arithmetic (they do here); with stale rollouts it also holds the policy's drift.
+struct LogprobGap {
+    var maxAbs = 0.0
+    var sumAbs = 0.0
+    var tokens = 0
+    /// Largest |π_θ/π_old − 1| over the tokens (the importance ratio at μ = 1 before the update).
+    var ratioDeviation = 0.0
+    var mean: Double { tokens > 0 ? sumAbs / Double(tokens) : 0 }
+
+    mutating func add(trainer: Float, sampler: Float) {
+        let d = abs(Double(trainer) - Double(sampler))
+        maxAbs = max(maxAbs, d)
+        sumAbs += d
+        tokens += 1
+        ratioDeviation = max(ratioDeviation, abs(exp(Double(trainer) - Double(sampler)) - 1))
+    }
 }
 
 /// Row indices grouped into chunks of similar total length (bucket width 8 tokens, at most
@@ -67,8 +90,9 @@ func fillReferenceLogprobs(reference: Transformer, rollouts: inout [Rollout], ro
 
 /// One minibatch: the aggregated loss over `rows`, its gradient accumulated chunk by chunk into
 /// `model`'s (zeroed) gradients. `dLogprob`/`dEntropy` of the result are left empty.
+/// `gap`, when given, collects the sampler-versus-trainer log-probability gap of these rows.
 func minibatchGradient(model: Transformer, rollouts: [Rollout], rows: [Int], config: TrainerConfig,
-                       padId: Int) throws -> PolicyLossResult {
+                       padId: Int, gap: UnsafeMutablePointer<LogprobGap>? = nil) throws -> PolicyLossResult {
     let counts = rows.map { r in rollouts[r].forced.filter { !$0 }.count }
     let weights = aggregationWeights(tokenCounts: counts, aggregation: config.lossAggregation,
                                      normalizer: config.effectiveLossNormalizer)
@@ -94,6 +118,7 @@ func minibatchGradient(model: Transformer, rollouts: [Rollout], rows: [Int], con
             let base = b * tb.length + ro.promptTokens.count - 1
             for j in ro.tokens.indices where !ro.forced[j] {
                 behaviour[base + j] = ro.logprobs[j]
+                gap?.pointee.add(trainer: fr.logprobs[base + j], sampler: ro.logprobs[j])
                 reference?[base + j] = ro.referenceLogprobs?[j] ?? fr.logprobs[base + j]
                 w[base + j] = weightOf[r] ?? 0
                 adv[base + j] = ro.advantage
@@ -119,8 +144,9 @@ func minibatchGradient(model: Transformer, rollouts: [Rollout], rows: [Int], con
 /// One minibatch: its gradient, then a guarded update. Returns the loss statistics and the
 /// gradient norm before clipping.
 func minibatchUpdate(model: Transformer, optimizer: AdamW, rollouts: [Rollout], rows: [Int], config: TrainerConfig,
-                     learningRate: Double, padId: Int) throws -> (PolicyLossResult, Double) {
-    let total = try minibatchGradient(model: model, rollouts: rollouts, rows: rows, config: config, padId: padId)
+                     learningRate: Double, padId: Int,
+                     gap: UnsafeMutablePointer<LogprobGap>? = nil) throws -> (PolicyLossResult, Double) {
+    let total = try minibatchGradient(model: model, rollouts: rollouts, rows: rows, config: config, padId: padId, gap: gap)
     let norm = try guardedUpdate(model: model, optimizer: optimizer, loss: total.loss,
                                  maxGradNorm: config.maxGradNorm, learningRate: learningRate)
     return (total, norm)
@@ -152,8 +178,12 @@ func policyUpdate(model: Transformer, optimizer: AdamW, rollouts: [Rollout], row
         for m in 0..<parts {
             let lo = m * order.count / parts, hi = (m + 1) * order.count / parts
             let lr = learningRate(stats.updates)
-            let (res, norm) = try minibatchUpdate(model: model, optimizer: optimizer, rollouts: rollouts,
-                                                  rows: Array(order[lo..<hi]), config: config, learningRate: lr, padId: padId)
+            // The first minibatch is scored with the weights that sampled it: measure the gap there.
+            let first = stats.updates == 0
+            let (res, norm) = try withUnsafeMutablePointer(to: &stats.gap) { g in
+                try minibatchUpdate(model: model, optimizer: optimizer, rollouts: rollouts, rows: Array(order[lo..<hi]),
+                                    config: config, learningRate: lr, padId: padId, gap: first ? g : nil)
+            }
             let t = Double(res.tokens), t0 = Double(tokenSum), sum = max(t + t0, 1)
             stats.kl = (stats.kl * t0 + res.kl * t) / sum
             stats.entropy = (stats.entropy * t0 + res.entropy * t) / sum

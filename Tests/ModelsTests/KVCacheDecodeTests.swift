@@ -49,3 +49,32 @@ func kvCacheDecodeMatchesFullForward(index: Int) throws {
         for j in 0..<V { #expect(scratch.logits.pointer[j] == full[t * V + j]) }
     }
 }
+
+// Batch invariance of the sampler: a prompt decoded alone, at place 3 of a batch of 7 and at place
+// 40 of a batch of 64 (prompts of other lengths around it) gives identical greedy tokens and
+// log-probabilities, and the training forward scores those tokens with the same log-probabilities.
+@Test func greedyDecodingIsBatchInvariantAndMatchesTheTrainer() throws {
+    let config = TransformerConfig(vocabSize: 23, hiddenSize: 64, intermediateSize: 96, numHiddenLayers: 2,
+                                   numAttentionHeads: 4, numKeyValueHeads: 2, maxPositionEmbeddings: 64)
+    let model = try Transformer(config: config, seed: 21)
+    var rng = RNG(seed: 22)
+    let prompts: [[Int]] = (0..<64).map { i in (0..<(3 + i % 5)).map { _ in Int(rng.next() % 23) } }
+    let controls = DecodeControls(maxNewTokens: 20, temperature: 0)
+    let target = prompts[40]
+    var r1 = RNG(seed: 1), r7 = RNG(seed: 1), r64 = RNG(seed: 1)
+    let alone = try model.generate(prompts: [target], controls: controls, rng: &r1)[0]
+    var seven = Array(prompts[0..<7]); seven[3] = target
+    let inSeven = try model.generate(prompts: seven, controls: controls, rng: &r7)[3]
+    let inAll = try model.generate(prompts: prompts, controls: controls, rng: &r64)[40]
+    #expect(alone.tokens.count == 20)
+    #expect(inSeven.tokens == alone.tokens && inAll.tokens == alone.tokens)
+    #expect(inSeven.logprobs == alone.logprobs && inAll.logprobs == alone.logprobs)
+    // The trainer's forward over prompt + completion gives the sampler's log-probabilities.
+    let sequence = target + alone.tokens
+    let T = sequence.count
+    var targets = [Int32](repeating: -1, count: T)
+    for j in target.count..<T { targets[j - 1] = Int32(sequence[j]) }
+    let batch = try TokenBatch(rows: 1, length: T, inputs: sequence.map(Int32.init), targets: targets)
+    let scored = try model.forward(batch, temperature: 1)
+    #expect(Array(scored.logprobs[(target.count - 1)..<(T - 1)]) == alone.logprobs)
+}
