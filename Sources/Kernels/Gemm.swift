@@ -77,10 +77,21 @@ public enum WeightLayout: Sendable {
 /// The token product Y[m, n] = X[m, k] · op(W) (+ Y when `accumulate`), batch-invariant: row r of Y
 /// has the same bits whatever m is and wherever row r sits, at any thread count. X rows are `ldx`
 /// floats apart; Y rows `ldy`. Runs as tiles of `rowTile` rows × `columnChunk` columns (see the header).
+/// With `packed` (the same weight repacked), the rows past the last full tile run through
+/// `exactRows` instead of a zero-padded tile: the same bits at the cost of reading the weight once.
 public func tokenProduct(m: Int, n: Int, k: Int, x: UnsafePointer<Float>, ldx: Int,
                          weight: UnsafePointer<Float>, layout: WeightLayout,
-                         y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool) {
+                         y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool,
+                         packed: PackedProjection? = nil) {
     if m == 0 || n == 0 { return }
+    if let packed, m % rowTile != 0, ExactRows.available {
+        let full = m - m % rowTile
+        tokenProduct(m: full, n: n, k: k, x: x, ldx: ldx, weight: weight, layout: layout, y: y, ldy: ldy,
+                     accumulate: accumulate)
+        exactRows(m: m - full, x: x + full * ldx, ldx: ldx, packed: packed, y: y + full * ldy, ldy: ldy,
+                  accumulate: accumulate)
+        return
+    }
     let rowTiles = (m + rowTile - 1) / rowTile
     let chunks = (n + columnChunk - 1) / columnChunk
     let units = rowTiles * chunks
@@ -133,8 +144,9 @@ func blasSgemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a
 /// bits do not depend on N or on the row's place in the batch.
 public func linearForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
                           weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                          rows n: Int, inFeatures i: Int, outFeatures o: Int) {
-    tokenProduct(m: n, n: o, k: i, x: inp, ldx: i, weight: weight, layout: .outIn, y: out, ldy: o, accumulate: false)
+                          rows n: Int, inFeatures i: Int, outFeatures o: Int, packed: PackedProjection? = nil) {
+    tokenProduct(m: n, n: o, k: i, x: inp, ldx: i, weight: weight, layout: .outIn, y: out, ldy: o, accumulate: false,
+                 packed: packed)
     if let bias {
         for r in 0..<n {
             let row = out + r * o
@@ -145,8 +157,10 @@ public func linearForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<F
 
 /// Residual projection: out[N,O] += inp[N,I] · W[O,I]ᵀ (a token product added in one rounding).
 public func linearAccumulate(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
-                             weight: UnsafePointer<Float>, rows n: Int, inFeatures i: Int, outFeatures o: Int) {
-    tokenProduct(m: n, n: o, k: i, x: inp, ldx: i, weight: weight, layout: .outIn, y: out, ldy: o, accumulate: true)
+                             weight: UnsafePointer<Float>, rows n: Int, inFeatures i: Int, outFeatures o: Int,
+                             packed: PackedProjection? = nil) {
+    tokenProduct(m: n, n: o, k: i, x: inp, ldx: i, weight: weight, layout: .outIn, y: out, ldy: o, accumulate: true,
+                 packed: packed)
 }
 
 /// Linear layer backward. dInp[N,I] (+)= dOut[N,O] · W[O,I]; dW[O,I] += dOutᵀ · inp; dBias[O] += Σ_rows dOut.

@@ -140,3 +140,28 @@ func tokenProductsAreBatchInvariant(shape: (n: Int, k: Int)) {
         #expect(summed == (0..<(7 * n)).map { y0[$0] + seven[$0] })
     }
 }
+
+// The few-row kernel reproduces the 16-row OpenBLAS tiles bit for bit: every column class, blocked
+// reductions (k > 320), ragged chunks, both layouts, 1 to 15 rows, accumulating or not.
+@Test(arguments: [(147, 37), (131, 700), (864, 128), (18, 1000), (33, 321)])
+func exactRowsEqualTheTiles(shape: (n: Int, k: Int)) {
+    if Arithmetic.kernelFamily == "Haswell" { #expect(ExactRows.available) }
+    guard ExactRows.available else { return }
+    var rng = RNG(seed: 16)
+    let (n, k) = shape
+    let x = randomFloats(15 * k, rng: &rng), w = randomFloats(n * k, rng: &rng), y0 = randomFloats(15 * n, rng: &rng)
+    for layout in [WeightLayout.outIn, .inOut] {
+        let packed = w.withUnsafeBufferPointer { PackedProjection(weight: $0.baseAddress!, n: n, k: k, layout: layout) }
+        for m in [1, 2, 7, 15] {
+            for acc in [false, true] {
+                let start: [Float]? = acc ? Array(y0[0..<(m * n)]) : nil
+                let tiles = tokenRows(x, rows: 0..<m, n: n, k: k, w: w, layout: layout, accumulateOnto: start)
+                var exact = start ?? [Float](repeating: 0, count: m * n)
+                x.withUnsafeBufferPointer { xp in exact.withUnsafeMutableBufferPointer { ep in
+                    exactRows(m: m, x: xp.baseAddress!, ldx: k, packed: packed, y: ep.baseAddress!, ldy: n, accumulate: acc)
+                } }
+                #expect(exact == tiles, "n \(n) k \(k) m \(m) \(layout) accumulate \(acc)")
+            }
+        }
+    }
+}

@@ -5,6 +5,28 @@
 // training forward.
 import Kernels
 
+/// Every projection of a model repacked for `exactRows` (one pass over the weights; build it again
+/// after the weights change).
+final class PackedWeights: @unchecked Sendable {
+    struct Layer {
+        let qkv, output, gateUp, down: PackedProjection
+    }
+    let layers: [Layer]
+    let head: PackedProjection
+
+    init(_ model: Transformer) {
+        let c = model.config, w = UnsafePointer(model.paramBuffer.baseAddress!)
+        let C = c.hiddenSize, KV = c.kvDim, F = c.intermediateSize
+        layers = model.layout.layers.map { o in
+            Layer(qkv: PackedProjection(weight: w + o.wq, n: C + 2 * KV, k: C, layout: .outIn),
+                  output: PackedProjection(weight: w + o.wo, n: C, k: C, layout: .outIn),
+                  gateUp: PackedProjection(weight: w + o.wGate, n: 2 * F, k: C, layout: .outIn),
+                  down: PackedProjection(weight: w + o.wDown, n: C, k: F, layout: .outIn))
+        }
+        head = PackedProjection(weight: w + model.layout.lmHead, n: c.vocabSize, k: C, layout: .outIn)
+    }
+}
+
 /// Cached keys/values: [layer][sequence][position][KV] for each.
 final class KVCache {
     let sequences: Int
@@ -45,6 +67,8 @@ final class DecodeScratch {
     var x, xn, qkv, att, gateUp, hidden: FloatBuffer
     var logits: FloatBuffer
     let config: TransformerConfig
+    /// The model's projections repacked for exact few-row products (nil: pad rows to tiles).
+    var packed: PackedWeights?
 
     init(config: TransformerConfig) {
         self.config = config
@@ -94,8 +118,9 @@ extension Transformer {
                         let o = layout.layers[l]
                         rmsnormForward(out: xn, rstd: rstd, inp: x, weight: w + o.inputNorm, rows: R, channels: C, eps: eps)
                         // One token product for q|k|v, as in training.
+                        let pl = scratch.packed?.layers[l]
                         linearForward(out: qkv, inp: xn, weight: w + o.wq, bias: o.bq >= 0 ? w + o.bq : nil,
-                                      rows: R, inFeatures: C, outFeatures: QKV)
+                                      rows: R, inFeatures: C, outFeatures: QKV, packed: pl?.qkv)
                         // RoPE and cache writes first, so rows of one sequence in this call see each other.
                         // Rows touch disjoint memory (their own qkv row, their own cache slot).
                         Threading.parallelFor(R, minimumPerWorker: max(1, 4096 / QKV)) { a, b in
@@ -121,11 +146,14 @@ extension Transformer {
                                                    pos: row.position, heads: H, kvHeads: KVH, headDim: hd, scores: scores)
                             }
                         }
-                        linearAccumulate(out: x, inp: att, weight: w + o.wo, rows: R, inFeatures: C, outFeatures: C)
+                        linearAccumulate(out: x, inp: att, weight: w + o.wo, rows: R, inFeatures: C, outFeatures: C,
+                                         packed: pl?.output)
                         rmsnormForward(out: xn, rstd: rstd, inp: x, weight: w + o.postNorm, rows: R, channels: C, eps: eps)
-                        linearForward(out: gu, inp: xn, weight: w + o.wGate, bias: nil, rows: R, inFeatures: C, outFeatures: 2 * F)
+                        linearForward(out: gu, inp: xn, weight: w + o.wGate, bias: nil, rows: R, inFeatures: C, outFeatures: 2 * F,
+                                      packed: pl?.gateUp)
                         swigluFusedForward(out: hid, gateUp: gu, rows: R, width: F)
-                        linearAccumulate(out: x, inp: hid, weight: w + o.wDown, rows: R, inFeatures: F, outFeatures: C)
+                        linearAccumulate(out: x, inp: hid, weight: w + o.wDown, rows: R, inFeatures: F, outFeatures: C,
+                                         packed: pl?.down)
                     }
                 }
             }
@@ -136,6 +164,6 @@ extension Transformer {
         }
         rmsnormForward(out: xn, rstd: rstd, inp: xn, weight: w + layout.finalNorm, rows: M, channels: C, eps: eps)
         linearForward(out: scratch.logits.pointer, inp: xn, weight: w + layout.lmHead, bias: nil,
-                      rows: M, inFeatures: C, outFeatures: V)
+                      rows: M, inFeatures: C, outFeatures: V, packed: scratch.packed?.head)
     }
 }

@@ -45,6 +45,8 @@ extension Transformer {
         let capacity = longest + controls.maxNewTokens
         let cache = KVCache(config: config, sequences: prompts.count, capacity: capacity)
         let scratch = DecodeScratch(config: config)
+        // Few-row steps (one sequence, or the last of a batch) read each weight once, exactly.
+        if ExactRows.available { scratch.packed = PackedWeights(self) }
 
         // Prefill in chunks of whole rows (any split is causal: a layer caches all its rows'
         // keys before attending). Logits are kept for each prompt's last token.
