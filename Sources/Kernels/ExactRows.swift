@@ -39,8 +39,9 @@ func usesTwoAccumulators(column j: Int, of n: Int) -> Bool {
     return j - main < fours
 }
 
-/// A token product's weight, repacked for `exactRows`: Wᵀ [k, P] with the two-accumulator columns
-/// (of every `columnChunk`-wide call) first, then the one-chain columns, each group padded to 8.
+/// A token product's weight, repacked for `exactRows`: groups of 8 output columns, each group's
+/// [k, 8] slice of Wᵀ contiguous (so a row streams the weight front to back), two-accumulator
+/// columns (of every `columnChunk`-wide call) first, then one-chain columns, each class padded to 8.
 public final class PackedProjection: @unchecked Sendable {
     public let n: Int, k: Int
     let width: Int              // P
@@ -64,14 +65,22 @@ public final class PackedProjection: @unchecked Sendable {
         twoAccGroups = padded(two).count / 8
         width = cols.count
         packed = .allocate(capacity: max(1, k * cols.count))
-        let w = width
         let p = packed
-        Threading.parallelFor(k, minimumPerWorker: 16) { a, b in
-            for kk in a..<b {
-                let row = p + kk * w
-                for (q, j) in cols.enumerated() {
-                    if j < 0 { row[q] = 0; continue }
-                    row[q] = layout == .outIn ? weight[Int(j) * k + kk] : weight[kk * n + Int(j)]
+        cols.withUnsafeBufferPointer { cp in
+            Threading.parallelFor(cols.count / 8, minimumPerWorker: max(1, 16_384 / max(k, 1))) { g0, g1 in
+                for g in g0..<g1 {
+                    let dst = p + g * k * 8
+                    for l in 0..<8 {
+                        let j = Int(cp[g * 8 + l])
+                        if j < 0 {
+                            for kk in 0..<k { dst[kk * 8 + l] = 0 }
+                        } else if layout == .outIn {
+                            let src = weight + j * k
+                            for kk in 0..<k { dst[kk * 8 + l] = src[kk] }
+                        } else {
+                            for kk in 0..<k { dst[kk * 8 + l] = weight[kk * n + j] }
+                        }
+                    }
                 }
             }
         }
@@ -114,14 +123,14 @@ public enum ExactRows {
 /// (see the header). Work is split over groups of eight output columns.
 public func exactRows(m: Int, x: UnsafePointer<Float>, ldx: Int, packed pw: PackedProjection,
                       y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool) {
-    let k = pw.k, width = pw.width, groups = width / 8
+    let k = pw.k, groups = pw.width / 8
     let blocks = reductionBlocks(k)
     let w = UnsafePointer(pw.packed)
     pw.columns.withUnsafeBufferPointer { cols in
         Threading.parallelFor(groups, minimumPerWorker: max(1, 2048 / max(1, k * m))) { g0, g1 in
             for g in g0..<g1 {
                 let two = g < pw.twoAccGroups
-                let wg = w + g * 8
+                let wg = w + g * k * 8
                 for r in 0..<m {
                     let xr = x + r * ldx
                     var total = SIMD8<Float>()
@@ -133,18 +142,18 @@ public func exactRows(m: Int, x: UnsafePointer<Float>, ldx: Int, packed pw: Pack
                             var kk = block.lowerBound
                             let mainEnd = block.lowerBound + main
                             while kk < mainEnd {
-                                c0 = c0.addingProduct(SIMD8(repeating: xr[kk]), load8(wg + kk * width))
-                                c1 = c1.addingProduct(SIMD8(repeating: xr[kk + 1]), load8(wg + (kk + 1) * width))
+                                c0 = c0.addingProduct(SIMD8(repeating: xr[kk]), load8(wg + kk * 8))
+                                c1 = c1.addingProduct(SIMD8(repeating: xr[kk + 1]), load8(wg + (kk + 1) * 8))
                                 kk += 2
                             }
                             while kk < block.upperBound {
-                                c0 = c0.addingProduct(SIMD8(repeating: xr[kk]), load8(wg + kk * width))
+                                c0 = c0.addingProduct(SIMD8(repeating: xr[kk]), load8(wg + kk * 8))
                                 kk += 1
                             }
                             part = c0 + c1
                         } else {
                             var c = SIMD8<Float>()
-                            for kk in block { c = c.addingProduct(SIMD8(repeating: xr[kk]), load8(wg + kk * width)) }
+                            for kk in block { c = c.addingProduct(SIMD8(repeating: xr[kk]), load8(wg + kk * 8)) }
                             part = c
                         }
                         total = b == 0 ? part : total + part

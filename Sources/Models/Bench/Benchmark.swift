@@ -88,6 +88,8 @@ final class WeightProducts {
     let offsets: [Int]
     let rows: Int
     let x, out, w, dw: UnsafeMutablePointer<Float>
+    /// The linears repacked for `exactRows` when `rows` is not a whole number of tiles.
+    var packed: [PackedProjection] = []
 
     init(_ cfg: TransformerConfig, rows: Int) {
         let C = cfg.hiddenSize, F = cfg.intermediateSize
@@ -110,6 +112,11 @@ final class WeightProducts {
         for j in 0..<total { w[j] = rng.uniform() - 0.5 }
         out.initialize(repeating: 0, count: rows * widest)
         dw.initialize(repeating: 0, count: total)
+        // Rows past the last full tile decode through the exact few-row kernel, as sampling does.
+        let wp = UnsafePointer(w)
+        packed = rows % rowTile != 0 && ExactRows.available
+            ? linears.enumerated().map { j, l in PackedProjection(weight: wp + offsets[j], n: l.o, k: l.i, layout: .outIn) }
+            : []
     }
 
     deinit { x.deallocate(); out.deallocate(); w.deallocate(); dw.deallocate() }
@@ -117,7 +124,8 @@ final class WeightProducts {
     /// One forward product per layer, in order.
     func forward() {
         for (j, (i, o)) in linears.enumerated() {
-            linearForward(out: out, inp: x, weight: w + offsets[j], bias: nil, rows: rows, inFeatures: i, outFeatures: o)
+            linearForward(out: out, inp: x, weight: w + offsets[j], bias: nil, rows: rows, inFeatures: i, outFeatures: o,
+                          packed: packed.isEmpty ? nil : packed[j])
         }
     }
 
