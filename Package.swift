@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // Verity: a notebook-style REPL for reasoning training with verifiable rewards (RLVR) and
 // inference-time scaling. Module layering (bottom up) follows DESIGN.md:
-//   COpenBLAS, CEditline, CSupport, CPool → Kernels → Models → (Tasks) → Training, Evaluation → Plotting → Notebook → verity
+//   COpenBLAS, CTile, CEditline, CSupport, CPool → Kernels → Models → (Tasks) → Training, Evaluation → Plotting → Notebook → verity
 import Foundation
 import PackageDescription
 
@@ -36,7 +36,9 @@ let package = Package(
         .target(name: "CSupport", path: "Sources/CSupport"),
         // The kernels' worker pool (C11 atomics and pthreads; see Sources/Kernels/Threading.swift).
         .target(name: "CPool", path: "Sources/CPool", cSettings: [.unsafeFlags(["-O2"])]),
-        .target(name: "Kernels", dependencies: ["COpenBLAS", "CPool"], swiftSettings: fast),
+        // Stores the token products' transposed tiles with AVX register transposes (Kernels/Gemm.swift).
+        .target(name: "CTile", path: "Sources/CTile", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "Kernels", dependencies: ["COpenBLAS", "CPool", "CTile"], swiftSettings: fast),
         .target(name: "Models", dependencies: ["Kernels"], swiftSettings: fast),
         .target(name: "Tasks"),
         .target(name: "Training", dependencies: ["Kernels", "Models", "Tasks"], swiftSettings: fast),

@@ -20,13 +20,14 @@
 // Cost: a tile call repacks its 128 weight rows, about 1/16 of the tile's multiply-adds in memory
 // traffic; `verity bench` reports the whole-engine figures.
 import COpenBLAS
+import CTile
 
 /// Rows of a token product per OpenBLAS call (the Haswell sgemm kernel's M unroll).
 public let rowTile = 16
 /// Output columns of a token product per OpenBLAS call.
 public let columnChunk = 128
 /// Parts of a general product along its larger output dimension.
-let generalChunk = 64
+let generalChunk = 128
 /// General products smaller than this many multiply-adds run as one call.
 let generalSplitWork = 32_768
 
@@ -120,14 +121,7 @@ public func tokenProduct(m: Int, n: Int, k: Int, x: UnsafePointer<Float>, ldx: I
             case .inOut:
                 blasSgemm(true, true, cols, rowTile, k, 1, weight + j0, n, xs, lx, 0, tile, rowTile)
             }
-            for r in 0..<rows {
-                let out = y + (i0 + r) * ldy + j0
-                if accumulate {
-                    for j in 0..<cols { out[j] += tile[j * rowTile + r] }
-                } else {
-                    for j in 0..<cols { out[j] = tile[j * rowTile + r] }
-                }
-            }
+            verity_tile_store(tile, Int32(rowTile), Int32(cols), Int32(rows), y + i0 * ldy + j0, ldy, accumulate ? 1 : 0)
         }
     }
 }
@@ -169,9 +163,10 @@ public func linearBackward(dInp: UnsafeMutablePointer<Float>?, dWeight: UnsafeMu
                            dBias: UnsafeMutablePointer<Float>?, dOut: UnsafePointer<Float>,
                            inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                            rows n: Int, inFeatures i: Int, outFeatures o: Int, accumulateInput: Bool = false) {
+    // dInp needs thread invariance only (no sampler computes it): one general product.
     if let dInp {
-        tokenProduct(m: n, n: i, k: o, x: dOut, ldx: o, weight: weight, layout: .inOut, y: dInp, ldy: i,
-                     accumulate: accumulateInput)
+        sgemm(transA: false, transB: false, m: n, n: i, k: o, a: dOut, lda: o, b: weight, ldb: i,
+              beta: accumulateInput ? 1 : 0, c: dInp, ldc: i)
     }
     // dW[O,I] += dOut[N,O]ᵀ · inp[N,I]
     sgemm(transA: true, transB: false, m: o, n: i, k: n, a: dOut, lda: o, b: inp, ldb: i,
