@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "Notebook",
                 dependencies: ["Kernels", "Models", "Tasks", "Training", "Evaluation", "Plotting", "CSupport"]),
         .executableTarget(name: "verity",
-                          dependencies: ["Notebook", "Serving", "CEditline", "CSupport",
+                          dependencies: ["Notebook", "Serving", "Kernels", "CEditline", "CSupport",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: targetCPU == "haswell" ? [.define("VERITY_TARGET_HASWELL")] : []),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CPool", "COpenBLAS"]),

@@ -2,6 +2,7 @@
 // script mode used when stdin is not a terminal (no prompt, no line editing; errors go to stderr,
 // the run carries on, and the exit status says whether any command failed).
 import CSupport
+import Kernels
 import Foundation
 import Notebook
 
@@ -19,7 +20,7 @@ struct REPL {
         let editor = LineEditor(historyPath: LineEditor.defaultHistoryPath)
         verity_sigint_install()
         defer { verity_sigint_uninstall() }
-        Terminal.out("Verity \(VerityVersion.string) — type 'help' for the commands, Ctrl-D to leave.")
+        Terminal.out("Verity \(VerityVersion.release) (\(Arithmetic.fingerprint)) — type 'help' for the commands, Ctrl-D to leave.")
         while true {
             verity_sigint_clear()
             switch editor.read(prompt: "verity> ") {

@@ -2,6 +2,7 @@
 // (or runs piped stdin as a script); `verity run FILE` replays a notebook; `verity bench` runs
 // the engine benchmark.
 import ArgumentParser
+import Kernels
 import Foundation
 import CSupport
 import Notebook
@@ -37,9 +38,11 @@ struct VerityCLI: ParsableCommand {
     }
 }
 
-/// The version printed by `verity --version`.
+/// The version printed by `verity --version`: the release, then the arithmetic this machine runs
+/// (two machines replay a notebook to the same bytes exactly when that fingerprint matches).
 enum VerityVersion {
-    static let string = "0.1.0"
+    static let release = "0.1.0"
+    static var string: String { "\(release)\n\(Arithmetic.description)" }
 }
 
 /// `verity bench` — the engine benchmark: training and sampling throughput, sgemm GFLOP/s.

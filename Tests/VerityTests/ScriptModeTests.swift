@@ -36,7 +36,9 @@ import Testing
         #expect(try runVerity(["run", "demo.md", "--check"], directory: directory).status == 1)
         #expect(try runVerity(["run", "demo.md", "--write"], directory: directory).status == 0)
         let written = try String(contentsOfFile: directory + "/demo.md", encoding: .utf8)
-        #expect(written == "# Demo\n\n```verity\nseed 3\necho \"hello\"\n```\n```output\nseed 3\nhello\n```\n\nText.\n\n"
+        let fingerprint = try #require(written.split(separator: "\n").dropFirst().first.map(String.init))
+        #expect(fingerprint.hasPrefix("<!-- verity arithmetic: n2-openblas") && fingerprint.hasSuffix(" -->"))
+        #expect(written == "# Demo\n\(fingerprint)\n\n```verity\nseed 3\necho \"hello\"\n```\n```output\nseed 3\nhello\n```\n\nText.\n\n"
                 + "```verity\nsleep 0.01\n```\n```output\nslept 0.01 s\n```\n")
         // A different timing passes the check; a changed value does not, and the diff names it.
         try written.replacingOccurrences(of: "slept 0.01 s", with: "slept 7.50 s")
@@ -48,6 +50,20 @@ import Testing
         let changed = try runVerity(["run", "demo.md", "--check"], directory: directory)
         #expect(changed.status == 1)
         #expect(changed.out.contains("-hullo\n+hello"))
+        // Recorded under another arithmetic: outputs are not compared, the expect claims still are.
+        let foreign = written.replacingOccurrences(of: "arithmetic: n2-", with: "arithmetic: n1-")
+            .replacingOccurrences(of: "\nhello\n```", with: "\nhullo\n```")
+        try foreign.write(toFile: directory + "/demo.md", atomically: true, encoding: .utf8)
+        let other = try runVerity(["run", "demo.md", "--check"], directory: directory)
+        #expect(other.status == 0)
+        #expect(other.out.contains("demo.md: arithmetic differs — recorded with n1-"))
+        #expect(other.out.contains("outputs not compared, 0 expect claims hold"))
+        try foreign.replacingOccurrences(of: "sleep 0.01\n", with: "sleep 0.01\nexpect 1 > 2\n")
+            .write(toFile: directory + "/demo.md", atomically: true, encoding: .utf8)
+        let falseClaim = try runVerity(["run", "demo.md", "--check"], directory: directory)
+        #expect(falseClaim.status == 1)
+        #expect(falseClaim.err.contains("expect failed: 1, not > 2"))
+        try written.write(toFile: directory + "/demo.md", atomically: true, encoding: .utf8)
         let export = try runVerity(["run", "demo.md", "--ipynb", "out/demo.ipynb"], directory: directory)
         #expect(export.status == 0)
         let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/out/demo.ipynb"))
@@ -94,7 +110,9 @@ import Testing
     @Test func versionBenchAndSeedOption() throws {
         let version = try runVerity(["--version"])
         #expect(version.status == 0)
-        #expect(version.out.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        let versionLines = version.out.split(separator: "\n")
+        #expect(versionLines.first?.split(separator: ".").count == 3)
+        #expect(versionLines.count == 2 && versionLines[1].hasPrefix("arithmetic n2-openblas"))
         // The quick tiny benchmark: one table row and the sgemm line.
         let bench = try runVerity(["bench", "--config", "tiny", "--quick"])
         #expect(bench.status == 0)

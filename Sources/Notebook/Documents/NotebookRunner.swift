@@ -77,21 +77,35 @@ public enum NotebookRunner {
         for (index, cell) in document.cells.enumerated() {
             var run = CellRun(cellIndex: index, firstLine: cell.firstLine, executionCount: index + 1,
                               lines: [], plots: [])
-            for (offset, line) in cell.source.enumerated() {
-                let lineNumber = cell.firstLine + offset
+            // `repeat seeds=…` as the cell's first command runs the rest of the cell once per seed.
+            var body = Array(cell.source.enumerated())
+            var repetitions: RepeatDirective?
+            if let first = body.firstIndex(where: { !$0.element.trimmingWhitespace().isEmpty && !$0.element.trimmingWhitespace().hasPrefix("#") }) {
                 do {
-                    // Ctrl-C between commands stops the run too, not only inside long commands.
-                    try session.checkCancellation()
-                    guard let output = try session.execute(line, lineNumber: lineNumber) else { continue }
-                    run.lines += output.renderedLines(width: width, includePlots: false)
-                    run.plots += output.plots
-                    if output.quits { result.quit = true; break }
-                } catch let error as CommandError {
-                    result.failure = NotebookFailure(file: file, line: lineNumber, error: error)
-                    break
+                    repetitions = try RepeatDirective.parse(body[first].element.trimmingWhitespace())
+                    if repetitions != nil { body.removeSubrange(0...first) }
                 } catch {
-                    result.failure = NotebookFailure(file: file, line: lineNumber, error: CommandError("\(error)"))
-                    break
+                    let commandError = error as? CommandError ?? CommandError("\(error)")
+                    result.failure = NotebookFailure(file: file, line: cell.firstLine + body[first].offset,
+                                                     error: commandError)
+                }
+            }
+            if result.failure == nil {
+                if let repetitions {
+                    // After the repetitions the session continues exactly where it was: same seed,
+                    // same position in its random stream.
+                    let savedSeed = session.seed, savedRNG = session.rng
+                    for seed in repetitions.seeds where result.failure == nil && !result.quit {
+                        session.reseed(seed)
+                        run.lines.append("seed \(seed):")
+                        runLines(body, cell: cell, session: session, width: width, filter: !repetitions.showAll,
+                                 into: &run, result: &result, file: file)
+                    }
+                    session.reseed(savedSeed)
+                    session.rng = savedRNG
+                } else {
+                    runLines(body, cell: cell, session: session, width: width, filter: false, into: &run, result: &result,
+                             file: file)
                 }
             }
             result.cells.append(run)
@@ -99,6 +113,33 @@ public enum NotebookRunner {
             if result.failure != nil || result.quit { break }
         }
         return result
+    }
+
+    /// Runs `lines` (offset within the cell, text) in order, appending their output to `run`; with
+    /// `filter`, only the output of `tally` and `expect` lines is kept (plots always are).
+    private static func runLines(_ lines: [(offset: Int, element: String)], cell: NotebookCell, session: Session,
+                                 width: Int, filter: Bool, into run: inout CellRun, result: inout NotebookRunResult,
+                                 file: String) {
+        for (offset, line) in lines {
+            let lineNumber = cell.firstLine + offset
+            do {
+                // Ctrl-C between commands stops the run too, not only inside long commands.
+                try session.checkCancellation()
+                guard let output = try session.execute(line, lineNumber: lineNumber) else { continue }
+                let verb = line.trimmingWhitespace().split(separator: " ").first.map(String.init) ?? ""
+                if !filter || verb == "tally" || verb == "expect" {
+                    run.lines += output.renderedLines(width: width, includePlots: false).map { filter ? "  " + $0 : $0 }
+                }
+                run.plots += output.plots
+                if output.quits { result.quit = true; break }
+            } catch let error as CommandError {
+                result.failure = NotebookFailure(file: file, line: lineNumber, error: error)
+                break
+            } catch {
+                result.failure = NotebookFailure(file: file, line: lineNumber, error: CommandError("\(error)"))
+                break
+            }
+        }
     }
 
     /// The image-link lines for a cell's plots, relative to the notebook's directory.

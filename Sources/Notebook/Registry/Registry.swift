@@ -9,11 +9,11 @@ public enum Registry {
     /// different sub-verbs (`show settings`, `show rollouts`), each in its own file.
     public static let commands: [CommandDefinition] = [
         .help, .set, .showSettings, .seed, .history, .rerun, .record, .run,
-        .echo, .sleep, .quit,
+        .echo, .sleep, .quit, .expect, .repeatSeeds, .tally, .seedsSummary,
         .task, .dataSave, .dataLoad, .dataShow, .dataInfo, .reward, .verify,
         .modelNew, .modelSave, .modelLoad, .modelInfo, .modelConnect, .generate,
         .eval, .showSamples, .scale, .verifierTrain, .verifierScore, .verifierSave, .verifierLoad, .compare,
-        .plotScaling, .plotCompare, .plotMetrics, .bench,
+        .plotScaling, .plotCompare, .plotMetrics, .plotSeeds, .bench,
         .sft, .sample, .showRollouts, .step, .rl, .filter, .star, .showTrainer,
         .metrics, .exportMetrics, .exportRollouts,
     ]

@@ -80,6 +80,7 @@ public enum EngineBenchmark {
         }
         output.append(.line("sgemm 2048³: \(Format.fixed(report.sgemmGFLOPS, 1)) GFLOP/s, \(report.threads) thread\(report.threads == 1 ? "" : "s")"
                             + (quick ? " (quick mode: indicative only)" : "")))
+        output.append(.line(Arithmetic.description))
         return output
     }
 

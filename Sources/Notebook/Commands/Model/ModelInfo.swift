@@ -1,5 +1,6 @@
 // model info — what the current model is: its configuration, size, tokenizer and origin.
 import Foundation
+import Kernels
 import Models
 
 extension CommandDefinition {
@@ -35,6 +36,7 @@ enum ModelInfoView {
             table.append(["tie", c.tieWordEmbeddings ? "true" : "false"])
             table.append(["bias", c.attentionBias ? "true" : "false"])
             table.append(["type", c.modelType])
+            table.append(["arithmetic", Arithmetic.fingerprint])
         case .remote(let remote):
             table.append(["model", remote.generator.model])
             table.append(["server", remote.url])

@@ -1,0 +1,180 @@
+// Seeds — claims that hold beyond one seed. A notebook cell that starts with `repeat seeds=1..5`
+// runs the rest of the cell once per seed (the session reseeded first); `tally NAME FIGURE` inside
+// it records one value per seed; afterwards `seeds summary` prints mean, spread and 95% interval,
+// `plot seeds` draws them, and `expect` states claims over them (`expect count(gain > 0.5) >= 4`).
+import Plotting
+
+/// Values recorded by `tally`, by name and seed, in the order first seen.
+public struct SeedTallies: Sendable, Equatable {
+    /// Tally names in order of first appearance.
+    public private(set) var names: [String] = []
+    /// Seeds in order of first appearance.
+    public private(set) var seeds: [UInt64] = []
+    private var table: [String: [UInt64: Double]] = [:]
+
+    /// Empty tallies.
+    public init() {}
+
+    /// Records `value` for `name` under `seed` (replacing an earlier value for that seed).
+    public mutating func record(_ name: String, seed: UInt64, value: Double) {
+        if table[name] == nil { names.append(name) }
+        if !seeds.contains(seed) { seeds.append(seed) }
+        table[name, default: [:]][seed] = value
+    }
+
+    /// One tally's values in seed order (nil for an unknown name).
+    public func values(_ name: String) -> [Double]? {
+        guard let byseed = table[name] else { return nil }
+        return seeds.compactMap { byseed[$0] }
+    }
+
+    /// One tally's value for one seed.
+    public func value(_ name: String, seed: UInt64) -> Double? { table[name]?[seed] }
+}
+
+/// The session's tallies (`tally` fills them).
+public enum SeedTalliesSlot: SessionSlot {
+    public typealias Value = SeedTallies
+}
+
+extension CommandDefinition {
+    /// `repeat seeds=LIST` — handled by the notebook runner; the declaration gives it help and completion.
+    static let repeatSeeds = CommandDefinition(CommandDeclaration(
+        name: "repeat",
+        summary: "first line of a notebook cell: run the rest of the cell once per seed",
+        help: "Write 'repeat seeds=1..5' (or seeds=1,2,7) as the first line of a ```verity cell. The rest of the cell "
+            + "runs once per seed, the session reseeded with it first. By default each repetition prints only its "
+            + "'tally' and 'expect' lines (show=all prints everything). Record per-seed figures with 'tally NAME "
+            + "FIGURE', then summarise them after the cell with 'seeds summary', 'plot seeds' and 'expect "
+            + "mean(NAME) > X' or 'expect count(NAME > X) >= 4'.",
+        keys: [
+            ArgumentSpec("seeds", .string, required: true, help: "the seeds, e.g. 1..5 or 1,2,7"),
+            ArgumentSpec("show", .choice(["tallies", "all"]), default: .string("tallies"), help: "what each repetition prints"),
+        ],
+        examples: ["repeat seeds=1..3 show=all"]
+    )) { invocation, _ in
+        _ = try invocation.string("seeds")
+        _ = try invocation.string("show")
+        throw CommandError("repeat must be the first line of a notebook cell: it repeats the rest of that cell once per seed (see 'help repeat')")
+    }
+
+    /// `tally NAME FIGURE`
+    static let tally = CommandDefinition(CommandDeclaration(
+        name: "tally",
+        summary: "record a figure for the current seed: tally gain gain(rl, sft)",
+        help: "Evaluates FIGURE (the language of 'help expect') and records it under NAME for the session's current "
+            + "seed. Inside a 'repeat seeds=…' cell this builds one value per seed.",
+        takesText: true,
+        examples: ["tally six 2 * 3"]
+    )) { invocation, session in
+        let text = invocation.text.trimmingCharacters(in: .whitespaces)
+        guard let space = text.firstIndex(of: " ") else {
+            throw CommandError("tally needs a name and a figure: 'tally gain gain(rl, sft)'")
+        }
+        let name = String(text[..<space])
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "/" || $0 == "-" }) else {
+            throw CommandError("tally name '\(name)' — use letters, digits, _ - /")
+        }
+        let value = try FigureEvaluator(session: session).value(String(text[space...]))
+        var tallies = session[SeedTalliesSlot.self] ?? SeedTallies()
+        tallies.record(name, seed: session.seed, value: value)
+        session[SeedTalliesSlot.self] = tallies
+        return .line("tally \(name) = \(Format.fixed(value, session.settings.precision))")
+    }
+
+    /// `seeds summary`
+    static let seedsSummary = CommandDefinition(CommandDeclaration(
+        name: "seeds", subverb: "summary",
+        summary: "per-seed tallies with mean, sd and 95% interval",
+        help: "One row per seed and one column per tally, then the mean, the standard deviation and the 95% "
+            + "t-interval of the mean over seeds."
+    )) { _, session in
+        guard let tallies = session[SeedTalliesSlot.self], !tallies.names.isEmpty else {
+            throw CommandError("seeds summary: no tallies yet — use 'tally NAME FIGURE' inside a 'repeat seeds=…' cell")
+        }
+        let p = session.settings.precision
+        var table = Table(columns: [Table.Column("seed")] + tallies.names.map { Table.Column($0, .right) })
+        for seed in tallies.seeds {
+            table.append(["\(seed)"] + tallies.names.map { name in
+                tallies.value(name, seed: seed).map { Format.fixed($0, p) } ?? "-"
+            })
+        }
+        let stats = tallies.names.map { SeedStatistics(tallies.values($0) ?? []) }
+        table.append(["mean"] + stats.map { Format.fixed($0.mean, p) })
+        table.append(["sd"] + stats.map { Format.fixed($0.sd, p) })
+        table.append(["95% low"] + stats.map { Format.fixed($0.low, p) })
+        table.append(["95% high"] + stats.map { Format.fixed($0.high, p) })
+        return .table(table)
+    }
+
+    /// `plot seeds NAMES [to=PATH]`
+    static let plotSeeds = CommandDefinition(CommandDeclaration(
+        name: "plot", subverb: "seeds",
+        summary: "plot tallies over seeds with 95% error bars: plot seeds gain to=plots/x.png",
+        help: "Each named tally at its own x position: every seed's value as a point, and the mean with its 95% "
+            + "t-interval as an error bar.",
+        positionals: [ArgumentSpec("names", .stringList, required: true, help: "tallies to draw, comma-separated")],
+        keys: [
+            ArgumentSpec("to", .path, help: "the image to write (.png or .svg); absent: draw inline"),
+            ArgumentSpec("title", .string, help: "the plot's title"),
+            ArgumentSpec("ylabel", .string, help: "the y axis label"),
+        ],
+        examples: ["plot seeds six to=/tmp/verity-example-seeds.png title=demo ylabel=value"]
+    )) { invocation, session in
+        let names = try invocation.strings("names") ?? []
+        let to = try invocation.string("to"), givenTitle = try invocation.string("title")
+        let yLabel = try invocation.string("ylabel") ?? "value"
+        let tallies = session[SeedTalliesSlot.self] ?? SeedTallies()
+        let figures = try names.map { name -> SeedFigure in
+            guard let values = tallies.values(name), !values.isEmpty else {
+                throw CommandError("plot seeds: no tally '\(name)' — tallies: \(tallies.names.joined(separator: ", "))")
+            }
+            let s = SeedStatistics(values)
+            return SeedFigure(name: name, values: values, mean: s.mean, low: s.low, high: s.high)
+        }
+        let n = tallies.seeds.count
+        let title = givenTitle ?? "\(names.joined(separator: ", ")) over \(n) seed\(n == 1 ? "" : "s")"
+        let plot = try domain("plot seeds") { try Plot.seeds(figures, title: title, yLabel: yLabel) }
+        return try PlotDrawing.draw(plot, to: to, ascii: false, session: session)
+    }
+}
+
+/// A parsed `repeat seeds=… [show=…]` line.
+struct RepeatDirective: Equatable {
+    var seeds: [UInt64]
+    var showAll: Bool
+
+    /// The directive on `line`, nil when the line is not a `repeat` line.
+    /// - Throws: when it is one but its seeds or options are malformed.
+    static func parse(_ line: String) throws -> RepeatDirective? {
+        let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard words.first == "repeat" else { return nil }
+        var seeds: [UInt64] = [], showAll = false
+        for word in words.dropFirst() {
+            if word.hasPrefix("#") { break }
+            if word.hasPrefix("seeds=") {
+                let value = String(word.dropFirst(6))
+                if let dots = value.range(of: "..") {
+                    guard let a = UInt64(value[..<dots.lowerBound]), let b = UInt64(value[dots.upperBound...]), a <= b, b - a < 1000 else {
+                        throw CommandError("repeat: seeds=\(value) — write a range such as 1..5 (at most 1000 seeds)")
+                    }
+                    seeds = Array(a...b)
+                } else {
+                    let list = value.split(separator: ",").map { UInt64($0) }
+                    guard !list.isEmpty, list.allSatisfy({ $0 != nil }) else {
+                        throw CommandError("repeat: seeds=\(value) — write a range (1..5) or a list (1,2,7) of whole numbers")
+                    }
+                    seeds = list.compactMap { $0 }
+                }
+            } else if word == "show=all" {
+                showAll = true
+            } else if word == "show=tallies" {
+                showAll = false
+            } else {
+                throw CommandError("repeat: unknown argument '\(word)' — use seeds=1..5 and optionally show=all")
+            }
+        }
+        guard !seeds.isEmpty else { throw CommandError("repeat needs seeds=…, e.g. 'repeat seeds=1..5'") }
+        return RepeatDirective(seeds: seeds, showAll: showAll)
+    }
+}
