@@ -35,10 +35,20 @@ public enum Arithmetic {
         verity_blas_load() == 0 ? nil : String(cString: verity_blas_error())
     }
 
+    /// The single-precision GEMM kernel behind `kernelFamily`, which is what decides the bits:
+    /// OpenBLAS's Zen family builds its sgemm from the Haswell kernel sources, so both are "haswell"
+    /// (measured, not assumed: ArithmeticMatrixTests runs a session under each and compares bytes).
+    public static var sgemmKernel: String {
+        switch kernelFamily.lowercased() {
+        case "haswell", "zen": return "haswell"
+        case let other: return other
+        }
+    }
+
     /// One short string naming everything that can change the bits, e.g.
     /// `n2-openblas0.3.21-haswell-t16x128`.
     public static var fingerprint: String {
-        "n\(numericsVersion)-openblas\(openBLASVersion)-\(kernelFamily.lowercased())-t\(rowTile)x\(columnChunk)"
+        "n\(numericsVersion)-openblas\(openBLASVersion)-\(sgemmKernel)-t\(rowTile)x\(columnChunk)"
     }
 
     /// A few lines for `verity --version` and `model info`: the fingerprint and what it means.

@@ -248,3 +248,24 @@ private final class RootFinder: NSObject, XMLParserDelegate {
     }
     #expect(try gnuplot.run("print 5").output == "5\n")
 }
+
+/// Figures over seeds: every seed's value and the mean with its interval are in the data file, and
+/// gnuplot draws them (points plus error bars) to a real PNG.
+@Test func seedFiguresRenderWithTheirValuesAndIntervals() throws {
+    try requireGnuplot()
+    let directory = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let gain = SeedFigure(name: "gain", values: [0.42, 0.01, 0.33], mean: 0.2533, low: -0.3, high: 0.8)
+    let rl = SeedFigure(name: "rl", values: [0.99, 0.85, 0.97], mean: 0.9367, low: 0.75, high: 1.12)
+    let files = try Gnuplot().render(try Plot.seeds([gain, rl], title: "t"), to: directory.appendingPathComponent("s.png").path)
+    let bytes = try Data(contentsOf: files.image)
+    #expect(Array(bytes.prefix(8)) == pngSignature && bytes.count > 5_000)
+    let rows = try String(contentsOf: files.data, encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+    #expect(rows.first == ["figure", "x", "value", "kind", "low", "high"])
+    #expect(rows.filter { $0.count > 3 && $0[3] == "seed" }.count == 6)
+    let means = rows.filter { $0.count == 6 && $0[3] == "mean" }
+    #expect(means.map { $0[0] } == ["gain", "rl"])
+    #expect(means.first.map { Double($0[4]) == -0.3 && Double($0[5]) == 0.8 } == true)
+    #expect(try String(contentsOf: files.script, encoding: .utf8).contains("with yerrorbars"))
+    #expect(throws: PlotError.self) { try Plot.seeds([]) }
+}

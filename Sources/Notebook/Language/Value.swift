@@ -41,10 +41,11 @@ public struct Value: Sendable, Equatable {
     }
 
     /// Classifies unquoted text by its shape. Lists split on commas; each item is classified on
-    /// its own. Throws on an empty list item (`1,,2`), which is almost always a typo.
+    /// its own. Throws on an empty list item (`1,,2`), which is almost always a typo. Text with
+    /// parentheses is never a list: it is part of a figure such as `gain(rl, sft)` (see `expect`).
     static func classify(_ text: String, at location: SourceLocation) throws -> Value {
         let span = text.count
-        if text.contains(",") {
+        if text.contains(","), !text.contains("("), !text.contains(")") {
             var items: [Value] = []
             var column = location.column
             for piece in text.split(separator: ",", omittingEmptySubsequences: false) {

@@ -41,11 +41,13 @@ extension CommandDefinition {
             let lhs = String(text[..<index]).trimmingCharacters(in: .whitespaces)
             let rhs = String(rest.dropFirst(op.rawValue.count)).trimmingCharacters(in: .whitespaces)
             let a = try evaluator.value(lhs), b = try evaluator.value(rhs)
+            // Each side as written, with its value when it is more than a number.
             let shown = Double(lhs) == nil ? "\(lhs) = \(Format.fixed(a, p))" : lhs
+            let shownRight = Double(rhs) == nil ? "\(rhs) = \(Format.fixed(b, p))" : rhs
             guard op.holds(a, b) else {
-                throw CommandError("expect failed: \(shown), not \(op.rawValue) \(Double(rhs) == nil ? "\(rhs) = \(Format.fixed(b, p))" : rhs)")
+                throw CommandError("expect failed: \(shown), not \(op.rawValue) \(shownRight)")
             }
-            return .line("expect ok: \(shown) \(op.rawValue) \(rhs)")
+            return .line("expect ok: \(shown) \(op.rawValue) \(shownRight)")
         }
         throw CommandError("expect needs a comparison: 'expect accuracy(rl) > 0.9' or 'expect maj@16(r) within 0.01 of maj@64(r)'")
     }

@@ -1,6 +1,7 @@
 // step — one policy-gradient update on the pending rollouts (sampling first when none are
 // pending), shown as a compact key/value table under TRL's metric names and appended to the
 // session's metrics log.
+import Foundation
 import Training
 
 extension CommandDefinition {
@@ -28,7 +29,8 @@ enum StepView {
     /// The metrics a person reads first, in TRL's names, in this order.
     static let keys = ["reward", "reward_std", "accuracy", "completions/mean_length", "thinking/share", "kl", "entropy",
                        "clip_ratio/low_mean", "clip_ratio/high_mean", "frac_reward_zero_std", "loss", "grad_norm",
-                       "learning_rate", "time/sampling", "time/training"]
+                       "learning_rate", "rollout/logprob_diff_max", "rollout/ratio_deviation_max",
+                       "time/sampling", "time/training"]
 
     static func render(_ report: StepReport, precision: Int) -> CommandOutput {
         var output = CommandOutput.line("step \(report.step)")
@@ -39,6 +41,9 @@ enum StepView {
             switch key {
             case "learning_rate": text = Format.rate(value)
             case "time/sampling", "time/training": text = Format.duration(value)
+            // The sampler–trainer gap: exactly 0 on policy, and tiny otherwise, so never rounded to 0.
+            case "rollout/logprob_diff_max", "rollout/ratio_deviation_max":
+                text = value == 0 ? "0" : String(format: "%.2e", value)
             default: text = Format.fixed(value, precision)
             }
             table.append([key, text])
