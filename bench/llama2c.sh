@@ -6,7 +6,9 @@
 # Builds llama2.c's `make runomp` (gcc -Ofast -fopenmp -march=native) from the checkout you point at
 # (a copy of it, in a temporary folder), writes a random checkpoint of llama2.c's stories15M shape
 # (vocab 32000, dim 288, 6 layers, 6 heads, ffn 768, untied classifier, seq_len 256) and a
-# matching tokenizer, samples 256 tokens at temperature 1 with 2 OpenMP threads, and prints its
+# matching tokenizer, samples 256 tokens at temperature 1 without top-p (`-p 1.0`: llama2.c's default
+# top-p 0.9 sorts the ~29k tokens a random model leaves in the nucleus at every step, which would
+# time the sort, not the model) with 2 OpenMP threads, and prints its
 # tok/s beside `verity bench --config s15m --batches 1` (Verity's B = 1 decoding of the same shape,
 # random weights, 2 threads). Each side runs `runs` times (default 3), interleaved; medians.
 # Needs gcc, make, python3 with numpy, and a release build of verity (make build).
@@ -48,7 +50,7 @@ PY
 
 llama=() ours=()
 for r in $(seq "$runs"); do
-  t=$(cd "$work" && OMP_NUM_THREADS=2 ./run model.bin -z tok.bin -n 256 -t 1.0 -s "$r" 2>&1 >/dev/null | sed -n 's/achieved tok\/s: //p')
+  t=$(cd "$work" && OMP_NUM_THREADS=2 ./run model.bin -z tok.bin -n 256 -t 1.0 -p 1.0 -s "$r" 2>&1 >/dev/null | sed -n 's/achieved tok\/s: //p')
   llama+=("${t:-0}")
   v=$(OPENBLAS_NUM_THREADS=2 "$verity" bench --config s15m --steps 0 --batches 1 2>&1 |
       sed -n 's/.*s15m: sampling B=1 \([0-9.]*\) tok\/s.*/\1/p' | head -1)
