@@ -6,7 +6,7 @@ import Foundation
 import Kernels
 import Notebook
 
-/// `verity run FILE [--write] [--check] [--ipynb OUT] [--seed N] [--quick]`
+/// `verity run FILE [--write] [--check] [--ipynb OUT] [--seed N] [--quick] [--allow DIR]…`
 struct RunNotebook: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -30,6 +30,9 @@ struct RunNotebook: ParsableCommand {
     @Flag(help: "Quick mode for CI: long commands shrink their sizes (sets quick=true).")
     var quick = false
 
+    @Option(name: .customLong("allow"), help: "A folder the notebook may also read and write (repeatable); by default a replayed notebook may only touch files inside its own folder.")
+    var allow: [String] = []
+
     mutating func validate() throws {
         if write && check { throw ValidationError("--write and --check exclude each other: check first, then write") }
     }
@@ -45,7 +48,7 @@ struct RunNotebook: ParsableCommand {
                 throw CommandError("--write and --check need a Markdown notebook with ```verity cells; '\(file)' is a plain script")
             }
             let echo = !check
-            let result = NotebookRunner.run(document, file: file, session: session) { cell in
+            let result = NotebookRunner.runConfined(document, file: file, session: session, allowing: allow) { cell in
                 guard echo else { return }
                 for line in cell.lines { Terminal.out(line) }
                 for plot in cell.plots { Terminal.out("plot: \(plot.path)") }
@@ -78,9 +81,11 @@ struct RunNotebook: ParsableCommand {
                 let outputs = result.cells.map { cell in
                     (lines: cell.lines, images: cell.cellIndex < images.count ? images[cell.cellIndex] : [])
                 }
+                try session.files.checkWrite(file)
                 try AtomicFile.write(document.replacingOutputs(outputs).recordingArithmetic(arithmetic).renderMarkdown(), to: file)
             }
             if let ipynb {
+                try session.files.checkWrite(ipynb)
                 try AtomicFile.write(try IpynbExport.data(document, run: result), to: ipynb)
             }
         } catch let error as CommandError {

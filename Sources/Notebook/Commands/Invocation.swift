@@ -94,6 +94,21 @@ public struct Invocation: Sendable {
         }
     }
 
+    /// A path argument the command will read, checked against the session's file rules.
+    public func readPath(_ name: String, _ session: Session) throws -> String? {
+        guard let path = try string(name) else { return nil }
+        try session.files.checkRead(path)
+        return path
+    }
+
+    /// A path argument the command will write (a file, or with `folder` a checkpoint folder),
+    /// checked against the session's file rules (FileAccess.swift).
+    public func writePath(_ name: String, _ session: Session, folder: Bool = false) throws -> String? {
+        guard let path = try string(name) else { return nil }
+        try session.files.checkWrite(path, folder: folder)
+        return path
+    }
+
     /// A bool argument.
     public func bool(_ name: String) throws -> Bool? {
         guard let value = try value(name) else { return nil }

@@ -142,6 +142,15 @@ public enum NotebookRunner {
         }
     }
 
+    /// Runs `document` (read from `file`) as an untrusted replay: every path its commands read or
+    /// write must lie in `file`'s folder or one of `allowing` (see FileAccess).
+    public static func runConfined(_ document: NotebookDocument, file: String, session: Session, allowing: [String] = [],
+                                   onCell: ((CellRun) -> Void)? = nil) -> NotebookRunResult {
+        let previous = session.files.confine(toFolderOf: file, allowing: allowing)
+        defer { session.files = previous }
+        return run(document, file: file, session: session, onCell: onCell)
+    }
+
     /// The image-link lines for a cell's plots, relative to the notebook's directory.
     public static func imageLinks(for plots: [PlotReference], notebook: String) -> [String] {
         plots.map { plot in "![\(plot.title)](\(relativePath(plot.path, from: notebook)))" }

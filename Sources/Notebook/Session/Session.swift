@@ -40,6 +40,9 @@ public final class Session {
     public var progressSink: (@Sendable (ProgressEvent) -> Void)?
     /// Whether stdout is a terminal; `progress=auto` shows bars only then. Set by the executable.
     public var outputIsTerminal = false
+    /// Where commands may read and write (FileAccess.swift): confined to a notebook's folder while
+    /// one is replayed.
+    public var files = FileAccess()
     /// How deeply `run FILE` calls are nested (guards against a notebook that runs itself).
     var runDepth = 0
     /// Storage behind the typed slots of Session+Slots.swift.

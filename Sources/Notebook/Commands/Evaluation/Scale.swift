@@ -54,7 +54,7 @@ extension CommandDefinition {
         let maxTokens = try invocation.int("max_tokens") ?? 64
         let axis = ScalingAxis(rawValue: try invocation.string("x") ?? "samples") ?? .samples
         let to = try invocation.string("to")
-        let tsv = try invocation.string("tsv")
+        let tsv = try invocation.writePath("tsv", session)
 
         let methods = try ScaleSweep.methods(methodNames)
         // n defaults to the largest k typed (no point sampling more), else 64.

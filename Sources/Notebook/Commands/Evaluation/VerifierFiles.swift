@@ -15,7 +15,7 @@ extension CommandDefinition {
         positionals: [ArgumentSpec("path", .path, required: true, help: "the directory to write")],
         examples: ["verifier save /tmp/verity-example-verifier"]
     )) { invocation, session in
-        let path = try invocation.string("path") ?? ""
+        let path = try invocation.writePath("path", session, folder: true) ?? ""
         let loaded = try session.requireVerifier(for: "verifier save")
         try evaluationCall("verifier save") { try loaded.verifier.save(to: URL(fileURLWithPath: path)) }
         let config = loaded.verifier.model.config
@@ -31,7 +31,7 @@ extension CommandDefinition {
         positionals: [ArgumentSpec("path", .path, required: true, help: "the verifier's directory")],
         examples: ["verifier load /tmp/verity-example-verifier"]
     )) { invocation, session in
-        let path = try invocation.string("path") ?? ""
+        let path = try invocation.readPath("path", session) ?? ""
         guard FileManager.default.fileExists(atPath: path) else {
             throw CommandError("verifier load: \(path) does not exist — give a directory written by 'verifier save'")
         }

@@ -13,7 +13,7 @@ extension CommandDefinition {
         positionals: [ArgumentSpec("path", .path, required: true, help: "the checkpoint directory")],
         examples: ["model load /tmp/verity-example-model"]
     )) { invocation, session in
-        let path = try invocation.string("path") ?? ""
+        let path = try invocation.readPath("path", session) ?? ""
         let url = URL(fileURLWithPath: path)
         let contents = try domain("model load") { try Checkpoint.load(from: url) }
         let config = try domain("model load: \(path)/config.json") { try contents.config(as: TransformerConfig.self) }

@@ -15,7 +15,7 @@ extension CommandDefinition {
         positionals: [ArgumentSpec("path", .path, required: true, help: "the checkpoint directory")],
         examples: ["model save /tmp/verity-example-model"]
     )) { invocation, session in
-        let path = try invocation.string("path") ?? ""
+        let path = try invocation.writePath("path", session, folder: true) ?? ""
         let model = try session.requireLocalModel(for: "model save")
         // The live trainer's state when one trains this model (so `model load` + `rl` resumes exactly).
         let training = session.trainingStateToSave()

@@ -31,7 +31,7 @@ extension CommandDefinition {
     )) { invocation, session in
         var files: [String] = []
         for name in ["file1", "file2", "file3", "file4", "file5", "file6"] {
-            if let file = try invocation.string(name) { files.append(file) }
+            if let file = try invocation.readPath(name, session) { files.append(file) }
         }
         let to = try invocation.string("to")
         let axis = ScalingAxis(rawValue: try invocation.string("x") ?? "samples") ?? .samples

@@ -20,7 +20,7 @@ extension CommandDefinition {
         examples: ["plot metrics reward,accuracy from=/tmp/verity-no-such-metrics.csv to=/tmp/verity-m.png smoothing=5 ascii=false"]
     )) { invocation, session in
         let keys = try invocation.strings("keys") ?? []
-        let from = try invocation.string("from")
+        let from = try invocation.readPath("from", session)
         let to = try invocation.string("to")
         let smoothing = try invocation.int("smoothing") ?? 1
         let ascii = try invocation.bool("ascii") ?? false

@@ -22,7 +22,7 @@ extension CommandDefinition {
         ],
         examples: ["plot scaling /tmp/verity-no-such-sweep.tsv to=/tmp/verity-example-scaling.png x=tokens ascii=false title=demo"]
     )) { invocation, session in
-        let file = try invocation.string("file")
+        let file = try invocation.readPath("file", session)
         let to = try invocation.string("to")
         let axis = ScalingAxis(rawValue: try invocation.string("x") ?? "samples") ?? .samples
         let ascii = try invocation.bool("ascii") ?? false

@@ -48,6 +48,11 @@ enum PlotDrawing {
         var output = CommandOutput()
         let gnuplot = session.gnuplot()
         if let path {
+            // The image and its two companions, each under the write rules (FileAccess).
+            let stem = URL(fileURLWithPath: path).deletingPathExtension()
+            for target in [path, stem.appendingPathExtension("tsv").path, stem.appendingPathExtension("gp").path] {
+                try session.files.checkWrite(target)
+            }
             let rendered = try domain("plot") { try gnuplot.render(plot, to: path) }
             output.append(.line("wrote \(path) (data \(rendered.data.lastPathComponent), script \(rendered.script.lastPathComponent))"))
             output.blocks.append(.plot(PlotReference(path: path, title: plot.title)))

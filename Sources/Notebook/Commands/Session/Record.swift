@@ -12,7 +12,7 @@ extension CommandDefinition {
         recorded: false,
         examples: ["record /tmp/verity-session.md"]
     )) { invocation, session in
-        guard let file = try invocation.string("file") else { return .empty }
+        guard let file = try invocation.writePath("file", session) else { return .empty }
         var entries = session.history.filter { !$0.failed }
         // Random draws made before any `seed` command depend on the seed the session started
         // with; a first cell that sets it makes the replay draw the same numbers.

@@ -6,14 +6,18 @@ extension CommandDefinition {
         name: "run",
         summary: "run a notebook (.md) or script (.verity) in this session: run notebooks/x.md",
         help: "Runs every cell in order in the current session and shows their output; stops at the "
-            + "first failing command and names its file line. The commands join the history.",
+            + "first failing command and names its file line. The commands join the history. The notebook "
+            + "may read and write only inside its own folder (and allow=DIR): see 'Safe replay' in the README.",
         positionals: [ArgumentSpec("file", .path, required: true, help: "the notebook or script")],
+        keys: [ArgumentSpec("allow", .path, help: "a folder the notebook may also read and write (it may always use its own)")],
         recorded: false,
-        examples: ["run /tmp/verity-session.md"]
+        examples: ["run /tmp/verity-session.md allow=/tmp"]
     )) { invocation, session in
         guard let file = try invocation.string("file") else { return .empty }
+        let allow = try invocation.string("allow")
+        try session.files.checkRead(file)
         let document = try NotebookRunner.load(file)
-        let result = NotebookRunner.run(document, file: file, session: session)
+        let result = NotebookRunner.runConfined(document, file: file, session: session, allowing: allow.map { [$0] } ?? [])
         var output = CommandOutput()
         for cell in result.cells {
             output.append(.lines(cell.lines))

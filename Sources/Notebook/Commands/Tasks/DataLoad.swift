@@ -19,7 +19,7 @@ extension CommandDefinition {
                    + "difficulty=difficulty gsm8k=false skip_bad=true test=2 extract=after-think compare=numeric name=demo",
                    "data load /tmp/verity-no-such-file.jsonl test_file=/tmp/verity-no-such-test.jsonl"]
     )) { invocation, session in
-        let path = try invocation.string("path") ?? ""
+        let path = try invocation.readPath("path", session) ?? ""
         let arguments = try invocation.givenSpecArguments(invocation.declaration.keys.map(\.name))
         let request = try domain("data load") { try DataLoadRequest.make(path: path, arguments: arguments) }
         var rng = session.commandRNG()

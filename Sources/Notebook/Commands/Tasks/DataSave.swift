@@ -13,7 +13,7 @@ extension CommandDefinition {
         keys: [ArgumentSpec("split", .choice(["all", "train", "test"]), default: .choice("all"), help: "which problems to write")],
         examples: ["data save /tmp/verity-example-data.jsonl split=all"]
     )) { invocation, session in
-        let path = try invocation.string("path") ?? ""
+        let path = try invocation.writePath("path", session) ?? ""
         let split = try invocation.string("split") ?? "all"
         let dataset = try session.requireDataset(for: "data save")
         let problems = split == "train" ? dataset.train : split == "test" ? dataset.test : dataset.all

@@ -47,7 +47,7 @@ extension CommandDefinition {
         positionals: [ArgumentSpec("path", .path, required: true, help: "a .csv or .jsonl file")],
         examples: ["export metrics /tmp/verity-example-metrics.csv"]
     )) { invocation, session in
-        let path = try invocation.string("path") ?? ""
+        let path = try invocation.writePath("path", session) ?? ""
         let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
         guard ext == "csv" || ext == "jsonl" else {
             throw CommandError("export metrics: \(path) must end in .csv or .jsonl", kind: .usage)
@@ -68,7 +68,7 @@ extension CommandDefinition {
         positionals: [ArgumentSpec("path", .path, required: true, help: "a .jsonl file")],
         examples: ["export rollouts /tmp/verity-example-rollouts.jsonl"]
     )) { invocation, session in
-        let path = try invocation.string("path") ?? ""
+        let path = try invocation.writePath("path", session) ?? ""
         guard let trainer = session.existingTrainer, let batch = trainer.pending else {
             throw CommandError("export rollouts: no pending rollouts — run 'sample' first")
         }
