@@ -70,6 +70,15 @@ import Testing
         #expect(try CommandTesting.run(session, "expect max(len) == \(byHand.max() ?? 0)").hasPrefix("expect ok"))
     }
 
+    /// The 97.5% t quantiles against published values (any statistics table): from the table up to
+    /// 30 degrees of freedom, from the expansion beyond.
+    @Test func tQuantilesMatchTheTables() {
+        let published: [(Int, Double)] = [(1, 12.706), (4, 2.776), (30, 2.042), (31, 2.040), (40, 2.021), (60, 2.000), (120, 1.980)]
+        for (degrees, value) in published {
+            #expect(abs(SeedStatistics.t975(degrees: degrees) - value) < 0.0015, "t(\(degrees))")
+        }
+    }
+
     @Test func aFalseClaimStopsTheNotebookAtItsLine() throws {
         let text = "```verity\necho one\nexpect 1 + 1 > 3\necho never\n```\n"
         let result = NotebookRunner.run(try NotebookDocument.markdown(text), file: "c.md", session: CommandTesting.session())

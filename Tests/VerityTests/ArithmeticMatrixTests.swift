@@ -47,6 +47,11 @@ import Testing
             #expect(same, "\(threads) threads: output differs from 2 threads: \(firstDifference(other.text, reference.text))")
             #expect(other.weights == reference.weights, "\(threads) threads: weights differ from 2 threads")
         }
+        // A machine that sets OPENBLAS_CORETYPE itself (some do, for older OpenBLAS builds) still
+        // runs the pinned kernels.
+        let userSet = try run(["OPENBLAS_NUM_THREADS": "2", "OPENBLAS_CORETYPE": "SkylakeX"])
+        #expect(userSet.text == reference.text, "OPENBLAS_CORETYPE=SkylakeX: \(firstDifference(userSet.text, reference.text))")
+        #expect(userSet.weights == reference.weights, "OPENBLAS_CORETYPE=SkylakeX: weights differ from the default")
         for family in ["Haswell", "Zen"] {
             let other = try run(["OPENBLAS_NUM_THREADS": "2", "VERITY_BLAS_CORETYPE": family])
             let same = other.text == reference.text
