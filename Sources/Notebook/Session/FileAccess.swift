@@ -100,8 +100,11 @@ public struct FileAccess: Sendable, Equatable {
             rest.insert((existing as NSString).lastPathComponent, at: 0)
             existing = (existing as NSString).deletingLastPathComponent
         }
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let base = realpath(existing, &buffer) != nil ? String(cString: buffer) : existing
+        var base = existing
+        if let real = realpath(existing, nil) {
+            base = String(cString: real)
+            free(real)
+        }
         let joined = ([base == "/" ? "" : base] + rest).joined(separator: "/")
         return joined.isEmpty ? "/" : joined
     }
