@@ -115,7 +115,7 @@ extension PolicyTrainer {
         defer { Threading.setThreads(savedThreads) }
         var seedRNG = rng
         let producerRNG = RNG(seed: seedRNG.next())
-        let producer = AsyncRolloutProducer(model: model.copy(), sampler: sampler, staleness: config.maxStaleness,
+        let producer = AsyncRolloutProducer(model: try model.copy(), sampler: sampler, staleness: config.maxStaleness,
                                             count: steps, baseStep: step, cursor: cursor, rng: producerRNG)
         producer.publish(version: 0, parameters: model.parameters)
         producer.start()

@@ -52,7 +52,7 @@ public final class PolicyTrainer: @unchecked Sendable {
         self.cursor = PromptCursor(count: dataset.train.count)
         self.rng = RNG(seed: seed)
         self.padId = tokenizer.special.pad ?? tokenizer.special.eos ?? 0
-        if config.needsReference { reference = model.copy() }
+        if config.needsReference { reference = try model.copy() }
     }
 
     static func adamConfig(_ c: TrainerConfig) -> AdamWConfig {
@@ -68,7 +68,7 @@ public final class PolicyTrainer: @unchecked Sendable {
         config = newConfig
         sampler.config = newConfig
         optimizer.config = Self.adamConfig(newConfig)
-        if newConfig.needsReference, reference == nil { reference = model.copy() }
+        if newConfig.needsReference, reference == nil { reference = try model.copy() }
         if !newConfig.needsReference { reference = nil }
     }
 
@@ -142,7 +142,7 @@ public final class PolicyTrainer: @unchecked Sendable {
         if let reference, config.needsReference {
             try fillReferenceLogprobs(reference: reference, rollouts: &batch.rollouts, rows: rows, temperature: temperature, padId: padId)
         }
-        if backup == nil { backup = model.copy() } else { try backup?.copyParameters(from: model) }
+        if backup == nil { backup = try model.copy() } else { try backup?.copyParameters(from: model) }
         let optimizerState = optimizer.stateTensors(), optimizerStep = optimizer.step
         var r = rng
         let lr = config.learningRate(at: step, runSteps: max(scheduleSteps, step + 1))

@@ -39,7 +39,7 @@ let optConfig = TransformerConfig(vocabSize: 10, hiddenSize: 8, intermediateSize
 
 @Test func optimizerStateResumesExactly() throws {
     let a = try Transformer(config: optConfig, seed: 2)
-    let b = a.copy()
+    let b = try a.copy()
     let oa = try AdamW(model: a), ob = try AdamW(model: b)
     var rng = RNG(seed: 3)
     func randomGrads(_ m: Transformer, _ r: inout RNG) { for i in m.gradients.indices { m.gradients[i] = r.normal() } }

@@ -104,7 +104,7 @@ func modelGradientMatchesFiniteDifferences(index: Int) throws {
     let batch = try smallBatch(vocab: 11)
     #expect(try restored.logits(batch) == model.logits(batch))
 
-    let copy = model.copy()
+    let copy = try model.copy()
     copy.parameters[0] += 1
     #expect(copy.parameters[0] != model.parameters[0])
     try copy.copyParameters(from: model)

@@ -43,6 +43,13 @@ extension Transformer {
         }
         if controls.maxNewTokens == 0 { return states.map { $0.out } }
         let capacity = longest + controls.maxNewTokens
+        // Keys and values of every sequence, the prompts' last logits and the repacked weights.
+        typealias B = MemoryBudget
+        let floats = B.sum(B.product(2, config.numHiddenLayers, prompts.count, capacity, config.kvDim),
+                           B.product(prompts.count, config.vocabSize), parameterCount)
+        try MemoryBudget.check(floats.flatMap { B.bytes($0, of: MemoryLayout<Float>.size) },
+                               for: "decoding \(prompts.count) sequences of up to \(capacity) tokens (KV cache)",
+                               advice: "sample fewer completions at once (n= or batch=) or lower max_tokens")
         let cache = KVCache(config: config, sequences: prompts.count, capacity: capacity)
         let scratch = DecodeScratch(config: config)
         // Few-row steps (one sequence, or the last of a batch) read each weight once, exactly.

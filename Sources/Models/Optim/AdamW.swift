@@ -51,6 +51,10 @@ public final class AdamW: @unchecked Sendable {
     /// An optimizer with zero moments for `model`'s parameters.
     public init(model: Transformer, config: AdamWConfig = AdamWConfig()) throws {
         try config.validate()
+        // The two moments, 4 bytes each per parameter.
+        try MemoryBudget.check(MemoryBudget.bytes(model.parameterCount, of: 8),
+                               for: "the optimizer's moments for \(model.parameterCount) parameters",
+                               advice: "train a smaller model")
         self.config = config
         entries = model.parameterEntries
         m = .allocate(capacity: max(model.parameterCount, 1)); m.initialize(repeating: 0)

@@ -68,6 +68,19 @@ final class RunState {
         dGateUp = FloatBuffer(n * 2 * F); dHidden = FloatBuffer(n * F)
     }
 
+    /// Bytes the buffers above take (nil when the count overflows), for the memory check.
+    static func bytes(config c: TransformerConfig, tokens n: Int, attention a: Int, headRows m: Int) -> Int? {
+        let L = c.numHiddenLayers, C = c.hiddenSize, KV = c.kvDim, F = c.intermediateSize, V = c.vocabSize
+        typealias B = MemoryBudget
+        // Per token, per layer: resid, xn1, xn2, attOut, mid (5C), qkv (C+2KV), gateUp and hidden (3F), 2 rstd.
+        let perLayerToken = 5 * C + (C + 2 * KV) + 3 * F + 2
+        // Per token once: resid's extra layer, xf, the backward scratch (3C, C+2KV, 3F) and rstdF.
+        let perToken = 5 * C + (C + 2 * KV) + 3 * F + 1
+        let floats = B.sum(B.product(L, n, perLayerToken), B.product(n, perToken), B.product(L, a),
+                           B.product(m, C + V))
+        return floats.flatMap { B.bytes($0, of: MemoryLayout<Float>.size) }
+    }
+
     func fits(tokens n: Int, attention a: Int, headRows m: Int) -> Bool {
         n <= tokenCapacity && a <= attentionCapacity && m <= headRowCapacity
     }
@@ -76,10 +89,19 @@ final class RunState {
 extension Transformer {
     /// The run state for a batch of `rows`×`length`, reusing the current one when it is large
     /// enough. The head buffers hold every position so any mix of ignored targets fits.
-    func runState(rows b: Int, length t: Int) -> RunState {
-        let n = b * t, a = b * config.numAttentionHeads * t * t, m = n
+    /// - Throws: `MemoryBudgetError` when the activations of a batch this large do not fit.
+    func runState(rows b: Int, length t: Int) throws -> RunState {
+        typealias B = MemoryBudget
+        guard let n = B.product(b, t), let a = B.product(b, config.numAttentionHeads, t, t) else {
+            throw MemoryBudgetError(purpose: "a batch of \(b) sequences of \(t) tokens", needed: Int.max,
+                                    available: MemoryBudget.available(), advice: "use smaller batches or shorter sequences")
+        }
+        let m = n
         if let s = runState, s.fits(tokens: n, attention: a, headRows: m) { return s }
         runState = nil  // free the old buffers before allocating the new ones
+        try MemoryBudget.check(RunState.bytes(config: config, tokens: n, attention: a, headRows: m),
+                               for: "the activations of a batch of \(b) sequences of \(t) tokens",
+                               advice: "use a smaller batch (fewer prompts or samples per step) or shorter completions")
         let s = RunState(config: config, tokens: n, attention: a, headRows: m)
         runState = s
         return s

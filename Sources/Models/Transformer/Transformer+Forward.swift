@@ -58,7 +58,7 @@ extension Transformer {
         let C = config.hiddenSize, KV = config.kvDim, F = config.intermediateSize
         let H = config.numAttentionHeads, hd = config.headDim, eps = config.rmsNormEps
         ensureRope(T)
-        let s = runState(rows: B, length: T)
+        let s = try runState(rows: B, length: T)
         s.rows = B; s.length = T
         s.inputs = batch.inputs
         s.targets = batch.targets

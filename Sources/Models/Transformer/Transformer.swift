@@ -30,9 +30,14 @@ public final class Transformer: @unchecked Sendable {
     /// Every named tensor: name, offset, shape and whether weight decay applies.
     public var parameterEntries: [ParameterEntry] { layout.entries }
 
-    private init(validated config: TransformerConfig) {
+    private init(validated config: TransformerConfig) throws(MemoryBudgetError) {
+        let layout = ParameterLayout(config: config)
+        // Weights and gradients, 4 bytes each per parameter.
+        try MemoryBudget.check(MemoryBudget.bytes(layout.count, of: 8),
+                               for: "a model of \(layout.count) parameters (weights and gradients)",
+                               advice: "use fewer layers or a smaller dim, ffn or vocab")
         self.config = config
-        self.layout = ParameterLayout(config: config)
+        self.layout = layout
         paramBuffer = .allocate(capacity: layout.count)
         paramBuffer.initialize(repeating: 0)
         gradBuffer = .allocate(capacity: layout.count)
@@ -49,7 +54,7 @@ public final class Transformer: @unchecked Sendable {
     /// `parameterEntries` order from a generator seeded with `seed`.
     public convenience init(config: TransformerConfig, seed: UInt64) throws {
         try config.validate()
-        self.init(validated: config)
+        try self.init(validated: config)
         var rng = RNG(seed: seed)
         for e in layout.entries {
             let isNorm = e.name.hasSuffix("layernorm.weight") || e.name == "model.norm.weight"
@@ -64,7 +69,7 @@ public final class Transformer: @unchecked Sendable {
     /// its exact shape; extra tensors (e.g. a redundant `lm_head.weight` when tied) are ignored.
     public convenience init(config: TransformerConfig, tensors: [String: Tensor]) throws {
         try config.validate()
-        self.init(validated: config)
+        try self.init(validated: config)
         var missing: [String] = []
         for e in layout.entries {
             guard let t = tensors[e.name] else { missing.append(e.name); continue }
@@ -108,8 +113,9 @@ public final class Transformer: @unchecked Sendable {
     }
 
     /// A deep copy: same config, parameters and gradients; its own run state.
-    public func copy() -> Transformer {
-        let m = Transformer(validated: config)
+    /// - Throws: `MemoryBudgetError` when a second copy of the model does not fit in memory.
+    public func copy() throws -> Transformer {
+        let m = try Transformer(validated: config)
         _ = m.paramBuffer.update(fromContentsOf: paramBuffer)
         _ = m.gradBuffer.update(fromContentsOf: gradBuffer)
         return m

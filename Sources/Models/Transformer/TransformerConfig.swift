@@ -125,6 +125,9 @@ public struct TransformerConfig: Codable, Sendable, Equatable {
     public var kvDim: Int { numKeyValueHeads * headDim }
 
     /// Checks the sizes fit together; the message says which field to change.
+    /// The largest vocabulary a model may have (4M entries; real ones are under 300k).
+    public static let maxVocabulary = 1 << 22
+
     public func validate() throws {
         func need(_ ok: Bool, _ message: String) throws { if !ok { throw ModelError("model config: " + message) } }
         try need(vocabSize > 0, "vocab_size must be positive, got \(vocabSize)")
@@ -142,6 +145,14 @@ public struct TransformerConfig: Codable, Sendable, Equatable {
         try need(rmsNormEps > 0 && rmsNormEps.isFinite, "rms_norm_eps must be a small positive number, got \(rmsNormEps)")
         try need(ropeTheta > 1 && ropeTheta.isFinite, "rope_theta must be greater than 1, got \(ropeTheta)")
         try need(maxPositionEmbeddings > 0, "max_position_embeddings must be positive, got \(maxPositionEmbeddings)")
+        // Upper limits far beyond any model this CPU engine can run, so that sizes read from a
+        // config.json cannot overflow the layout's arithmetic; memory is checked separately.
+        for (name, value, limit) in [("vocab_size", vocabSize, Self.maxVocabulary), ("hidden_size", hiddenSize, 1 << 16),
+                                     ("intermediate_size", intermediateSize, 1 << 18), ("num_hidden_layers", numHiddenLayers, 1 << 10),
+                                     ("num_attention_heads", numAttentionHeads, 1 << 10),
+                                     ("max_position_embeddings", maxPositionEmbeddings, 1 << 24)] {
+            try need(value <= limit, "\(name) \(value) is larger than Verity supports (at most \(limit))")
+        }
         try need(modelType == "llama" || modelType == "qwen2",
                  "model_type '\(modelType)' is not supported — use \"llama\" or \"qwen2\"")
         for (name, id) in [("bos_token_id", bosTokenId), ("eos_token_id", eosTokenId), ("pad_token_id", padTokenId)] {
