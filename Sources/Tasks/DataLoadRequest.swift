@@ -83,17 +83,22 @@ public struct DataLoadRequest: Sendable, Equatable {
     }
 
     /// Loads the data set and the lines skipped (only with `skipBad`).
-    public func load(rng: inout some RandomNumberGenerator) throws -> (dataset: Dataset, skipped: [SkippedLine]) {
+    public func load(rng: inout some RandomNumberGenerator,
+                     isCancelled: () -> Bool = { false }) throws -> (dataset: Dataset, skipped: [SkippedLine]) {
         try JSONL.loadDataset(name: name, path: path, testPath: testPath, test: test, mapping: mapping,
-                              skipBad: skipBad, extractor: extractor, comparison: comparison, rng: &rng)
+                              skipBad: skipBad, extractor: extractor, comparison: comparison, rng: &rng,
+                              isCancelled: isCancelled)
     }
+
+    /// The files this request reads (the data set and its separate test file, if any).
+    public var files: [String] { [path] + (testPath.map { [$0] } ?? []) }
 }
 
 /// `true` or `false`; anything else throws naming the key.
 private func flag(_ value: String, key: String) throws -> Bool {
-    switch value {
-    case "true": return true
-    case "false": return false
-    default: throw TasksError("data load: \(key)=\(value) — use true or false")
+    switch value.lowercased() {
+    case "true", "yes", "on", "1": return true
+    case "false", "no", "off", "0": return false
+    default: throw TasksError("\(key)=\(value) — use true or false")
     }
 }

@@ -60,23 +60,53 @@ public struct JSONLLoadResult: Sendable, Equatable {
 public enum JSONL {
     /// Reads problems from the file at `path`. Blank lines are ignored. A malformed line throws
     /// an error naming the file, line and field — unless `skipBad`, which counts it instead.
-    public static func load(path: String, mapping: FieldMapping = .standard, skipBad: Bool = false) throws -> JSONLLoadResult {
+    public static func load(path: String, mapping: FieldMapping = .standard, skipBad: Bool = false,
+                            isCancelled: () -> Bool = { false }) throws -> JSONLLoadResult {
+        try requireRegularFile(path)
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw TasksError("cannot read \(path): \(error.localizedDescription) — check the path")
         }
-        return try parse(data, file: path, mapping: mapping, skipBad: skipBad)
+        let result = try parse(data, file: path, mapping: mapping, skipBad: skipBad, isCancelled: isCancelled)
+        if result.problems.isEmpty {
+            let first = result.skipped.first.map { " (line \($0.line): \($0.reason))" } ?? ""
+            throw TasksError(result.skipped.isEmpty
+                ? "\(path) holds no problems — it is empty or only blank lines"
+                : "no problems in \(path): all \(result.skipped.count) non-blank lines are malformed\(first) — is it a JSONL data set?")
+        }
+        return result
+    }
+
+    /// Refuses folders, devices, FIFOs and sockets by name before reading: reading them either
+    /// fails with a misleading message or never ends.
+    static func requireRegularFile(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let reason = errno == ENOENT ? "there is no such file" : String(cString: strerror(errno))
+            throw TasksError("cannot read \(path): \(reason) — check the path")
+        }
+        let kind: String
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFDIR: kind = "a folder"
+        case S_IFCHR, S_IFBLK: kind = "a device"
+        case S_IFIFO: kind = "a FIFO (named pipe)"
+        case S_IFSOCK: kind = "a socket"
+        default: kind = "not a regular file"
+        }
+        throw TasksError("cannot read \(path): it is \(kind), not a JSONL file — give the path of a .jsonl file")
     }
 
     /// Parses JSONL bytes; `file` names the source in error messages and default ids.
     public static func parse(_ data: Data, file: String, mapping: FieldMapping = .standard,
-                             skipBad: Bool = false) throws -> JSONLLoadResult {
+                             skipBad: Bool = false, isCancelled: () -> Bool = { false }) throws -> JSONLLoadResult {
         let base = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         var problems: [Problem] = []
         var skipped: [SkippedLine] = []
         var lineNumber = 0
         for rawLine in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
+            if lineNumber % 4096 == 0, isCancelled() { throw CancellationError() }
             var line = Data(rawLine)
             if line.last == UInt8(ascii: "\r") { line.removeLast() }
             if line.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
@@ -124,10 +154,11 @@ public enum JSONL {
     public static func loadDataset(name: String, path: String, testPath: String? = nil, test: Int = 0,
                                    mapping: FieldMapping = .standard, skipBad: Bool = false,
                                    extractor: AnswerExtractor, comparison: AnswerComparison,
-                                   rng: inout some RandomNumberGenerator) throws -> (dataset: Dataset, skipped: [SkippedLine]) {
-        let main = try load(path: path, mapping: mapping, skipBad: skipBad)
+                                   rng: inout some RandomNumberGenerator,
+                                   isCancelled: () -> Bool = { false }) throws -> (dataset: Dataset, skipped: [SkippedLine]) {
+        let main = try load(path: path, mapping: mapping, skipBad: skipBad, isCancelled: isCancelled)
         if let testPath {
-            let held = try load(path: testPath, mapping: mapping, skipBad: skipBad)
+            let held = try load(path: testPath, mapping: mapping, skipBad: skipBad, isCancelled: isCancelled)
             let data = Dataset(name: name, train: main.problems, test: held.problems,
                                extractor: extractor, comparison: comparison).deduplicated()
             return (data, main.skipped + held.skipped)

@@ -44,11 +44,11 @@ public struct TaskRequest: Sendable {
     public var testGenerator: (any TaskGenerator)?
 
     /// Generates the data set.
-    public func makeDataset(rng: inout some RandomNumberGenerator) throws -> Dataset {
+    public func makeDataset(rng: inout some RandomNumberGenerator, isCancelled: () -> Bool = { false }) throws -> Dataset {
         if let testGenerator {
-            return try generator.makeDataset(train: train, test: test, testTask: testGenerator, rng: &rng)
+            return try generator.makeDataset(train: train, test: test, testTask: testGenerator, rng: &rng, isCancelled: isCancelled)
         }
-        return try generator.makeDataset(train: train, test: test, rng: &rng)
+        return try generator.makeDataset(train: train, test: test, rng: &rng, isCancelled: isCancelled)
     }
 }
 

@@ -19,8 +19,6 @@ public protocol TaskGenerator: Sendable {
     var comparison: AnswerComparison { get }
     /// One random problem (its `id` is replaced by `makeDataset`).
     func makeProblem(rng: inout some RandomNumberGenerator) -> Problem
-    /// A data set with `train` and `test` distinct problems.
-    func makeDataset(train: Int, test: Int, rng: inout some RandomNumberGenerator) throws -> Dataset
 }
 
 extension TaskGenerator {
@@ -29,12 +27,14 @@ extension TaskGenerator {
 
     /// Draws distinct prompts (test split first) until both splits are full. Throws when the
     /// task has too few distinct problems (e.g. 1-digit addition has only 100).
-    public func makeDataset(train: Int, test: Int, rng: inout some RandomNumberGenerator) throws -> Dataset {
+    /// `isCancelled` is polled every few thousand draws; a `true` throws `CancellationError`.
+    public func makeDataset(train: Int, test: Int, rng: inout some RandomNumberGenerator,
+                            isCancelled: () -> Bool = { false }) throws -> Dataset {
         guard train >= 0, test >= 0 else {
             throw TasksError("train=\(train) test=\(test): counts must be 0 or more")
         }
         var seen = Set<String>()
-        let problems = try drawDistinct(train + test, seen: &seen, rng: &rng)
+        let problems = try drawDistinct(train + test, seen: &seen, rng: &rng, isCancelled: isCancelled)
         return Dataset(name: name, train: numbered(Array(problems[test...]), split: "train"),
                        test: numbered(Array(problems[..<test]), split: "test"), extractor: extractor,
                        comparison: comparison, alphabet: alphabet)
@@ -44,13 +44,13 @@ extension TaskGenerator {
     /// e.g. train on 3 digits and test on 4). Test prompts are drawn first; training prompts
     /// never repeat one. The alphabet is the union of both tasks'; the name is `train→test`.
     public func makeDataset(train: Int, test: Int, testTask: some TaskGenerator,
-                            rng: inout some RandomNumberGenerator) throws -> Dataset {
+                            rng: inout some RandomNumberGenerator, isCancelled: () -> Bool = { false }) throws -> Dataset {
         guard train >= 0, test >= 0 else {
             throw TasksError("train=\(train) test=\(test): counts must be 0 or more")
         }
         var seen = Set<String>()
-        let testProblems = try testTask.drawDistinct(test, seen: &seen, rng: &rng)
-        let trainProblems = try drawDistinct(train, seen: &seen, rng: &rng)
+        let testProblems = try testTask.drawDistinct(test, seen: &seen, rng: &rng, isCancelled: isCancelled)
+        let trainProblems = try drawDistinct(train, seen: &seen, rng: &rng, isCancelled: isCancelled)
         return Dataset(name: "\(name)→\(testTask.name)", train: numbered(trainProblems, split: "train"),
                        test: testTask.numbered(testProblems, split: "test"), extractor: extractor,
                        comparison: comparison, alphabet: alphabet.union(testTask.alphabet))
@@ -58,7 +58,8 @@ extension TaskGenerator {
 
     /// `count` problems whose prompts are not in `seen` (which grows). Throws when the task
     /// runs out of distinct prompts within a generous number of draws.
-    func drawDistinct(_ count: Int, seen: inout Set<String>, rng: inout some RandomNumberGenerator) throws -> [Problem] {
+    func drawDistinct(_ count: Int, seen: inout Set<String>, rng: inout some RandomNumberGenerator,
+                      isCancelled: () -> Bool = { false }) throws -> [Problem] {
         var problems: [Problem] = []
         problems.reserveCapacity(count)
         // Allow many redraws so near-exhaustive requests still finish, but never loop forever.
@@ -66,6 +67,7 @@ extension TaskGenerator {
         let maxAttempts = 50 * count + 1000
         while problems.count < count, attempts < maxAttempts {
             attempts += 1
+            if attempts % 4096 == 0, isCancelled() { throw CancellationError() }
             let p = makeProblem(rng: &rng)
             if seen.insert(p.prompt).inserted { problems.append(p) }
         }

@@ -1,5 +1,7 @@
 // data load — reads a JSONL data set (one problem per line) with a field mapping, holds out a test
 // split or reads a separate test file, and makes it the current data set.
+import Foundation
+import Kernels
 import Tasks
 
 extension CommandDefinition {
@@ -20,10 +22,23 @@ extension CommandDefinition {
                    "data load /tmp/verity-no-such-file.jsonl test_file=/tmp/verity-no-such-test.jsonl"]
     )) { invocation, session in
         let path = try invocation.readPath("path", session) ?? ""
+        _ = try invocation.readPath("test_file", session)   // the same read rule for the test file
         let arguments = try invocation.givenSpecArguments(invocation.declaration.keys.map(\.name))
         let request = try domain("data load") { try DataLoadRequest.make(path: path, arguments: arguments) }
+        // Reading a file holds its bytes, their lines and the problems made from them: about four
+        // times the file's size (measured on a GSM8K-style file), checked before reading.
+        let size = request.files.reduce(0) { total, file in
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+            return total &+ max(0, bytes ?? 0)
+        }
+        try domain("data load") {
+            try MemoryBudget.check(MemoryBudget.bytes(size, of: 4), for: "loading \(MemoryBudget.format(size)) of JSONL",
+                                   advice: "load a smaller file (split it, or keep fewer fields)")
+        }
         var rng = session.commandRNG()
-        let (dataset, skipped) = try domain("data load") { try request.load(rng: &rng) }
+        let (dataset, skipped) = try domain("data load") {
+            try request.load(rng: &rng, isCancelled: session.cancellationRequested)
+        }
         session[DatasetSlot.self] = dataset
         if let configured = session[RewardSlot.self] {
             session[RewardSlot.self] = try? configureReward(spec: configured.spec, dataset: dataset)
