@@ -29,6 +29,9 @@ public final class Session {
     /// The one random generator every random draw in the session comes from, passed explicitly
     /// to whatever needs it (`Kernels.RNG`; commands draw their seed with `commandSeed()`).
     public var rng: SessionRNG
+    /// Real paths of the notebooks being replayed by `run`, outermost first (a notebook may not
+    /// run itself, directly or through another).
+    var runningFiles: [String] = []
     /// Commands run so far, numbered from 1.
     public private(set) var history: [HistoryEntry] = []
     /// Plots made so far, in order.
@@ -83,6 +86,7 @@ public final class Session {
     public func execute(_ line: String, lineNumber: Int = 1) throws -> CommandOutput? {
         guard let parsed = try Parser.parse(line, line: lineNumber) else { return nil }
         var recorded = true  // a line that does not resolve is still numbered, marked failed
+        let rngBefore = rng    // a failed command leaves the random stream where it was
         do {
             let (definition, invocation) = try Registry.resolve(parsed, settings: settings)
             recorded = definition.declaration.recorded
@@ -93,6 +97,7 @@ public final class Session {
             }
             return output
         } catch {
+            rng = rngBefore
             if recorded { remember(parsed.source, .empty, failed: true) }
             guard let commandError = error as? CommandError else {
                 // Errors from lower modules already say what went wrong; name the command.

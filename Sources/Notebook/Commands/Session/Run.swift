@@ -16,6 +16,12 @@ extension CommandDefinition {
         guard let file = try invocation.string("file") else { return .empty }
         let allow = try invocation.string("allow")
         try session.files.checkRead(file)
+        let key = FileAccess.resolved(FileAccess.absolute(file))
+        guard !session.runningFiles.contains(key) else {
+            throw CommandError("\(file) is already running — a notebook may not run itself, directly or through another notebook")
+        }
+        session.runningFiles.append(key)
+        defer { session.runningFiles.removeLast() }
         let document = try NotebookRunner.load(file)
         let result = NotebookRunner.runConfined(document, file: file, session: session, allowing: allow.map { [$0] } ?? [])
         var output = CommandOutput()
