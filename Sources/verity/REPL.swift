@@ -40,23 +40,31 @@ struct REPL {
         }
     }
 
-    /// Script mode: every line of stdin is a command.
+    /// Script mode: every line of stdin is a command. Ctrl-C (SIGINT) stops the current command
+    /// at its next step boundary, as in the REPL, and then ends the script: exit status 130.
     private func script() -> Int32 {
+        verity_sigint_install()
+        defer { verity_sigint_uninstall() }
+        verity_sigint_clear()
         var failed = false
         var number = 0
-        while let line = readLine(strippingNewline: true) {
+        while verity_sigint_pending() == 0, let line = readLine(strippingNewline: true) {
             number += 1
-            let (quit, ok) = execute(line, lineNumber: number, file: "stdin")
+            let (quit, ok) = execute(line, lineNumber: number, file: "stdin", clearInterrupt: false)
             failed = failed || !ok
             if quit { break }
+        }
+        if verity_sigint_pending() != 0 {
+            Terminal.err("interrupted — the script stopped after line \(number); later lines were not run")
+            return 130
         }
         return failed ? 1 : 0
     }
 
     /// Runs a line and prints its output or error; says whether the session should end and
     /// whether the command succeeded.
-    private func execute(_ line: String, lineNumber: Int, file: String?) -> (quit: Bool, ok: Bool) {
-        verity_sigint_clear()
+    private func execute(_ line: String, lineNumber: Int, file: String?, clearInterrupt: Bool = true) -> (quit: Bool, ok: Bool) {
+        if clearInterrupt { verity_sigint_clear() }
         do {
             guard let output = try session.execute(line, lineNumber: lineNumber) else { return (false, true) }
             Terminal.print(output, width: session.settings.width)
