@@ -17,6 +17,8 @@ public struct ConfigField: Sendable {
     public let offMeaning: String
     /// The valid choices of an enumerated or boolean field; empty for numbers.
     public let choices: [String]
+    /// The range a number must lie in (checked on `set`; `validate` adds the cross-field rules).
+    public var bounds: ClosedRange<Double>? = nil
     let getter: @Sendable (TrainerConfig) -> String
     let setter: @Sendable (inout TrainerConfig, String) throws -> Void
 
@@ -32,23 +34,33 @@ extension ConfigField {
     }
 
     static func int(_ key: String, _ path: WritableKeyPath<TrainerConfig, Int> & Sendable, _ property: String,
-                    _ summary: String, symbol: String = "", off: String = "") -> ConfigField {
+                    _ summary: String, symbol: String = "", off: String = "", range: ClosedRange<Double>) -> ConfigField {
         ConfigField(key: key, property: property, summary: summary, symbol: symbol, offMeaning: off, choices: [],
+                    bounds: range,
                     getter: { String($0[keyPath: path]) },
                     setter: { c, text in
                         guard let v = Int(text) else { throw bad(key, text, "an integer") }
+                        try check(key, Double(v), range)
                         c[keyPath: path] = v
                     })
     }
 
     static func real(_ key: String, _ path: WritableKeyPath<TrainerConfig, Double> & Sendable, _ property: String,
-                     _ summary: String, symbol: String = "", off: String = "") -> ConfigField {
+                     _ summary: String, symbol: String = "", off: String = "", range: ClosedRange<Double>) -> ConfigField {
         ConfigField(key: key, property: property, summary: summary, symbol: symbol, offMeaning: off, choices: [],
+                    bounds: range,
                     getter: { MetricsLog.format($0[keyPath: path]) },
                     setter: { c, text in
                         guard let v = Double(text), v.isFinite else { throw bad(key, text, "a finite number") }
+                        try check(key, v, range)
                         c[keyPath: path] = v
                     })
+    }
+
+    static func check(_ key: String, _ value: Double, _ range: ClosedRange<Double>) throws {
+        guard range.contains(value) else {
+            throw TrainingError("\(key)=\(MetricsLog.format(value)) is outside \(MetricsLog.format(range.lowerBound))…\(MetricsLog.format(range.upperBound))")
+        }
     }
 
     static func flag(_ key: String, _ path: WritableKeyPath<TrainerConfig, Bool> & Sendable, _ property: String,
@@ -82,42 +94,42 @@ extension ConfigField {
 extension TrainerConfig {
     /// Every field, in the order `show settings` lists them.
     public static let fields: [ConfigField] = [
-        .int("prompts", \.promptsPerStep, "promptsPerStep", "prompts per step", symbol: "B"),
-        .int("n", \.samplesPerPrompt, "samplesPerPrompt", "completions per prompt (group size)", symbol: "G"),
-        .real("temperature", \.temperature, "temperature", "sampling temperature", symbol: "T", off: "greedy"),
-        .int("top_k", \.topK, "topK", "keep the k most likely tokens when sampling", off: "no top-k"),
-        .real("top_p", \.topP, "topP", "nucleus sampling mass (1 = off)"),
-        .int("max_tokens", \.maxNewTokens, "maxNewTokens", "most new tokens per completion", symbol: "L_max"),
-        .int("think_budget", \.thinkingBudget, "thinkingBudget", "force </think> after this many thinking tokens", off: "no cap"),
-        .int("waits", \.waitExtensions, "waitExtensions", "replace the first W </think> by the wait text (s1)", symbol: "W", off: "no extension"),
+        .int("prompts", \.promptsPerStep, "promptsPerStep", "prompts per step", symbol: "B", range: 1...4096),
+        .int("n", \.samplesPerPrompt, "samplesPerPrompt", "completions per prompt (group size)", symbol: "G", range: 1...1024),
+        .real("temperature", \.temperature, "temperature", "sampling temperature", symbol: "T", off: "greedy", range: 0...10),
+        .int("top_k", \.topK, "topK", "keep the k most likely tokens when sampling", off: "no top-k", range: 0...1_000_000),
+        .real("top_p", \.topP, "topP", "nucleus sampling mass (1 = off)", range: 0...1),
+        .int("max_tokens", \.maxNewTokens, "maxNewTokens", "most new tokens per completion", symbol: "L_max", range: 1...32_768),
+        .int("think_budget", \.thinkingBudget, "thinkingBudget", "force </think> after this many thinking tokens", off: "no cap", range: 0...1_000_000),
+        .int("waits", \.waitExtensions, "waitExtensions", "replace the first W </think> by the wait text (s1)", symbol: "W", off: "no extension", range: 0...64),
         .choice("advantage", \.advantage, "advantage", "advantage estimator"),
-        .real("adv_eps", \.advantageEpsilon, "advantageEpsilon", "added to the std of normalised advantages", symbol: "ε"),
-        .real("clip_low", \.epsilonLow, "epsilonLow", "ratio clipped below at 1-ε_low", symbol: "ε_low", off: "no lower clip"),
-        .real("clip_high", \.epsilonHigh, "epsilonHigh", "ratio clipped above at 1+ε_high (clip-higher)", symbol: "ε_high", off: "no upper clip"),
-        .real("dual_clip", \.dualClip, "dualClip", "dual clip bound for negative advantages (>1)", symbol: "c", off: "no dual clip"),
-        .real("kl", \.klCoefficient, "klCoefficient", "KL penalty coefficient against the reference model", symbol: "β", off: "no KL, no reference model"),
+        .real("adv_eps", \.advantageEpsilon, "advantageEpsilon", "added to the std of normalised advantages", symbol: "ε", range: 0...1),
+        .real("clip_low", \.epsilonLow, "epsilonLow", "ratio clipped below at 1-ε_low", symbol: "ε_low", off: "no lower clip", range: 0...1),
+        .real("clip_high", \.epsilonHigh, "epsilonHigh", "ratio clipped above at 1+ε_high (clip-higher)", symbol: "ε_high", off: "no upper clip", range: 0...100),
+        .real("dual_clip", \.dualClip, "dualClip", "dual clip bound for negative advantages (>1)", symbol: "c", off: "no dual clip", range: 0...1000),
+        .real("kl", \.klCoefficient, "klCoefficient", "KL penalty coefficient against the reference model", symbol: "β", off: "no KL, no reference model", range: 0...1000),
         .choice("kl_estimator", \.klEstimator, "klEstimator", "KL estimator"),
-        .int("ref_sync", \.referenceSyncInterval, "referenceSyncInterval", "copy the policy into the reference every N steps", off: "never"),
+        .int("ref_sync", \.referenceSyncInterval, "referenceSyncInterval", "copy the policy into the reference every N steps", off: "never", range: 0...1_000_000),
         .choice("loss", \.lossAggregation, "lossAggregation", "loss aggregation over tokens and sequences"),
-        .real("loss_norm", \.lossNormalizer, "lossNormalizer", "constant divisor of seq-mean-token-sum-norm", symbol: "L", off: "max_tokens"),
-        .real("entropy", \.entropyCoefficient, "entropyCoefficient", "entropy bonus coefficient", symbol: "α", off: "no bonus"),
+        .real("loss_norm", \.lossNormalizer, "lossNormalizer", "constant divisor of seq-mean-token-sum-norm", symbol: "L", off: "max_tokens", range: 0...1_000_000),
+        .real("entropy", \.entropyCoefficient, "entropyCoefficient", "entropy bonus coefficient", symbol: "α", off: "no bonus", range: -100...100),
         .flag("mask_truncated", \.maskTruncated, "maskTruncated", "leave truncated completions out of the loss (overlong filtering)"),
         .flag("skip_zero_adv", \.skipZeroAdvantage, "skipZeroAdvantage", "leave zero-advantage completions out of the update"),
-        .int("mu", \.updatesPerBatch, "updatesPerBatch", "optimisation passes over each batch", symbol: "μ"),
-        .int("minibatches", \.minibatches, "minibatches", "minibatches (optimizer steps) per pass"),
-        .real("lr", \.learningRate, "learningRate", "peak learning rate", symbol: "η"),
-        .real("beta1", \.beta1, "beta1", "AdamW first-moment decay", symbol: "β₁"),
-        .real("beta2", \.beta2, "beta2", "AdamW second-moment decay", symbol: "β₂"),
-        .real("adam_eps", \.adamEpsilon, "adamEpsilon", "AdamW denominator epsilon"),
-        .real("weight_decay", \.weightDecay, "weightDecay", "decoupled weight decay", symbol: "λ", off: "no decay"),
-        .int("warmup", \.warmupSteps, "warmupSteps", "linear warm-up steps", off: "no warm-up"),
+        .int("mu", \.updatesPerBatch, "updatesPerBatch", "optimisation passes over each batch", symbol: "μ", range: 1...64),
+        .int("minibatches", \.minibatches, "minibatches", "minibatches (optimizer steps) per pass", range: 1...1_048_576),
+        .real("lr", \.learningRate, "learningRate", "peak learning rate", symbol: "η", range: 0...10),
+        .real("beta1", \.beta1, "beta1", "AdamW first-moment decay", symbol: "β₁", range: 0...1),
+        .real("beta2", \.beta2, "beta2", "AdamW second-moment decay", symbol: "β₂", range: 0...1),
+        .real("adam_eps", \.adamEpsilon, "adamEpsilon", "AdamW denominator epsilon", range: 0...1),
+        .real("weight_decay", \.weightDecay, "weightDecay", "decoupled weight decay", symbol: "λ", off: "no decay", range: 0...100),
+        .int("warmup", \.warmupSteps, "warmupSteps", "linear warm-up steps", off: "no warm-up", range: 0...1_000_000),
         .choice("schedule", \.schedule, "schedule", "learning-rate schedule after warm-up"),
-        .int("total_steps", \.totalSteps, "totalSteps", "length of the cosine schedule", off: "the steps of the current run"),
-        .real("min_lr_ratio", \.minLearningRateRatio, "minLearningRateRatio", "cosine floor as a fraction of the peak"),
-        .real("grad_clip", \.maxGradNorm, "maxGradNorm", "clip the gradient norm to this", off: "no clipping"),
+        .int("total_steps", \.totalSteps, "totalSteps", "length of the cosine schedule", off: "the steps of the current run", range: 0...100_000_000),
+        .real("min_lr_ratio", \.minLearningRateRatio, "minLearningRateRatio", "cosine floor as a fraction of the peak", range: 0...1),
+        .real("grad_clip", \.maxGradNorm, "maxGradNorm", "clip the gradient norm to this", off: "no clipping", range: 0...1e6),
         .flag("dynamic_sampling", \.dynamicSampling, "dynamicSampling", "drop all-equal-reward groups and refill (DAPO)"),
-        .int("max_rounds", \.maxGenerationRounds, "maxGenerationRounds", "most generation rounds per step with dynamic sampling"),
-        .int("staleness", \.maxStaleness, "maxStaleness", "asynchronous rollouts at most K steps stale", symbol: "K", off: "synchronous, on-policy"),
+        .int("max_rounds", \.maxGenerationRounds, "maxGenerationRounds", "most generation rounds per step with dynamic sampling", range: 1...1000),
+        .int("staleness", \.maxStaleness, "maxStaleness", "asynchronous rollouts at most K steps stale", symbol: "K", off: "synchronous, on-policy", range: 0...64),
     ]
 
     /// The field with this key, or an error listing the valid keys.

@@ -122,7 +122,7 @@ enum TrainerArguments {
             type = acceptsFraction ? .float : .int
             defaultValue = acceptsFraction ? Double(field.defaultValue).map { .float($0) } : Int(field.defaultValue).map { .int($0) }
         }
-        return ArgumentSpec(field.key, type, default: defaultValue, help: help)
+        return ArgumentSpec(field.key, type, default: defaultValue, bounds: field.bounds, help: help)
     }
 
     /// The field keys given on the line, as (key, text) for `TrainerConfig.set`. Every field is
