@@ -32,6 +32,13 @@ import Glibc
     @Test func tooLargeRequestsUnderATwoGigabyteLimitFailWithTheEstimate() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        // A checkpoint whose weights file claims 10 GB (a sparse file: no disk is used).
+        let checkpoint = directory + "/big"
+        try FileManager.default.createDirectory(atPath: checkpoint, withIntermediateDirectories: true)
+        try "{}".write(toFile: checkpoint + "/config.json", atomically: true, encoding: .utf8)
+        try "{}".write(toFile: checkpoint + "/tokenizer.json", atomically: true, encoding: .utf8)
+        FileManager.default.createFile(atPath: checkpoint + "/model.safetensors", contents: nil)
+        #expect(truncate(checkpoint + "/model.safetensors", 10_000_000_000) == 0)
         let script = """
             task arithmetic digits=2 train=50 test=10
             model new layers=128 dim=16384 heads=128 ffn=65536
@@ -40,6 +47,8 @@ import Glibc
             model new layers=1 dim=16 heads=2 ffn=32 max_pos=40000
             rl steps=1 prompts=4096 n=1024 max_tokens=32768
             sample prompts=4096 n=1024 max_tokens=32768
+            eval problems=10 n=4096 max_tokens=32768
+            model load big
             data info
             echo alive
 
@@ -47,7 +56,7 @@ import Glibc
         let result = try runLimited(script, kib: 2_000_000, directory: directory)
         #expect(result.status == 1, "died by a signal or did not report the failures: \(result.err)")
         let errors = result.err.split(separator: "\n").filter { $0.contains("error:") }
-        #expect(errors.count == 5, "\(result.err)")
+        #expect(errors.count == 7, "\(result.err)")
         for line in errors {
             #expect(line.contains("would need about") && line.contains("is available —"), "\(line)")
         }
@@ -55,6 +64,8 @@ import Glibc
         #expect(result.err.contains("ask for fewer problems with train= and test="))
         #expect(result.err.contains("use fewer layers or a smaller dim, ffn or vocab"))
         #expect(result.err.contains("sample fewer completions at once"))
+        #expect(result.err.contains("use fewer problems=, a smaller n= or a lower max_tokens="))
+        #expect(result.err.contains("loading 10 GB of weights and optimizer state would need about 30 GB"))
         // The data set of line 1 is still there, and the process got to the end.
         #expect(result.out.contains("add-d2"), "\(result.out)")
         #expect(result.out.hasSuffix("alive\n"), "\(result.out)")

@@ -102,6 +102,7 @@ public enum Checkpoint {
         }
         let tokenizerURL = try required(tokenizerFile)
         let configJSON = try readObject(configURL)
+        try checkLoadBudget(directory: url)
         let tensors = try readModelTensors(directory: url)
         let tokenizer = try loadTokenizer(from: tokenizerURL)
         let optimizerURL = url.appendingPathComponent(optimizerFile)

@@ -2,6 +2,7 @@
 // set: accuracy (greedy when n = 1 at temperature 0), pass@k and maj@k for k = 1, 2, 4, … n in one
 // table, token accounting, format failures and finish reasons. The run is kept under `as=NAME`
 // (default `last`) for `show samples`, `scale`, `verifier` and `compare`.
+import Kernels
 import Evaluation
 import Foundation
 import Models
@@ -42,6 +43,7 @@ extension CommandDefinition {
         let dataset = try session.requireDataset(for: "eval")
         let model = try session.requireModel(for: "eval")
         let problems = try EvalArguments.problems(dataset, split: split, count: count, command: "eval")
+        try EvalArguments.checkSampleMemory(problems: problems.count, samples: n, maxTokens: options.maxNewTokens, command: "eval")
         let generator = try evaluationGenerator(model)
         let seed = session.commandSeed()
         let started = Date()
@@ -95,6 +97,17 @@ enum EvalArguments {
                                + (split == "train" ? "test" : "train") + " or make a data set with \(split) problems")
         }
         return Array(all.prefix(count))
+    }
+
+    /// Refuses a run whose samples would not fit in memory: each sample keeps its token ids, text
+    /// and per-token values (about 16 bytes a token) plus about 512 bytes of bookkeeping.
+    static func checkSampleMemory(problems: Int, samples: Int, maxTokens: Int, settings: Int = 1, command: String) throws {
+        let perSample = MemoryBudget.sum(MemoryBudget.product(maxTokens, 16), 512)
+        let bytes = perSample.flatMap { MemoryBudget.product(problems, samples, settings, $0) }
+        try domain(command) {
+            try MemoryBudget.check(bytes, for: "\(problems) problems × \(samples) samples\(settings > 1 ? " × \(settings) settings" : "") of up to \(maxTokens) tokens",
+                                   advice: "use fewer problems=, a smaller n= or a lower max_tokens=")
+        }
     }
 }
 

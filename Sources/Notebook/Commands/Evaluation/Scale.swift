@@ -78,6 +78,8 @@ extension CommandDefinition {
             let problems = try EvalArguments.problems(dataset, split: split, count: count, command: "scale")
             let generator = try evaluationGenerator(try session.requireModel(for: "scale"))
             let settings = thinkingGrid(budgets: budgets.map { $0.map { Optional($0) } } ?? [nil], waits: waits ?? [0])
+            try EvalArguments.checkSampleMemory(problems: problems.count, samples: n, maxTokens: maxTokens,
+                                                settings: settings.count, command: "scale")
             let samples = n
             points = try ScaleSweep.thinking(generator: generator, dataset: dataset, problems: problems, samples: samples,
                                              settings: settings, options: options, methods: methods, ks: ks,

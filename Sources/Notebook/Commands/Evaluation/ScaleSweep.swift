@@ -78,6 +78,7 @@ enum ScaleSweep {
         let dataset = try session.requireDataset(for: "scale")
         let model = try session.requireModel(for: "scale")
         let problems = try EvalArguments.problems(dataset, split: split, count: count, command: "scale")
+        try EvalArguments.checkSampleMemory(problems: problems.count, samples: n, maxTokens: options.maxNewTokens, command: "scale")
         let generator = try evaluationGenerator(model)
         let seed = session.commandSeed()
         let progress = session.progress("scale", total: problems.count)
