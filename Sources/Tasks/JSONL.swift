@@ -62,7 +62,7 @@ public enum JSONL {
     /// an error naming the file, line and field — unless `skipBad`, which counts it instead.
     public static func load(path: String, mapping: FieldMapping = .standard, skipBad: Bool = false,
                             isCancelled: () -> Bool = { false }) throws -> JSONLLoadResult {
-        try requireRegularFile(path)
+        try RegularFile.require(path, wanted: "a JSONL file — give the path of a .jsonl file")
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw TasksError("cannot read \(path): \(error.localizedDescription) — check the path")
@@ -75,26 +75,6 @@ public enum JSONL {
                 : "no problems in \(path): all \(result.skipped.count) non-blank lines are malformed\(first) — is it a JSONL data set?")
         }
         return result
-    }
-
-    /// Refuses folders, devices, FIFOs and sockets by name before reading: reading them either
-    /// fails with a misleading message or never ends.
-    static func requireRegularFile(_ path: String) throws {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            let reason = errno == ENOENT ? "there is no such file" : String(cString: strerror(errno))
-            throw TasksError("cannot read \(path): \(reason) — check the path")
-        }
-        let kind: String
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: return
-        case S_IFDIR: kind = "a folder"
-        case S_IFCHR, S_IFBLK: kind = "a device"
-        case S_IFIFO: kind = "a FIFO (named pipe)"
-        case S_IFSOCK: kind = "a socket"
-        default: kind = "not a regular file"
-        }
-        throw TasksError("cannot read \(path): it is \(kind), not a JSONL file — give the path of a .jsonl file")
     }
 
     /// Parses JSONL bytes; `file` names the source in error messages and default ids.

@@ -55,7 +55,12 @@ import Kernels
             ("data load \(directory)/blank.jsonl", "holds no problems"),
             ("data load \(directory)/passwd skip_bad=maybe", "data load: skip_bad=maybe — use true or false"),
         ]
-        for (line, expected) in cases {
+        let notebooks: [(String, String)] = [
+            ("run \(directory)/folder", "it is a folder, not a notebook"),
+            ("run /dev/zero", "it is a device, not a notebook"),
+            ("run \(directory)/fifo", "it is a FIFO (named pipe), not a notebook"),
+        ]
+        for (line, expected) in cases + notebooks {
             let rng = session.rng
             let message = CommandTesting.failure(session, line)
             #expect(message.contains(expected), "\(line) → \(message)")

@@ -104,7 +104,7 @@ import Testing
         #expect(script.err.hasPrefix("s.verity:2:7: error: seconds expects a number"))
         let missing = try runVerity(["run", "nope.md"], directory: directory)
         #expect(missing.status == 1)
-        #expect(missing.err.contains("cannot read 'nope.md'"))
+        #expect(missing.err.contains("cannot read nope.md: there is no such file"))
     }
 
     @Test func versionBenchAndSeedOption() throws {

@@ -1,6 +1,7 @@
 // NotebookRunner — executes a notebook's cells in order in a session, collecting each cell's
 // rendered output and plots; stops at the first failing command and names its file line.
 import Foundation
+import Tasks
 
 /// What one cell produced.
 public struct CellRun: Sendable, Equatable {
@@ -47,6 +48,7 @@ public enum NotebookRunner {
     /// Reads and parses a notebook or script file.
     /// - Throws: `CommandError` when the file cannot be read, is not UTF-8, or has an unclosed cell.
     public static func load(_ path: String) throws -> NotebookDocument {
+        try domain { try RegularFile.require(path, wanted: "a notebook (.md, .ipynb) or script (.verity)") }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
