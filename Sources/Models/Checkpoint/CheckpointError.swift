@@ -17,6 +17,12 @@ public enum CheckpointError: Error, Sendable, Equatable, CustomStringConvertible
     case refusingToReplace(path: String, reason: String)
     /// A file system operation failed while saving.
     case saveFailed(directory: String, reason: String)
+    /// The checkpoint was missing after an interrupted save and its previous copy could not be put back.
+    case recoveryFailed(directory: String, reason: String)
+    /// The checkpoint was written and moved into place, but its folder could not be synced to disk.
+    case notDurable(directory: String, reason: String)
+    /// A checkpoint directory could not be removed (e.g. an old periodic checkpoint).
+    case removeFailed(directory: String, reason: String)
 
     /// A message naming the directory or file and what to do.
     public var description: String {
@@ -33,6 +39,12 @@ public enum CheckpointError: Error, Sendable, Equatable, CustomStringConvertible
             return "not saving over \(path): \(reason) — choose another path or remove it first"
         case let .saveFailed(directory, reason):
             return "cannot save checkpoint \(directory): \(reason) — check the parent directory exists and is writable; any previous checkpoint there is unchanged"
+        case let .recoveryFailed(directory, reason):
+            return "cannot recover checkpoint \(directory): \(reason) — look at the hidden .\((directory as NSString).lastPathComponent).old-… folders beside it; rename a complete one to \((directory as NSString).lastPathComponent) by hand"
+        case let .notDurable(directory, reason):
+            return "checkpoint \(directory) was saved but its folder could not be synced to disk (\(reason)) — it may not survive a crash of the machine; save again"
+        case let .removeFailed(directory, reason):
+            return "cannot remove old checkpoint \(directory): \(reason) — check the folder is writable, or remove it by hand"
         }
     }
 }

@@ -1,7 +1,12 @@
 // model load — reads a Hugging Face checkpoint directory (config.json, model.safetensors or shards,
 // tokenizer.json) into a local model. Files are untrusted: every size is checked by the loader.
+// When the directory is missing because a save into it was killed between its two renames, the
+// previous checkpoint (kept beside it as .NAME.old-…) is moved back first, with a warning.
 import Foundation
 import Models
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension CommandDefinition {
     /// `model load PATH`
@@ -15,6 +20,7 @@ extension CommandDefinition {
     )) { invocation, session in
         let path = try invocation.readPath("path", session) ?? ""
         let url = URL(fileURLWithPath: path)
+        let recovered = try recoverInterruptedSave(path, session)
         let contents = try domain("model load") { try Checkpoint.load(from: url) }
         let config = try domain("model load: \(path)/config.json") { try contents.config(as: TransformerConfig.self) }
         guard contents.tokenizer.vocabularySize <= config.vocabSize else {
@@ -32,8 +38,23 @@ extension CommandDefinition {
         } else {
             session[TrainingStateSlot.self] = nil
         }
-        return ModelInfoView.render(.local(model), precision: session.settings.precision)
+        var output = ModelInfoView.render(.local(model), precision: session.settings.precision)
+        if let recovered {
+            output.blocks.insert(.warning("\(path) was missing: a save into it was interrupted, so the previous checkpoint was recovered "
+                                          + "from \((recovered as NSString).lastPathComponent) beside it and loaded"), at: 0)
+        }
+        return output
     }
+}
+
+/// When nothing is at `path` but a save into it was interrupted between its two renames, moves the
+/// previous checkpoint back into place (a write, so it obeys the session's write rules).
+/// - Returns: the hidden copy that was moved back, or nil when there was nothing to recover.
+private func recoverInterruptedSave(_ path: String, _ session: Session) throws -> String? {
+    var status = stat()
+    guard lstat(path, &status) != 0 else { return nil }
+    try session.files.checkWrite(path, folder: true)
+    return try domain("model load") { try Checkpoint.recoverInterruptedSave(at: URL(fileURLWithPath: path)) }
 }
 
 /// JSON bytes re-encoded as the same JSON value, so a loaded `trainer_state.json` survives a save.
@@ -48,7 +69,7 @@ struct RawJSONObject: Encodable, Sendable {
 
 /// Any JSON value, decodable and encodable without knowing its schema.
 private enum JSONTree: Codable {
-    case null, bool(Bool), int(Int64), number(Double), string(String)
+    case null, bool(Bool), int(Int64), uint(UInt64), number(Double), string(String)
     case array([JSONTree]), object([String: JSONTree])
 
     init(from decoder: Decoder) throws {
@@ -56,6 +77,8 @@ private enum JSONTree: Codable {
         if single.decodeNil() { self = .null; return }
         if let value = try? single.decode(Bool.self) { self = .bool(value); return }
         if let value = try? single.decode(Int64.self) { self = .int(value); return }
+        // Above Int64.max (RNG state words): a Double would round them and break exact resumption.
+        if let value = try? single.decode(UInt64.self) { self = .uint(value); return }
         if let value = try? single.decode(Double.self) { self = .number(value); return }
         if let value = try? single.decode(String.self) { self = .string(value); return }
         if let value = try? single.decode([JSONTree].self) { self = .array(value); return }
@@ -68,6 +91,7 @@ private enum JSONTree: Codable {
         case .null: try single.encodeNil()
         case .bool(let value): try single.encode(value)
         case .int(let value): try single.encode(value)
+        case .uint(let value): try single.encode(value)
         case .number(let value): try single.encode(value)
         case .string(let value): try single.encode(value)
         case .array(let value): try single.encode(value)

@@ -25,10 +25,11 @@ extension CommandDefinition {
     }
 }
 
-/// Writes `model` (and `state`, when given) as a checkpoint directory at `path`.
-func saveCheckpoint(_ model: LocalModel, to path: String, state: TrainingStateSnapshot?) throws {
+/// Writes `model` (and `state`, when given) as a checkpoint directory at `path`; errors are
+/// prefixed with `context` (the command saving).
+func saveCheckpoint(_ model: LocalModel, to path: String, state: TrainingStateSnapshot?, context: String = "model save") throws {
     let url = URL(fileURLWithPath: path)
-    try domain("model save") {
+    try domain(context) {
         if let json = model.configJSON {
             try Checkpoint.save(to: url, configJSON: json, tensors: model.transformer.tensors(), tokenizer: model.tokenizer,
                                 optimizer: state?.optimizer, trainerState: state?.trainerState)

@@ -1,7 +1,8 @@
 // rl — the policy-gradient loop: every knob of `TrainerConfig` is a key (derived from its field
 // table), a preset (`algo=`) is applied first and explicit keys after it. Progress bar, a line
 // every `every` steps, optional held-out greedy accuracy every `eval_every` steps; Ctrl-C leaves
-// the model and the log as after the last completed step.
+// the model and the log as after the last completed step. save_every=N to=DIR writes periodic
+// checkpoints (PeriodicCheckpoints.swift) with the trainer's state, exactly as `model save` would.
 import Foundation
 import Kernels
 import Tasks
@@ -16,7 +17,7 @@ private final class StopFlag: @unchecked Sendable {
 }
 
 extension CommandDefinition {
-    /// `rl algo=grpo steps=… prompts=16 n=8 lr=1e-4 kl=0 clip=0.2:0.28 loss=token-mean filter=dynamic …`
+    /// `rl algo=grpo steps=… prompts=16 n=8 lr=1e-4 kl=0 clip=0.2:0.28 loss=token-mean filter=dynamic save_every=N to=DIR …`
     static let rl = CommandDefinition(CommandDeclaration(
         name: "rl",
         summary: "policy-gradient training: rl algo=grpo steps=100 prompts=16 n=8 lr=1e-4",
@@ -24,7 +25,9 @@ extension CommandDefinition {
             + "to a preset (" + TrainerPreset.allCases.map(\.rawValue).joined(separator: ", ") + "), then the other "
             + "keys change single knobs; the settings stay for later 'sample', 'step' and 'rl' ('show trainer' lists "
             + "them). clip=E or clip=LOW:HIGH sets ε_low and ε_high; filter=dynamic turns on DAPO dynamic sampling. "
-            + "A line every `every` steps; eval_every=N adds held-out greedy accuracy on eval_n test problems.",
+            + "A line every `every` steps; eval_every=N adds held-out greedy accuracy on eval_n test problems. "
+            + "save_every=N to=DIR writes DIR/step-000NNN every N trainer steps with the trainer's state, as 'model save' "
+            + "does (keeping the newest keep=K); 'model load' of one and rl with the remaining steps continue exactly.",
         keys: [
             ArgumentSpec("steps", .int, default: .int(10), bounds: 0...1_000_000, help: "steps to run"),
             ArgumentSpec("algo", .choice(TrainerPreset.allCases.map(\.rawValue)), help: "reset the settings to a preset first"),
@@ -34,9 +37,10 @@ extension CommandDefinition {
             ArgumentSpec("eval_every", .int, default: .int(0), bounds: 0...1_000_000,
                          help: "held-out greedy accuracy every N steps; 0 = off"),
             ArgumentSpec("eval_n", .int, default: .int(100), bounds: 1...100_000, help: "test problems for eval_every"),
-        ] + TrainerArguments.fields,
+        ] + PeriodicCheckpoints.arguments + TrainerArguments.fields,
         examples: ["rl algo=dapo steps=1 prompts=2 n=2 max_tokens=6 lr=1e-4 clip=0.2:0.28 filter=none every=1 eval_every=1 eval_n=2",
-                   "rl steps=0 " + TrainerArguments.exampleKeys]
+                   "rl steps=0 " + TrainerArguments.exampleKeys,
+                   "rl steps=1 prompts=2 n=2 max_tokens=6 save_every=1 to=/tmp/verity-example-checkpoints keep=1"]
     )) { invocation, session in
         let steps = try invocation.int("steps") ?? 10
         let algo = try invocation.string("algo")
@@ -45,6 +49,7 @@ extension CommandDefinition {
         let every = try invocation.int("every") ?? 10
         let evalEvery = try invocation.int("eval_every") ?? 0
         let evalN = try invocation.int("eval_n") ?? 100
+        let checkpoints = try PeriodicCheckpoints.read(invocation, session, command: "rl")
         let knobs = try TrainerArguments.given(invocation)
         let trainer = try session.policyTrainer(for: "rl")
         var config = trainer.config
@@ -69,6 +74,9 @@ extension CommandDefinition {
         let stop = StopFlag()
         let userCancelled = session.cancellationRequested
         var failure: Error?
+        var checkpointFailure: Error?
+        var tally = CheckpointTally()
+        let local = try session.requireLocalModel(for: "rl")
         var done = 0
         let start = Date()
         let reports = try domain("rl") {
@@ -95,12 +103,34 @@ extension CommandDefinition {
                                   Format.fixed(m["completions/mean_length"] ?? 0, 1), Format.fixed(m["kl"] ?? 0, precision),
                                   Format.fixed(Date().timeIntervalSince(start), 1) + " s"] + (heldOut.map { [$0] } ?? []))
                 }
+                // What `model save` would write now: the weights and this trainer's exported state.
+                if let checkpoints, checkpoints.isDue(report.step), failure == nil {
+                    do {
+                        tally.record(try checkpoints.save(local, state: session.trainingStateToSave(), step: report.step,
+                                                          session: session, command: "rl"))
+                    } catch {
+                        checkpointFailure = error
+                        stop.set()
+                    }
+                }
             }, isCancelled: { stop.isSet || userCancelled() })
         }
         if let failure { throw CommandError("rl: held-out evaluation failed after step \(trainer.step): \(failure)") }
+        if let checkpointFailure {
+            throw CommandError("\(checkpointFailure) — rl stopped after step \(trainer.step); the model and log are as after that step")
+        }
         var output = CommandOutput([.table(table)])
         let rejected = reports.filter { $0.rejected != nil }.count
         output.append(.line("\(reports.count) steps in \(Format.duration(Date().timeIntervalSince(start))); trainer at step \(trainer.step)"))
+        if let checkpoints {
+            output.append(tally.output(checkpoints))
+            if config.maxStaleness > 0, !tally.saved.isEmpty {
+                // The producer samples ahead, so the prompt cursor and generator are only exported at the run's end.
+                output.blocks.append(.warning("with max_staleness > 0 the checkpoints saved during the run hold the weights and "
+                                              + "optimizer, but resuming one does not repeat the sampling exactly — use max_staleness=0 "
+                                              + "for exactly resumable checkpoints"))
+            }
+        }
         if rejected > 0 { output.blocks.append(.warning("\(rejected) updates were rejected (non-finite) — lower lr")) }
         if reports.count < steps {
             output.blocks.append(.warning("interrupted after \(reports.count) of \(steps) steps; the model and log are as after step \(trainer.step)"))

@@ -1,6 +1,8 @@
 // sft — supervised fine-tuning of the local model on the data set's solutions (loss on completion
 // tokens only, length-bucketed batches, AdamW with warm-up and cosine decay, gradient clipping).
 // Reports a small table every `every` steps and the final loss; evaluation is `eval`'s job.
+// save_every=N to=DIR writes periodic checkpoints with the SFT trainer's state, which a later `sft`
+// after `model load` of one resumes.
 import Foundation
 import Kernels
 import Models
@@ -8,7 +10,7 @@ import Tasks
 import Training
 
 extension CommandDefinition {
-    /// `sft steps=… batch=64 lr=3e-3 warmup=30 min_lr=0.1 clip=1.0 source=solutions|worked|direct|mixed:P`
+    /// `sft steps=… batch=64 lr=3e-3 warmup=30 min_lr=0.1 clip=1.0 source=solutions|worked|direct|mixed:P save_every=N to=DIR keep=3`
     static let sft = CommandDefinition(CommandDeclaration(
         name: "sft",
         summary: "supervised fine-tuning on the data set's solutions: sft steps=400 batch=64 lr=3e-3",
@@ -16,7 +18,9 @@ extension CommandDefinition {
             + "tokens only, batches grouped by length unless bucket=0). source=solutions uses each problem's own solution; worked / "
             + "direct use the worked or direct form of every problem (arithmetic tasks keep both); mixed:P uses the "
             + "worked form with probability P. AdamW (β 0.9, 0.98, weight decay 0.01), linear warm-up then cosine to "
-            + "min_lr × lr over total_steps (default: this run's steps). Ctrl-C stops after the last completed step.",
+            + "min_lr × lr over total_steps (default: this run's steps). Ctrl-C stops after the last completed step. "
+            + "save_every=N to=DIR writes DIR/step-000NNN every N steps (keeping the newest keep=K); 'model load' of one "
+            + "and the same sft line with the remaining steps continue that run exactly.",
         keys: [
             ArgumentSpec("steps", .int, default: .int(100), bounds: 0...10_000_000, help: "optimizer steps"),
             ArgumentSpec("batch", .int, default: .int(64), bounds: 1...65_536, help: "examples per step"),
@@ -31,8 +35,9 @@ extension CommandDefinition {
                          help: "length-bucket width in tokens; 0 = short and long examples share batches (the recipe's setting)"),
             ArgumentSpec("every", .int, default: .int(0), bounds: 0...10_000_000,
                          help: "a table row every N steps; 0 = about ten rows"),
-        ],
-        examples: ["sft steps=2 batch=4 lr=3e-3 warmup=1 min_lr=0.1 clip=1 total_steps=0 source=mixed:0.5 bucket=8 every=1"]
+        ] + PeriodicCheckpoints.arguments,
+        examples: ["sft steps=2 batch=4 lr=3e-3 warmup=1 min_lr=0.1 clip=1 total_steps=0 source=mixed:0.5 bucket=8 every=1",
+                   "sft steps=2 batch=4 save_every=1 to=/tmp/verity-example-checkpoints keep=1"]
     )) { invocation, session in
         let steps = try invocation.int("steps") ?? 100
         var config = SFTConfig()
@@ -45,17 +50,33 @@ extension CommandDefinition {
         config.bucketWidth = try invocation.int("bucket") ?? 8
         let source = try SFTSource(try invocation.string("source") ?? "solutions")
         let every = try invocation.int("every") ?? 0
+        let checkpoints = try PeriodicCheckpoints.read(invocation, session, command: "sft")
         try domain("sft") { try config.validate() }
 
         let local = try session.requireLocalModel(for: "sft")
         let dataset = try session.requireDataset(for: "sft")
-        var rng = session.commandRNG()
+        var seed = session.commandSeed()
+        // A periodic checkpoint's SFT state, loaded with the model: continue its run exactly.
+        let resumed = try session.savedSFTState(for: local, source: source)
+        if let resumed { seed = resumed.state.seed }
+        var rng = RNG(seed: seed)
         let problems = try source.problems(dataset.train, rng: &rng)
         let examples = try domain("sft") { try sftExamples(problems: problems, dataset: dataset, tokenizer: local.tokenizer) }
         let pad = local.tokenizer.special.pad ?? local.tokenizer.special.eos ?? 0
         let trainer = try domain("sft") {
             try SFTTrainer(model: local.transformer, examples: examples, config: config, padId: pad, seed: rng.next())
         }
+        if let resumed {
+            // Used once, like the policy trainer's state: imported here, or dropped when it does not fit.
+            session[TrainingStateSlot.self] = nil
+            do {
+                try trainer.importState(resumed.state.trainer, tensors: resumed.optimizer)
+            } catch {
+                throw CommandError("sft: the SFT state saved with the model does not fit: \(error) — \(SFTCheckpointState.dropped)")
+            }
+        }
+        var tally = CheckpointTally()
+        var checkpointFailure: Error?
         let interval = every > 0 ? every : max(1, steps / 10)
         var table = Table(columns: [Table.Column("step", .right), Table.Column("loss", .right), Table.Column("lr", .right),
                                     Table.Column("grad_norm", .right), Table.Column("speed", .right)])
@@ -63,6 +84,7 @@ extension CommandDefinition {
         defer { progress.finish() }
         let cancelled = session.cancellationRequested
         let precision = max(session.settings.precision, 4)
+        let startStep = trainer.step
         var window: [Double] = []
         var rejected = 0
         let start = Date()
@@ -71,8 +93,8 @@ extension CommandDefinition {
                 window.append(report.loss)
                 if window.count > interval { window.removeFirst() }
                 if report.rejected != nil { rejected += 1 }
-                progress.update(report.step)
-                if report.step % interval == 0 || report.step == steps {
+                progress.update(report.step - startStep)
+                if report.step % interval == 0 || report.step == startStep + steps {
                     // The mean over the interval: one batch's loss swings with its length bucket.
                     let mean = window.reduce(0, +) / Double(max(window.count, 1))
                     table.append(["\(report.step)", Format.fixed(mean, precision), Format.rate(report.learningRate),
@@ -80,20 +102,75 @@ extension CommandDefinition {
                                   // With its unit, so `--check` treats the row as a timing line.
                                   "\(Int(report.tokensPerSecond.rounded())) tok/s"])
                 }
-            }, isCancelled: { cancelled() })
+                if let checkpoints, checkpoints.isDue(report.step) {
+                    let exported = trainer.exportState()
+                    let state = TrainingStateSnapshot(optimizer: exported.tensors, trainerState:
+                        SFTCheckpointState(seed: seed, source: source.name, trainer: exported.state))
+                    do {
+                        tally.record(try checkpoints.save(local, state: state, step: report.step, session: session, command: "sft"))
+                    } catch {
+                        checkpointFailure = error
+                    }
+                }
+            }, isCancelled: { checkpointFailure != nil || cancelled() })
+        }
+        if let checkpointFailure {
+            throw CommandError("\(checkpointFailure) — sft stopped after step \(trainer.step); the model is as after that step")
         }
         var output = CommandOutput.line("sft on \(examples.count) examples (\(source.name)), \(local.transformer.parameterCount) parameters")
+        if let resumed {
+            output.append(.line("resumed the SFT run saved with the model at step \(resumed.state.trainer.step)"))
+        }
         output.append(.table(table))
         let tokens = reports.reduce(0) { $0 + $1.tokens }
         let seconds = Date().timeIntervalSince(start)
         let final = window.isEmpty ? Double.nan : window.reduce(0, +) / Double(window.count)
         output.append(.line("\(reports.count) steps in \(Format.duration(seconds)), \(Int((Double(tokens) / max(seconds, 1e-9)).rounded())) tokens/s"))
         output.append(.line("final loss \(Format.fixed(final, precision)) (mean of the last \(window.count) steps)"))
+        if let checkpoints { output.append(tally.output(checkpoints)) }
         if rejected > 0 { output.blocks.append(.warning("\(rejected) updates were rejected (non-finite) — lower lr")) }
         if reports.count < steps {
-            output.blocks.append(.warning("interrupted after \(reports.count) of \(steps) steps; the model is as after step \(reports.count)"))
+            output.blocks.append(.warning("interrupted after \(reports.count) of \(steps) steps; the model is as after step \(startStep + reports.count)"))
         }
         return output
+    }
+}
+
+/// What an `sft` periodic checkpoint keeps in trainer_state.json (the AdamW moments go to
+/// optimizer.safetensors), so `model load DIR/step-…` and the same `sft` line continue the run
+/// exactly: the command's seed (it fixes the mixed-source draw), the source, and the SFT trainer's
+/// step, generator, batch order and cursor and AdamW step count. The cosine schedule needs nothing
+/// more: a run of `steps` from step k ends at k + steps, as the interrupted one would have.
+struct SFTCheckpointState: Codable, Sendable {
+    /// Always "sft" (tells this state from a policy trainer's).
+    var kind = "sft"
+    /// The seed the interrupted `sft` drew from the session stream.
+    var seed: UInt64
+    /// Its `source=` (solutions, worked, direct or mixed:P).
+    var source: String
+    /// The trainer's own state.
+    var trainer: SFTTrainerState
+
+    /// What to do when a saved state does not fit (it has just been dropped).
+    static let dropped = "the saved state is now dropped: run the line again to train with a fresh optimizer, or "
+        + "'model load' the checkpoint again and give the task, source and batch of its run to continue it"
+}
+
+extension Session {
+    /// The SFT state `model load` found beside the current model, when it is an `sft` checkpoint's
+    /// and the model has not been trained by another command since (a policy trainer's steps).
+    /// - Throws: when the state was saved with another `source=` (it would not resume exactly); the
+    ///   state is then dropped, as when it does not fit the examples.
+    func savedSFTState(for local: LocalModel, source: SFTSource) throws -> (state: SFTCheckpointState, optimizer: [String: Tensor])? {
+        guard local.configJSON != nil, existingTrainer.map({ $0.step == 0 }) ?? true,
+              let snapshot = self[TrainingStateSlot.self], let raw = snapshot.trainerState as? RawJSONObject,
+              let state = try? JSONDecoder().decode(SFTCheckpointState.self, from: raw.data), state.kind == "sft" else { return nil }
+        guard state.source == source.name else {
+            self[TrainingStateSlot.self] = nil
+            throw CommandError("sft: the SFT state saved with the model was made with source=\(state.source), not source=\(source.name), "
+                               + "so it cannot continue this run — \(SFTCheckpointState.dropped)")
+        }
+        return (state, snapshot.optimizer ?? [:])
     }
 }
 
