@@ -145,4 +145,31 @@ import Glibc
         terminal.send("\u{04}")
         #expect(terminal.exitStatus() == 0)
     }
+    @Test func ctrlCDuringALargeSaveFinishesItAtomically() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let terminal = try PseudoTerminal(environment: ["VERITY_HISTORY": directory + "/history", "HOME": directory])
+        #expect(terminal.expect("verity> "))
+        var mark = terminal.mark
+        // 103M parameters: a 400 MB checkpoint, several seconds to write and sync here.
+        terminal.send("model new layers=8 dim=1024 heads=8 ffn=2816\r")
+        #expect(terminal.expect("102982656", after: mark, seconds: 60))
+        terminal.waitForPrompt(after: mark)
+        mark = terminal.mark
+        terminal.send("model save \(directory)/big\r")
+        terminal.read(for: 0.5)
+        terminal.send("\u{03}")
+        // The save is finished, not left half-done: the name holds a whole checkpoint and no
+        // temporary copy is left beside it.
+        #expect(terminal.expect("saved 8x1024", after: mark, seconds: 120), "\(terminal.output[mark...])")
+        terminal.waitForPrompt(after: mark)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix(".big.") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+        mark = terminal.mark
+        terminal.send("model load \(directory)/big\r")
+        #expect(terminal.expect("102982656", after: mark, seconds: 60), "\(terminal.output[mark...])")
+        terminal.waitForPrompt(after: mark)
+        terminal.send("\u{04}")
+        #expect(terminal.exitStatus() == 0)
+    }
 }
