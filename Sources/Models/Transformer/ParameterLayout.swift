@@ -35,6 +35,37 @@ struct ParameterLayout: Sendable {
     var lmHead = 0
     var count = 0
 
+    /// The number of floats `init(config:)` would lay out, or nil when it does not fit in an Int.
+    /// Computed without building the table, so that sizes from an untrusted config.json can be
+    /// checked before anything is allocated (the table itself has one entry per layer tensor).
+    static func floatCount(_ c: TransformerConfig) -> Int? {
+        let C = c.hiddenSize, KV = c.kvDim, F = c.intermediateSize, V = c.vocabSize
+        func product(_ factors: Int...) -> Int? {
+            var p = 1
+            for f in factors {
+                let (next, overflow) = p.multipliedReportingOverflow(by: f)
+                if overflow || f < 0 { return nil }
+                p = next
+            }
+            return p
+        }
+        func sum(_ terms: Int?...) -> Int? {
+            var s = 0
+            for t in terms {
+                guard let t else { return nil }
+                let (next, overflow) = s.addingReportingOverflow(t)
+                if overflow { return nil }
+                s = next
+            }
+            return s
+        }
+        let embedding = product(V, C)
+        let layer = sum(C, product(C, C), product(2, KV, C), c.attentionBias ? sum(C, product(2, KV)) : 0,
+                        product(C, C), C, product(3, F, C))
+        let layers = layer.flatMap { product($0, c.numHiddenLayers) }
+        return sum(embedding, layers, C, c.tieWordEmbeddings ? 0 : embedding)
+    }
+
     init(config c: TransformerConfig) {
         let C = c.hiddenSize, KV = c.kvDim, F = c.intermediateSize, V = c.vocabSize
         func add(_ name: String, _ shape: [Int], decay: Bool) -> Int {
