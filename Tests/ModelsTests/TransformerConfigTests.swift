@@ -42,3 +42,34 @@ import Testing
     #expect(message(TransformerConfig(vocabSize: 10, eosTokenId: 12)).contains("eos_token_id"))
     #expect(message(TransformerConfig()) == "")
 }
+
+/// A damaged or hostile config.json must not make `Transformer(config:tensors:)` allocate what it
+/// describes: found by verity-fuzz (seed 1, config inputs 1277, 1355, 2015: "failed to allocate
+/// 25905397760 bytes" and the like). Each config below names far more parameters than the tiny
+/// checkpoint's tensors hold; before the fix each one died in the allocation.
+@Test func hugeSizesFromConfigJSONAreRefusedBeforeAllocating() throws {
+    let small = TransformerConfig(vocabSize: 19, hiddenSize: 16, intermediateSize: 32, numHiddenLayers: 1,
+                                  numAttentionHeads: 2, maxPositionEmbeddings: 48)
+    let tensors = try Transformer(config: small, seed: 1).tensors()
+    #expect(try Transformer(config: small, tensors: tensors).parameterCount > 0)
+    let hostile = [
+        #"{}"#,   // every key absent: transformers' LlamaConfig defaults, a 6.7B-parameter model
+        #"{"hidden_size": 100000000, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "vocab_size": 19}"#,
+        #"{"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "vocab_size": 100000000}"#,
+        #"{"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1000000000, "num_attention_heads": 2, "vocab_size": 19}"#,
+        #"{"hidden_size": 4294967296, "intermediate_size": 4294967296, "num_hidden_layers": 2, "num_attention_heads": 2, "vocab_size": 4294967296}"#,
+    ]
+    for json in hostile {
+        let config = try JSONDecoder().decode(TransformerConfig.self, from: Data(json.utf8))
+        #expect(throws: ModelError.self, "\(json)") { try Transformer(config: config, tensors: tensors) }
+        do { _ = try Transformer(config: config, tensors: tensors) } catch {
+            // Refused by the configuration's size limits or by the count against the tensors.
+            #expect("\(error)".contains("does not match config.json") || "\(error)".contains("larger than Verity supports"), "\(error)")
+        }
+    }
+    #expect(ParameterLayout.floatCount(small) == ParameterLayout(config: small).count)
+    var tied = small
+    tied.tieWordEmbeddings = true
+    tied.attentionBias = true
+    #expect(ParameterLayout.floatCount(tied) == ParameterLayout(config: tied).count)
+}

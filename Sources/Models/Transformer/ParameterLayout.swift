@@ -1,6 +1,8 @@
 // ParameterLayout — where every named parameter lives inside the model's one contiguous buffer.
 // Names are Hugging Face's, so the same table serves checkpoints, the optimizer state and tests.
 
+import Kernels
+
 /// One named tensor inside the parameter buffer.
 public struct ParameterEntry: Sendable, Equatable {
     /// Hugging Face tensor name, e.g. `model.layers.0.self_attn.q_proj.weight`.
@@ -34,6 +36,19 @@ struct ParameterLayout: Sendable {
     /// Equals `embed` when embeddings are tied.
     var lmHead = 0
     var count = 0
+
+    /// The number of floats `init(config:)` would lay out, or nil when it does not fit in an Int.
+    /// Computed without building the table, so that sizes from an untrusted config.json can be
+    /// checked before anything is allocated (the table itself has one entry per layer tensor).
+    static func floatCount(_ c: TransformerConfig) -> Int? {
+        let C = c.hiddenSize, KV = c.kvDim, F = c.intermediateSize, V = c.vocabSize
+        typealias B = MemoryBudget
+        let embedding = B.product(V, C)
+        let layer = B.sum(C, B.product(C, C), B.product(2, KV, C), c.attentionBias ? B.sum(C, B.product(2, KV)) : 0,
+                          B.product(C, C), C, B.product(3, F, C))
+        let layers = layer.flatMap { B.product($0, c.numHiddenLayers) }
+        return B.sum(embedding, layers, C, c.tieWordEmbeddings ? 0 : embedding)
+    }
 
     init(config c: TransformerConfig) {
         let C = c.hiddenSize, KV = c.kvDim, F = c.intermediateSize, V = c.vocabSize

@@ -69,6 +69,16 @@ public final class Transformer: @unchecked Sendable {
     /// its exact shape; extra tensors (e.g. a redundant `lm_head.weight` when tied) are ignored.
     public convenience init(config: TransformerConfig, tensors: [String: Tensor]) throws {
         try config.validate()
+        // The sizes come from config.json, which may be damaged or hostile: a 300-byte file can
+        // describe billions of parameters. The tensors are already in memory, so a config that
+        // needs more floats than they hold cannot match them; say so before allocating anything.
+        let available = tensors.values.reduce(0) { $0 + $1.values.count }
+        guard let needed = ParameterLayout.floatCount(config), needed <= available else {
+            let size = ParameterLayout.floatCount(config).map { "\($0) parameters" } ?? "more parameters than fit in 64 bits"
+            throw ModelError("config.json describes a model of \(size), but the checkpoint's tensors hold only \(available) "
+                             + "values — the checkpoint does not match config.json (check hidden_size, intermediate_size, "
+                             + "num_hidden_layers and vocab_size)")
+        }
         try self.init(validated: config)
         var missing: [String] = []
         for e in layout.entries {
