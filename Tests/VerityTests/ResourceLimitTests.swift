@@ -134,7 +134,7 @@ import Glibc
         command("model new layers=1 dim=16 heads=2 ffn=32", wait: "parameters")
         interrupt("task arithmetic digits=9 train=3000000 test=0", after: 1.5)
         interrupt("data load \(big) test=10", after: 1.0)
-        interrupt("scale n=1024 ks=1,1024 methods=pass,maj problems=10 max_tokens=64 temperature=1", after: 1.5)
+        interrupt("scale n=4096 ks=1,4096 methods=pass,maj problems=50 split=train max_tokens=64 temperature=1", after: 1.0)
         // Still the first data set, and the model works.
         command("data info", wait: "add-d2")
         let mark = terminal.mark
