@@ -82,17 +82,18 @@ func voteWeights(_ voters: [ScoredSample], weighting: VoteWeighting) throws -> [
     }
 }
 
-/// maj@k: the mean and standard deviation of majority-vote accuracy over `subsets` random draws
-/// of k samples per problem (see `estimateOverSubsets`). With k = n for every problem the vote is
-/// exact (one draw, std 0).
-public func majorityAtK(_ problems: [ProblemSamples], k: Int, subsets: Int = 100,
-                        weighting: VoteWeighting = .uniform,
-                        using generator: inout some RandomNumberGenerator) throws -> SubsetEstimate {
-    try estimateOverSubsets(problems, k: k, draws: subsets, estimator: "maj@\(k)", using: &generator) { chosen, problem in
-        do { return try majorityVote(chosen, weighting: weighting) } catch let error as EvaluationError {
+/// maj@k averaged over problems: the exact expectation over all k-subsets of each problem's samples
+/// (`exactMajorityVote`) for a plain vote; for weighted votes, `weightedVoteAtK` (exact when the
+/// subsets are few, otherwise a fixed-seed estimate). No generator: the same samples always give the
+/// same value, and maj@1 equals pass@1.
+public func majorityAtK(_ problems: [ProblemSamples], k: Int, weighting: VoteWeighting = .uniform) throws -> Double {
+    try validate(problems, k: k, estimator: "maj@\(k)")
+    let total = try problems.reduce(0.0) { sum, problem in
+        do { return sum + (try weightedVoteAtK(problem.samples, k: k, weighting: weighting)) } catch let error as EvaluationError {
             throw EvaluationError("problem '\(problem.problemID)': \(error.message)")
         }
     }
+    return total / Double(problems.count)
 }
 
 /// maj@n: the vote over all samples of each problem, averaged over problems; no subsets, no randomness.
@@ -140,14 +141,13 @@ public func bestOfN(_ samples: [ScoredSample], by criterion: BestOfNCriterion = 
     return Double(tied.filter { $0.0.correct }.count) / Double(tied.count)
 }
 
-/// best@k: mean and standard deviation over `subsets` random draws of k samples per problem of
-/// the best-of-k accuracy. With k = n for every problem the result is exact (one draw, std 0).
-public func bestOfNAtK(_ problems: [ProblemSamples], k: Int, subsets: Int = 100,
-                       by criterion: BestOfNCriterion = .score,
-                       using generator: inout some RandomNumberGenerator) throws -> SubsetEstimate {
-    try estimateOverSubsets(problems, k: k, draws: subsets, estimator: "best@\(k)", using: &generator) { chosen, problem in
-        do { return try bestOfN(chosen, by: criterion) } catch let error as EvaluationError {
+/// best@k averaged over problems: the exact expectation over all k-subsets (`exactBestOfN`).
+public func bestOfNAtK(_ problems: [ProblemSamples], k: Int, by criterion: BestOfNCriterion = .score) throws -> Double {
+    try validate(problems, k: k, estimator: "best@\(k)")
+    let total = try problems.reduce(0.0) { sum, problem in
+        do { return sum + (try exactBestOfN(problem.samples, k: k, by: criterion)) } catch let error as EvaluationError {
             throw EvaluationError("problem '\(problem.problemID)': \(error.message)")
         }
     }
+    return total / Double(problems.count)
 }

@@ -40,7 +40,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var accuracy: Double
     /// pass@k (unbiased estimator) for k = 1, 2, 4, … and n.
     public var passAtK: [KValue]
-    /// maj@k (plain majority vote, mean over random k-subsets) for the same k.
+    /// maj@k (plain majority vote, exact expectation over k-subsets) for the same k.
     public var majAtK: [KValue]
     /// Mean tokens of one sample per problem (k = 1): generated, thinking, answer, prompt.
     public var perSample: TokenCost
@@ -54,17 +54,15 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var finishReasons: FinishCounts
 }
 
-/// Summarises a run. maj@k for k < n averages `subsets` random k-subsets drawn from a generator
-/// seeded with `seed`, so the summary is reproducible.
-public func summarize(_ run: EvaluationRun, subsets: Int = 64, seed: UInt64 = 0) throws -> RunSummary {
+/// Summarises a run. Every figure is exact (no random subsets), so a summary never changes.
+public func summarize(_ run: EvaluationRun) throws -> RunSummary {
     let problems = run.samples
     guard let n = problems.map(\.n).min(), n >= 1 else {
         throw EvaluationError("summary: the run has no samples — evaluate some problems first")
     }
     let ks = coverageKs(upTo: n)
-    var rng = RNG(seed: seed)
     let pass = try ks.map { KValue(k: $0, value: try passAtK(problems, k: $0)) }
-    let maj = try ks.map { KValue(k: $0, value: try majorityAtK(problems, k: $0, subsets: subsets, using: &rng).mean) }
+    let maj = try ks.map { KValue(k: $0, value: try majorityAtK(problems, k: $0)) }
     let all = problems.flatMap(\.samples)
     let failures = all.filter { $0.answerKey == nil }.count
     var finish = FinishCounts()

@@ -68,12 +68,3 @@ func validate(_ problems: [ProblemSamples], k: Int, estimator: String) throws {
             + "sample at least \(k) per problem or use a smaller k")
     }
 }
-
-/// Mean and (sample) standard deviation of a list of values; std is 0 for fewer than two values.
-func meanAndStd(_ values: [Double]) -> (mean: Double, std: Double) {
-    guard !values.isEmpty else { return (0, 0) }
-    let mean = values.reduce(0, +) / Double(values.count)
-    guard values.count > 1 else { return (mean, 0) }
-    let squares = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-    return (mean, (squares / Double(values.count - 1)).squareRoot())
-}

@@ -1,6 +1,7 @@
 // Sweep — accuracy and token cost for every method × k from ONE set of samples per problem, and
 // the curves a plot draws from those points. The runner samples n ≥ max k once, and every k reuses
-// those samples (subsets for voting and best-of-N, the unbiased estimator for pass@k). Budget
+// those samples (exact expectations over k-subsets for voting and best-of-N, the unbiased
+// estimator for pass@k). Budget
 // sweeps are several such point lists, one per thinking budget, each with `budget` set (the runner
 // generates once per budget).
 import Foundation
@@ -52,9 +53,9 @@ public struct SweepPoint: Sendable, Codable, Equatable {
 
 /// Knobs of a sweep, each with its default.
 public struct SweepOptions: Sendable, Equatable, Codable {
-    /// Random k-subsets per problem for voting and best-of-N (64: the subset noise in a problem's
-    /// mean is then well below the between-problem spread).
-    public var subsets: Int = 64
+    /// Subsets per problem for a weighted vote (maj-score, maj-prob) when C(n, k) is too large to
+    /// enumerate (see `weightedVoteAtK`); plain votes, best-of-N and pass@k are exact.
+    public var subsets: Int = 1024
     /// Bootstrap resamples of the problems for the band (1000: percentile ends stable to ~0.005).
     public var resamples: Int = 1000
     /// Confidence level of the band (0.95).
@@ -63,7 +64,7 @@ public struct SweepOptions: Sendable, Equatable, Codable {
     public var budget: Int? = nil
 
     /// Options with every default.
-    public init(subsets: Int = 64, resamples: Int = 1000, confidence: Double = 0.95, budget: Int? = nil) {
+    public init(subsets: Int = 1024, resamples: Int = 1000, confidence: Double = 0.95, budget: Int? = nil) {
         self.subsets = subsets
         self.resamples = resamples
         self.confidence = confidence
@@ -74,15 +75,14 @@ public struct SweepOptions: Sendable, Equatable, Codable {
 /// Every method × k point of a scaling curve, in method-major order (all ks of the first method, …).
 ///
 /// - accuracy: mean over problems of the per-problem value — pass@k by the unbiased estimator;
-///   voting and best-of-N averaged over `subsets` random k-subsets (drawn once per k and shared by
-///   all methods, so methods are compared on the same subsets).
+///   voting and best-of-N as exact expectations over all k-subsets of each problem's samples
+///   (weighted votes over many subsets: a fixed-seed estimate, see `weightedVoteAtK`).
 /// - band (`low`, `high`): a bootstrap percentile interval over problems at `confidence`; the same
 ///   problem resamples serve every point, so the bands of different k and methods are coupled the
 ///   way the data are. It measures how much the accuracy depends on which problems were drawn.
 /// - meanTokens: `tokenCost(problems, k).generated` (the prompt is not included).
 ///
-/// Deterministic for a given generator state: draws happen in a fixed order (bootstrap resamples,
-/// then subsets for each k in the given order).
+/// Deterministic for a given generator state: the generator only draws the bootstrap resamples.
 public func scalingSweep(_ problems: [ProblemSamples], methods: [ScalingMethod], ks: [Int],
                          options: SweepOptions = SweepOptions(),
                          using generator: inout some RandomNumberGenerator) throws -> [SweepPoint] {
@@ -99,10 +99,9 @@ public func scalingSweep(_ problems: [ProblemSamples], methods: [ScalingMethod],
     var byMethod = Array(repeating: [SweepPoint](), count: methods.count)
     for k in ks {
         let tokens = try tokenCost(problems, k: k).generated
-        let subsets = drawSubsets(for: problems, k: k, count: options.subsets, using: &generator)
         for (m, method) in methods.enumerated() {
             let values = try problems.indices.map { p in
-                try perProblemValue(problems[p], method: method, k: k, subsets: subsets[p])
+                try perProblemValue(problems[p], method: method, k: k, draws: options.subsets)
             }
             let band = bootstrapInterval(values, resamples: resamples, confidence: options.confidence)
             byMethod[m].append(SweepPoint(method: method.rawValue, k: k, budget: options.budget, meanTokens: tokens,
@@ -113,21 +112,18 @@ public func scalingSweep(_ problems: [ProblemSamples], methods: [ScalingMethod],
     return byMethod.flatMap { $0 }
 }
 
-/// One problem's value for a method at k: pass@k, or the mean over the given subsets of the vote
-/// or best-of-k outcome.
-func perProblemValue(_ problem: ProblemSamples, method: ScalingMethod, k: Int, subsets: [[Int]]) throws -> Double {
-    let outcome: ([ScoredSample]) throws -> Double
-    switch method {
-    case .pass: return try passAtK(n: problem.n, c: problem.correctCount, k: k)
-    case .maj: outcome = { try majorityVote($0, weighting: .uniform) }
-    case .majScore: outcome = { try majorityVote($0, weighting: .score) }
-    case .majProb: outcome = { try majorityVote($0, weighting: .probability) }
-    case .best: outcome = { try bestOfN($0, by: .score) }
-    case .bestLogprob: outcome = { try bestOfN($0, by: .logprob) }
-    }
+/// One problem's value for a method at k: pass@k, or the expected vote or best-of-k outcome over
+/// its k-subsets.
+func perProblemValue(_ problem: ProblemSamples, method: ScalingMethod, k: Int, draws: Int) throws -> Double {
     do {
-        let total = try subsets.reduce(0.0) { $0 + (try outcome($1.map { problem.samples[$0] })) }
-        return total / Double(max(subsets.count, 1))
+        switch method {
+        case .pass: return try passAtK(n: problem.n, c: problem.correctCount, k: k)
+        case .maj: return try exactMajorityVote(problem.samples, k: k)
+        case .majScore: return try weightedVoteAtK(problem.samples, k: k, weighting: .score, draws: draws)
+        case .majProb: return try weightedVoteAtK(problem.samples, k: k, weighting: .probability, draws: draws)
+        case .best: return try exactBestOfN(problem.samples, k: k, by: .score)
+        case .bestLogprob: return try exactBestOfN(problem.samples, k: k, by: .logprob)
+        }
     } catch let error as EvaluationError {
         throw EvaluationError("\(method.rawValue)@\(k), problem '\(problem.problemID)': \(error.message)")
     }

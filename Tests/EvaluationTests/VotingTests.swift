@@ -1,5 +1,5 @@
 // Majority vote, weighted votes and best-of-N on constructed answer lists, ties included, and the
-// subset estimators against exhaustive enumeration.
+// exact k-subset expectations against exhaustive enumeration.
 import Foundation
 import Testing
 @testable import Evaluation
@@ -58,16 +58,55 @@ private func exhaustive(_ problem: ProblemSamples, k: Int, _ outcome: ([ScoredSa
     return try subsets.reduce(0.0) { $0 + (try outcome($1.map { problem.samples[$0] })) } / Double(subsets.count)
 }
 
-@Test func majorityAtKConvergesToTheExhaustiveMean() throws {
+@Test func majorityAtKEqualsTheExhaustiveMean() throws {
     let problems = [problem("p1", answers: ["a", "a", "b", nil, "a"], right: "a"),
                     problem("p2", answers: ["x", "y", "y", "z"], right: "x")]
-    let k = 2
-    let exact = try problems.reduce(0.0) { $0 + (try exhaustive($1, k: k) { try majorityVote($0) }) } / 2
-    var generator = SplitMix64(seed: 7)
-    let estimate = try majorityAtK(problems, k: k, subsets: 4000, using: &generator)
-    #expect(abs(estimate.mean - exact) < 0.02, "\(estimate.mean) vs \(exact)")
-    #expect(estimate.std > 0)
-    #expect(estimate.draws == 4000)
+    for k in 1...4 {
+        let exact = try problems.reduce(0.0) { $0 + (try exhaustive($1, k: k) { try majorityVote($0) }) } / 2
+        #expect(abs(try majorityAtK(problems, k: k) - exact) < 1e-12, "k = \(k)")
+    }
+}
+
+/// Random small problems (answers, silent samples, several correct keys, ties at every level),
+/// each k: the count-based expectation equals the mean over every enumerated subset.
+@Test func exactVoteMatchesEnumerationOnRandomProblems() throws {
+    var generator = SplitMix64(seed: 11)
+    for trial in 0..<300 {
+        let n = Int.random(in: 1...11, using: &generator)
+        let alphabet = Int.random(in: 1...5, using: &generator)
+        let rightKeys = Set((0..<alphabet).filter { _ in Bool.random(using: &generator) }.map { "k\($0)" })
+        let samples = (0..<n).map { _ -> ScoredSample in
+            let draw = Int.random(in: 0...alphabet, using: &generator)
+            let key: String? = draw == alphabet ? nil : "k\(draw)"
+            return ScoredSample(answerKey: key, correct: key.map(rightKeys.contains) ?? false,
+                                logprob: -Double(Int.random(in: 1...4, using: &generator)),
+                                score: Double(Int.random(in: 0...3, using: &generator)) / 3)
+        }
+        let problem = ProblemSamples(problemID: "t\(trial)", samples: samples)
+        for k in 1...n {
+            let vote = try exhaustive(problem, k: k) { try majorityVote($0) }
+            #expect(abs(try exactMajorityVote(samples, k: k) - vote) < 1e-12, "trial \(trial) k \(k)")
+            let best = try exhaustive(problem, k: k) { try bestOfN($0, by: .score) }
+            #expect(abs(try exactBestOfN(samples, k: k, by: .score) - best) < 1e-12, "trial \(trial) k \(k)")
+            let weighted = try exhaustive(problem, k: k) { try majorityVote($0, weighting: .probability) }
+            #expect(abs(try weightedVoteAtK(samples, k: k, weighting: .probability) - weighted) < 1e-12)
+        }
+    }
+}
+
+/// A vote of one sample is that sample: maj@1 and best@1 equal pass@1 exactly, for every weighting.
+@Test func majAndBestAtOneArePassAtOne() throws {
+    var generator = SplitMix64(seed: 5)
+    let problems = (0..<40).map { p in
+        ProblemSamples(problemID: "p\(p)", samples: (0..<16).map { _ in
+            let key = ["1", "2", "3", nil][Int.random(in: 0...3, using: &generator)]
+            return ScoredSample(answerKey: key, correct: key == "1", logprob: -1, score: 0.5)
+        })
+    }
+    let pass1 = try passAtK(problems, k: 1)
+    #expect(abs(try majorityAtK(problems, k: 1) - pass1) < 1e-12)
+    #expect(abs(try majorityAtK(problems, k: 1, weighting: .score) - pass1) < 1e-12)
+    #expect(abs(try bestOfNAtK(problems, k: 1) - pass1) < 1e-12)
 }
 
 @Test func majorityAtNIsExactAndMatchesKEqualsN() throws {
@@ -76,21 +115,27 @@ private func exhaustive(_ problem: ProblemSamples, k: Int, _ outcome: ([ScoredSa
                     problem("p3", answers: ["e", "f", nil], right: "f")]
     // p1 → 0, p2 → 1, p3 → tie 0.5.
     #expect(try majorityAtN(problems) == 0.5)
-    var generator = SplitMix64(seed: 1)
-    let atN = try majorityAtK(problems, k: 3, subsets: 50, using: &generator)
-    #expect(atN == SubsetEstimate(mean: 0.5, std: 0, draws: 1))
-    #expect(throws: EvaluationError.self) { try majorityAtK(problems, k: 4, using: &generator) }
-    #expect(throws: EvaluationError.self) { try majorityAtK(problems, k: 2, subsets: 0, using: &generator) }
+    #expect(try majorityAtK(problems, k: 3) == 0.5)
+    #expect(throws: EvaluationError.self) { try majorityAtK(problems, k: 4) }
+    #expect(throws: EvaluationError.self) { try majorityAtK(problems, k: 0) }
 }
 
-@Test func majorityAtKIsDeterministicUnderASeed() throws {
-    let problems = (0..<20).map { p in
-        problem("p\(p)", answers: (0..<8).map { i in ["a", "b", "c"][(i * 7 + p) % 3] }, right: "a")
+/// Many samples, many answers: the exact vote stays finite and within [0, 1], agrees with a large
+/// Monte-Carlo average, and a weighted vote past the enumeration limit gives the same value twice.
+@Test func largeProblemsStayExactAndStable() throws {
+    var generator = SplitMix64(seed: 9)
+    let samples = (0..<256).map { _ -> ScoredSample in
+        let key = "a\(min(Int.random(in: 0...40, using: &generator), Int.random(in: 0...40, using: &generator)))"
+        return ScoredSample(answerKey: key, correct: key == "a1", logprob: -Double.random(in: 1...5, using: &generator))
     }
-    var first = SplitMix64(seed: 42), second = SplitMix64(seed: 42)
-    let a = try majorityAtK(problems, k: 3, subsets: 30, using: &first)
-    let b = try majorityAtK(problems, k: 3, subsets: 30, using: &second)
-    #expect(a == b)
+    for k in [2, 16, 64, 200] {
+        let exact = try exactMajorityVote(samples, k: k)
+        var total = 0.0
+        for _ in 0..<3000 { total += try majorityVote(drawSubset(n: 256, k: k, using: &generator).map { samples[$0] }) }
+        #expect(abs(exact - total / 3000) < 0.03, "k = \(k): \(exact) vs \(total / 3000)")
+    }
+    let first = try weightedVoteAtK(samples, k: 8, weighting: .probability)
+    #expect(first == (try weightedVoteAtK(samples, k: 8, weighting: .probability)))
 }
 
 @Test func bestOfNPicksTheTopScore() throws {
@@ -104,14 +149,13 @@ private func exhaustive(_ problem: ProblemSamples, k: Int, _ outcome: ([ScoredSa
     #expect(throws: EvaluationError.self) { try bestOfN([sample("a", true)]) }
 }
 
-@Test func bestOfNAtKConvergesToTheExhaustiveMean() throws {
+@Test func bestOfNAtKEqualsTheExhaustiveMean() throws {
     let scored = ProblemSamples(problemID: "p", samples: [
         sample("a", true, score: 0.3), sample("b", false, score: 0.8), sample("a", true, score: 0.6),
         sample("c", false, score: 0.1), sample("a", true, score: 0.95)])
-    let exact = try exhaustive(scored, k: 2) { try bestOfN($0) }
-    var generator = SplitMix64(seed: 3)
-    let estimate = try bestOfNAtK([scored], k: 2, subsets: 4000, using: &generator)
-    #expect(abs(estimate.mean - exact) < 0.03, "\(estimate.mean) vs \(exact)")
-    let full = try bestOfNAtK([scored], k: 5, using: &generator)
-    #expect(full.mean == 1 && full.std == 0)   // the top score 0.95 is correct
+    for k in 1...5 {
+        let exact = try exhaustive(scored, k: k) { try bestOfN($0) }
+        #expect(abs(try bestOfNAtK([scored], k: k) - exact) < 1e-12)
+    }
+    #expect(try bestOfNAtK([scored], k: 5) == 1)   // the top score 0.95 is correct
 }

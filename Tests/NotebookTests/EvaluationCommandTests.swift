@@ -36,7 +36,7 @@ import Training
         let text = try CommandTesting.run(session, "eval problems=30 n=4 temperature=1 max_tokens=12 as=t1")
         let run = try Self.storedRun(session, "t1")
         #expect(run.problems.count == 30 && run.samplesPerProblem == 4 && run.options.temperature == 1)
-        let summary = try summarize(run, seed: run.seed)
+        let summary = try summarize(run)
         #expect(summary.accuracy > 0 && summary.accuracy < 1, "the warm start should get some but not all right")
         #expect(text.contains("run 't1': 2x32 on add-d1 test, 30 problems × 4 samples (temperature 1)"))
         #expect(text.contains("accuracy \(Format.fixed(summary.accuracy, 3)) (mean share of correct samples)"))
@@ -59,7 +59,7 @@ import Training
         let greedy = try CommandTesting.run(session, "eval problems=30")
         let greedyRun = try Self.storedRun(session, "last")
         #expect(greedyRun.options.temperature == 0)
-        let greedySummary = try summarize(greedyRun, seed: greedyRun.seed)
+        let greedySummary = try summarize(greedyRun)
         #expect(greedy.contains("accuracy \(Format.fixed(greedySummary.accuracy, 3)) (greedy)"))
         #expect(session[EvaluationRunsSlot.self]?.latest == "last")
 

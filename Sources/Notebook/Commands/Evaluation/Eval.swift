@@ -54,7 +54,7 @@ extension CommandDefinition {
             try evaluate(generator: generator, dataset: dataset, problems: problems, samples: n, options: options,
                          seed: seed, isCancelled: { cancelled() }, progress: { done, _ in progress.update(done) })
         }
-        let summary = try evaluationCall("eval") { try summarize(run, seed: run.seed) }
+        let summary = try evaluationCall("eval") { try summarize(run) }
         var runs = session[EvaluationRunsSlot.self] ?? EvaluationRuns()
         runs.store(StoredRun(name: name, run: run, dataset: dataset, split: split, model: modelFingerprint(model)))
         session[EvaluationRunsSlot.self] = runs

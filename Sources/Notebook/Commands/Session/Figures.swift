@@ -3,7 +3,7 @@
 //
 //     accuracy(RUN)        an eval run's accuracy (mean share of correct samples per problem)
 //     pass@K(RUN)          unbiased pass@k of a run with at least K samples per problem
-//     maj@K(RUN)           majority-vote accuracy at K (256 subsets, fixed seed)
+//     maj@K(RUN)           majority-vote accuracy at K (exact over all K-subsets)
 //     tokens(RUN)          mean generated tokens per sample
 //     gain(A, B)           accuracy(A) − accuracy(B) on the same problems
 //     gain_low(A, B)       lower end of the 95% paired-bootstrap interval of that gain
@@ -125,8 +125,7 @@ struct FigureEvaluator {
 
     private func majAt(_ k: Int, _ name: String) throws -> Double {
         let r = try stored(name).run
-        var rng = RNG(seed: 0)
-        return try evaluationCall("expect") { try majorityAtK(r.samples, k: k, subsets: 256, using: &rng).mean }
+        return try evaluationCall("expect") { try majorityAtK(r.samples, k: k) }
     }
 
     private func gain(_ a: String, _ b: String, part: String) throws -> Double {
