@@ -216,6 +216,7 @@ public func trainOutcomeVerifier(examples: [VerifierExample], tokenizer: any Tok
                                         eosTokenId: tokenizer.special.eos, padTokenId: tokenizer.special.pad)
     let model = try Transformer(config: modelConfig, seed: rng.next())
     let verifier = try OutcomeVerifier(model: model, tokenizer: tokenizer, judgement: judgement)
+    verifier.trainingPrompts = Set(trainSet.map(\.prompt))
     let positiveContexts = try positives.map { try verifier.contextIDs(prompt: $0.prompt, completion: $0.completion) }
     let negativeContexts = try negatives.map { try verifier.contextIDs(prompt: $0.prompt, completion: $0.completion) }
     let optimizer = try AdamW(model: model, config: AdamWConfig(learningRate: config.learningRate, beta1: 0.9, beta2: 0.98,

@@ -7,6 +7,7 @@
 import Foundation
 import Kernels
 import Models
+import Tasks
 
 /// The two token ids a verifier predicts after a completion.
 public struct VerifierJudgement: Sendable, Equatable, Codable {
@@ -47,6 +48,8 @@ struct VerifierState: Codable {
     var kind: String
     var correctToken: Int
     var wrongToken: Int
+    /// Prompts of the problems it was trained on (absent in files from before the leak guard).
+    var trainingPrompts: [String]?
     static let kindName = "outcome-verifier"
 }
 
@@ -59,6 +62,10 @@ public final class OutcomeVerifier: @unchecked Sendable {
     public let tokenizer: any Tokenizer
     /// The judgement tokens.
     public let judgement: VerifierJudgement
+    /// The full prompts of the problems whose samples it was trained on (held-out problems are not
+    /// among them); nil when unknown (a checkpoint saved before this was recorded). Scoring those
+    /// problems again measures memory, not judgement: see `trainingOverlap(with:dataset:)`.
+    public var trainingPrompts: Set<String>?
 
     /// A verifier over `model`; the tokenizer and judgement ids must fit the model's vocabulary.
     public init(model: Transformer, tokenizer: any Tokenizer, judgement: VerifierJudgement) throws {
@@ -138,7 +145,8 @@ public final class OutcomeVerifier: @unchecked Sendable {
     public func save(to url: URL) throws {
         try Checkpoint.save(to: url, config: model.config, tensors: model.tensors(), tokenizer: tokenizer,
                             trainerState: VerifierState(kind: VerifierState.kindName,
-                                                        correctToken: judgement.correct, wrongToken: judgement.wrong))
+                                                        correctToken: judgement.correct, wrongToken: judgement.wrong,
+                                                        trainingPrompts: trainingPrompts.map { $0.sorted() }))
     }
 
     /// Loads a verifier saved by `save(to:)`. Throws when the directory is not a verifier checkpoint.
@@ -152,7 +160,18 @@ public final class OutcomeVerifier: @unchecked Sendable {
         }
         let config = try contents.config(as: TransformerConfig.self)
         let model = try Transformer(config: config, tensors: contents.tensors)
-        return try OutcomeVerifier(model: model, tokenizer: contents.tokenizer,
-                                   judgement: VerifierJudgement(correct: state.correctToken, wrong: state.wrongToken))
+        let verifier = try OutcomeVerifier(model: model, tokenizer: contents.tokenizer,
+                                           judgement: VerifierJudgement(correct: state.correctToken, wrong: state.wrongToken))
+        verifier.trainingPrompts = state.trainingPrompts.map(Set.init)
+        return verifier
+    }
+}
+
+extension OutcomeVerifier {
+    /// How many of `problems` the verifier was trained on (matched by full prompt, so a data set
+    /// regenerated under another name still counts); nil when its training problems are unknown.
+    public func trainingOverlap(with problems: [Problem], dataset: Dataset) -> Int? {
+        guard let trainingPrompts else { return nil }
+        return problems.filter { trainingPrompts.contains(dataset.fullPrompt($0)) }.count
     }
 }

@@ -125,8 +125,12 @@ import Training
         let trained = try CommandTesting.run(session, "verifier train steps=30 batch=16 layers=1 dim=32")
         #expect(trained.contains("trained a 1x32 verifier on 120 samples of run last"))
         #expect(trained.contains("held-out") && trained.contains("AUC"))
-        let text = try CommandTesting.run(session, "scale methods=best,pass ks=1,4 temperature=1 max_tokens=12")
-        #expect(text.contains("reusing run 'last'"))
+        // Trained on this run's problems (bar the held-out fifth): scoring them again is refused, or flagged.
+        let leak = CommandTesting.failure(session, "scale methods=best,pass ks=1,4 temperature=1 max_tokens=12")
+        #expect(leak.contains("of the 30 problems of run 'last' were in the verifier's training samples") && leak.contains("overlap=allow"))
+        #expect(CommandTesting.failure(session, "verifier score").contains("memory, not judgement"))
+        let text = try CommandTesting.run(session, "scale methods=best,pass ks=1,4 temperature=1 max_tokens=12 overlap=allow")
+        #expect(text.contains("reusing run 'last'") && text.contains("WARNING: 24 of the 30 problems"))
         let scored = try Self.storedRun(session, "last")
         #expect(scored.samples.allSatisfy { $0.samples.allSatisfy { $0.score != nil } })
         // best@4 with 4 samples: the top-scored sample's verdict (ties share), computed here by hand.
@@ -144,11 +148,20 @@ import Training
         #expect(try CommandTesting.run(session, "verifier save \(directory)/v").contains("saved the 1x32 verifier"))
         session[VerifierSlot.self] = nil
         #expect(try CommandTesting.run(session, "verifier load \(directory)/v").contains("loaded a 1x32 verifier"))
-        let rescored = try CommandTesting.run(session, "verifier score")
-        #expect(rescored.contains("scored 120 samples of run 'last'"))
+        // The training problems travel with the checkpoint, so the guard still holds after loading.
+        #expect(CommandTesting.failure(session, "verifier score").contains("memory, not judgement"))
+        let rescored = try CommandTesting.run(session, "verifier score overlap=allow")
+        #expect(rescored.contains("scored 120 samples of run 'last'") && rescored.contains("WARNING"))
         let again = try Self.storedRun(session, "last")
         #expect(again.samples.map { $0.samples.map(\.score) } == scored.samples.map { $0.samples.map(\.score) })
         #expect(CommandTesting.failure(session, "verifier load \(directory)/none").contains("does not exist"))
+
+        // Trained on train-split samples, the verifier scores the test run without complaint; run=
+        // brings the run's own temperature and max_tokens.
+        _ = try session.execute("eval split=train problems=40 n=4 temperature=1 max_tokens=12 as=tr")
+        _ = try session.execute("verifier train runs=tr steps=30 batch=16 layers=1 dim=32")
+        let clean = try CommandTesting.run(session, "scale methods=best,pass ks=1,4 run=last")
+        #expect(clean.contains("reusing run 'last'") && !clean.contains("WARNING") && !clean.contains("note:"))
     }
 
     @Test func compareARunWithItselfAndAnother() throws {

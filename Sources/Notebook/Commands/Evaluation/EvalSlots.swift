@@ -138,3 +138,24 @@ func evaluationCall<T>(_ context: String, _ body: () throws -> T) throws -> T {
         throw CommandError(context + ": " + error.message)
     }
 }
+
+extension LoadedVerifier {
+    /// The leak guard: a verifier scoring problems it was trained on measures memory, not judgement
+    /// (a verifier trained on the test split and then used for best-of-N on that split inflates
+    /// best@k). Refuses unless `allow`; returns a line for the output when there is something to say.
+    func checkTrainingOverlap(_ problems: [Problem], dataset: Dataset, runName: String, allow: Bool,
+                              command: String) throws -> String? {
+        guard let overlap = verifier.trainingOverlap(with: problems, dataset: dataset) else {
+            return "note: this verifier's training problems are not recorded (a checkpoint from an older Verity) — "
+                + "make sure it was not trained on the problems of run '\(runName)'"
+        }
+        guard overlap > 0 else { return nil }
+        let what = "\(overlap) of the \(problems.count) problems of run '\(runName)' were in the verifier's training samples"
+        guard allow else {
+            throw CommandError("\(command): \(what), so its scores there measure memory, not judgement — train the verifier "
+                + "on another split's samples (e.g. eval split=train … as=T, then verifier train runs=T), or pass "
+                + "overlap=allow to score anyway and say so")
+        }
+        return "WARNING: \(what) (overlap=allow): best-of-N and score-weighted votes on them are optimistic"
+    }
+}

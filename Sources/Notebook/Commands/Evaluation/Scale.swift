@@ -31,7 +31,9 @@ extension CommandDefinition {
             ArgumentSpec("waits", .intList, bounds: 0...64, help: "'Wait' extension counts to sweep (one generation each)"),
             ArgumentSpec("problems", .int, default: .int(100), bounds: 1...1_000_000, help: "problems of the split"),
             ArgumentSpec("split", .choice(["test", "train"]), default: .choice("test"), help: "which split"),
-            ArgumentSpec("run", .string, help: "the eval run to reuse (default: the latest)"),
+            ArgumentSpec("overlap", .choice(["refuse", "allow"]), default: .choice("refuse"),
+                         help: "verifier methods on problems the verifier was trained on: refuse, or allow with a warning"),
+            ArgumentSpec("run", .string, help: "the eval run to reuse, with its temperature and max_tokens unless typed (default: the latest fitting run)"),
             ArgumentSpec("temperature", .float, bounds: 0...10, help: "sampling temperature when generating"),
             ArgumentSpec("max_tokens", .int, bounds: 1...32_768, help: "longest completion, in tokens"),
             ArgumentSpec("x", .choice(["samples", "tokens"]), default: .choice("samples"), help: "the plot's x axis"),
@@ -67,8 +69,15 @@ extension CommandDefinition {
         var options = GenerationOptions()
         options.temperature = Float(temperature)
         options.maxNewTokens = maxTokens
+        // run=NAME takes that run's sampling settings unless they are typed: the sweep is about its samples.
+        if let runName, budgets == nil, waits == nil {
+            let named = try session.requireRun(runName, for: "scale").run.options
+            if !invocation.isGiven("temperature") { options.temperature = named.temperature }
+            if !invocation.isGiven("max_tokens") { options.maxNewTokens = named.maxNewTokens }
+        }
         let needsScores = methods.contains { $0 == .best || $0 == .majScore }
         let verifier = needsScores ? try ScaleSweep.verifier(for: methods, session: session) : nil
+        let allowOverlap = try invocation.string("overlap") == "allow"
 
         let started = Date()
         var lines: [String] = []
@@ -77,6 +86,10 @@ extension CommandDefinition {
             let dataset = try session.requireDataset(for: "scale")
             let problems = try EvalArguments.problems(dataset, split: split, count: count, command: "scale")
             let generator = try evaluationGenerator(try session.requireModel(for: "scale"))
+            if let verifier, let warning = try verifier.checkTrainingOverlap(problems, dataset: dataset, runName: "scale",
+                                                                             allow: allowOverlap, command: "scale") {
+                lines.append(warning)
+            }
             let settings = thinkingGrid(budgets: budgets.map { $0.map { Optional($0) } } ?? [nil], waits: waits ?? [0])
             try EvalArguments.checkSampleMemory(problems: problems.count, samples: n, maxTokens: maxTokens,
                                                 settings: settings.count, command: "scale")
@@ -94,6 +107,10 @@ extension CommandDefinition {
             lines.append(source.note)
             var run = source.stored.run
             if let verifier {
+                if let warning = try verifier.checkTrainingOverlap(run.problems, dataset: source.stored.dataset,
+                                                                    runName: source.stored.name, allow: allowOverlap, command: "scale") {
+                    lines.append(warning)
+                }
                 run = try evaluationCall("scale") { try verifier.verifier.score(run, dataset: source.stored.dataset) }
                 var updated = source.stored
                 updated.run = run

@@ -75,13 +75,18 @@ extension CommandDefinition {
         summary: "score an eval run's samples with the verifier: verifier score run=last",
         help: "Fills every sample of run run=NAME (default: the latest) with the session verifier's score (the "
             + "probability it gives the sample of being correct) and reports its accuracy and AUC on that run. "
-            + "'show samples' then shows the scores; 'scale methods=best' uses them.",
-        keys: [ArgumentSpec("run", .string, help: "the eval run to score (default: the latest)")],
+            + "'show samples' then shows the scores; 'scale methods=best' uses them. Scoring problems the verifier "
+            + "was trained on is refused (its scores there measure memory): use overlap=allow to do it anyway.",
+        keys: [ArgumentSpec("run", .string, help: "the eval run to score (default: the latest)"),
+               ArgumentSpec("overlap", .choice(["refuse", "allow"]), default: .choice("refuse"),
+                            help: "scoring problems the verifier was trained on: refuse, or allow with a warning")],
         examples: ["verifier score run=example"]
     )) { invocation, session in
         let name = try invocation.string("run")
         var stored = try session.requireRun(name, for: "verifier score")
         let loaded = try session.requireVerifier(for: "verifier score")
+        let warning = try loaded.checkTrainingOverlap(stored.run.problems, dataset: stored.dataset, runName: stored.name,
+                                                      allow: try invocation.string("overlap") == "allow", command: "verifier score")
         let cancelled = session.cancellationRequested
         stored.run = try evaluationCall("verifier score") {
             try loaded.verifier.score(stored.run, dataset: stored.dataset, isCancelled: { cancelled() })
@@ -89,7 +94,7 @@ extension CommandDefinition {
         session.updateRun(stored)
         let samples = stored.run.samples.flatMap(\.samples)
         let metrics = VerifierView.Quality(scores: samples.map { $0.score ?? 0 }, labels: samples.map(\.correct))
-        var output = CommandOutput.line("scored \(samples.count) samples of run '\(stored.name)'")
+        var output = CommandOutput.lines((warning.map { [$0] } ?? []) + ["scored \(samples.count) samples of run '\(stored.name)'"])
         output.append(.table(VerifierView.metricsTable([("run", metrics)], precision: session.settings.precision)))
         return output
     }
