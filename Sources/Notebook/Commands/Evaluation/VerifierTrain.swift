@@ -83,10 +83,11 @@ extension CommandDefinition {
         examples: ["verifier score run=example"]
     )) { invocation, session in
         let name = try invocation.string("run")
+        let allowOverlap = try invocation.string("overlap") == "allow"
         var stored = try session.requireRun(name, for: "verifier score")
         let loaded = try session.requireVerifier(for: "verifier score")
         let warning = try loaded.checkTrainingOverlap(stored.run.problems, dataset: stored.dataset, runName: stored.name,
-                                                      allow: try invocation.string("overlap") == "allow", command: "verifier score")
+                                                      allow: allowOverlap, command: "verifier score")
         let cancelled = session.cancellationRequested
         stored.run = try evaluationCall("verifier score") {
             try loaded.verifier.score(stored.run, dataset: stored.dataset, isCancelled: { cancelled() })
