@@ -16,6 +16,9 @@ public final class PolicyTrainer: @unchecked Sendable {
     public let model: Transformer
     /// The frozen reference for the KL term; nil while β = 0.
     public internal(set) var reference: Transformer?
+    /// What the reference is, in words ("the policy at step 0, when kl was switched on", a
+    /// checkpoint path); nil while there is none. The KL term means "stay near this", so a run says which.
+    public internal(set) var referenceSource: String?
     /// The optimizer (its moments persist across steps).
     public let optimizer: AdamW
     /// Settings; change them with `setConfig`.
@@ -52,7 +55,27 @@ public final class PolicyTrainer: @unchecked Sendable {
         self.cursor = PromptCursor(count: dataset.train.count)
         self.rng = RNG(seed: seed)
         self.padId = tokenizer.special.pad ?? tokenizer.special.eos ?? 0
-        if config.needsReference { reference = try model.copy() }
+        if config.needsReference {
+            reference = try model.copy()
+            referenceSource = "the policy at step 0, when kl was switched on"
+        }
+    }
+
+    /// Makes `weights` the KL reference (e.g. the SFT checkpoint) — or, when nil, a copy of the
+    /// policy as it is now — described as `source`. Needs kl > 0.
+    public func setReference(_ weights: Transformer?, source: String) throws {
+        guard config.needsReference else {
+            throw TrainingError("a KL reference needs kl > 0 and a KL estimator — set kl first (e.g. kl=0.04)")
+        }
+        if let weights {
+            guard weights.config == model.config else {
+                throw TrainingError("the reference model's shape differs from the policy's — give a checkpoint of this model")
+            }
+            reference = try weights.copy()
+        } else {
+            reference = try model.copy()
+        }
+        referenceSource = source
     }
 
     static func adamConfig(_ c: TrainerConfig) -> AdamWConfig {
@@ -68,8 +91,11 @@ public final class PolicyTrainer: @unchecked Sendable {
         config = newConfig
         sampler.config = newConfig
         optimizer.config = Self.adamConfig(newConfig)
-        if newConfig.needsReference, reference == nil { reference = try model.copy() }
-        if !newConfig.needsReference { reference = nil }
+        if newConfig.needsReference, reference == nil {
+            reference = try model.copy()
+            referenceSource = "the policy at step \(step), when kl was switched on"
+        }
+        if !newConfig.needsReference { reference = nil; referenceSource = nil }
     }
 
     /// Replaces the reward (the REPL's `reward` command) and rescores any pending rollouts.
@@ -102,12 +128,15 @@ public final class PolicyTrainer: @unchecked Sendable {
     /// Rescores the pending rollouts with the current reward and recomputes their advantages.
     public func rescore() throws {
         guard var batch = pending else { return }
-        for i in batch.rollouts.indices {
-            let r = batch.rollouts[i]
+        func rescored(_ r: Rollout) -> Rollout {
             let s = sampler.scorer.score(completion: r.text, problem: r.problem, tokenCount: r.length)
-            batch.rollouts[i].reward = s.reward
-            batch.rollouts[i].correct = s.correct
+            var r = r
+            r.reward = s.reward
+            r.correct = s.correct
+            return r
         }
+        batch.rollouts = batch.rollouts.map(rescored)
+        batch.notKept = batch.notKept.map(rescored)
         batch.zeroStdFraction = batch.groups > 0
             ? Double(zeroVarianceGroups(rewards: batch.rollouts.map(\.reward.total), groupSize: batch.groupSize).count) / Double(batch.groups) : 0
         try batch.assignAdvantages(estimator: config.advantage, epsilon: config.advantageEpsilon)
@@ -164,6 +193,7 @@ public final class PolicyTrainer: @unchecked Sendable {
         step += 1
         if config.referenceSyncInterval > 0, step % config.referenceSyncInterval == 0, let reference {
             try reference.copyParameters(from: model)
+            referenceSource = "the policy at step \(step) (ref_sync=\(config.referenceSyncInterval))"
         }
         let trainingSeconds = Date().timeIntervalSince(trainStart)
         let seconds = Date().timeIntervalSince(start)

@@ -88,6 +88,9 @@ public struct RolloutBatch: Sendable {
     public var generatedTokens: Int = 0
     /// Whether advantages have been assigned.
     public var hasAdvantages = false
+    /// Rollouts generated for the step but not trained on: groups dropped by dynamic sampling and
+    /// groups beyond a full batch. They count in the step's `reward` and `accuracy` (see `rolloutMetrics`).
+    public var notKept: [Rollout] = []
 
     /// Number of groups.
     public var groups: Int { groupSize > 0 ? rollouts.count / groupSize : 0 }

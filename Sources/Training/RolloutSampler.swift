@@ -111,7 +111,7 @@ public struct RolloutSampler: Sendable {
         guard !dataset.train.isEmpty else {
             throw TrainingError("the data set '\(dataset.name)' has no training problems — generate or load one with a train split")
         }
-        var kept: [Rollout] = []
+        var kept: [Rollout] = [], notKept: [Rollout] = []
         var rounds = 0, dropped = 0, sampledGroups = 0, zeroStd = 0, generated = 0
         while kept.count / G < B, rounds < (config.dynamicSampling ? config.maxGenerationRounds : 1) {
             if isCancelled() { throw CancellationError() }
@@ -125,11 +125,13 @@ public struct RolloutSampler: Sendable {
             zeroStd += flat.count
             if config.dynamicSampling {
                 let flatSet = Set(flat)
+                notKept += fresh.enumerated().filter { flatSet.contains($0.offset / G) }.map(\.element)
                 fresh = fresh.enumerated().filter { !flatSet.contains($0.offset / G) }.map(\.element)
                 dropped += flat.count
             }
-            for g in 0..<(fresh.count / G) where kept.count / G < B {
+            for g in 0..<(fresh.count / G) {
                 var group = Array(fresh[g * G..<(g + 1) * G])
+                guard kept.count / G < B else { notKept += group; continue }
                 let id = kept.count / G
                 for i in group.indices { group[i].group = id }
                 kept += group
@@ -140,6 +142,7 @@ public struct RolloutSampler: Sendable {
         batch.droppedGroups = dropped
         batch.zeroStdFraction = sampledGroups > 0 ? Double(zeroStd) / Double(sampledGroups) : 0
         batch.generatedTokens = generated
+        batch.notKept = notKept
         try batch.assignAdvantages(estimator: config.advantage, epsilon: config.advantageEpsilon)
         batch.samplingSeconds = Date().timeIntervalSince(start)
         return batch

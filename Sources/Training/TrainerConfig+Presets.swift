@@ -39,6 +39,9 @@ extension TrainerConfig {
             lossAggregation = .tokenMean
             dynamicSampling = true
             maskTruncated = true
+            // 512 prompts × 16 samples per rollout batch, 512 per minibatch: 16 updates per batch,
+            // which is what lets the ratios move off 1 and the asymmetric clip act.
+            minibatches = 16
         case .rloo:
             advantage = .leaveOneOut
             epsilonLow = 0; epsilonHigh = 0
@@ -62,5 +65,80 @@ extension TrainerConfig {
                 + TrainerPreset.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return TrainerConfig(preset: p)
+    }
+}
+
+extension TrainerPreset {
+    /// Where the preset's values come from, for `help rl`.
+    public var citation: String {
+        switch self {
+        case .grpo: return "Shao et al. 2024, DeepSeekMath §4.1: group mean/std advantages, ε = 0.2, k3 KL β = 0.04, per-sequence mean"
+        case .drGRPO: return "Liu et al. 2025, Understanding R1-Zero-Like Training: no std, constant divisor, no KL"
+        case .dapo: return "Yu et al. 2025, DAPO: ε_low 0.2, ε_high 0.28, token mean, dynamic sampling, overlong filtering, "
+            + "16 minibatch updates per rollout batch, no KL"
+        case .rloo: return "Ahmadian et al. 2024, Back to Basics: leave-one-out baseline, no clip, no KL"
+        case .reinforce: return "Williams 1992: the reward itself as the advantage, no clip, no KL"
+        }
+    }
+}
+
+/// A setting that differs from a preset: its key, the value in use and the preset's.
+public struct PresetDifference: Sendable, Equatable {
+    public var key: String
+    public var value: String
+    public var presetValue: String
+}
+
+extension TrainerConfig {
+    /// The preset this config is nearest to (fewest differing fields; the first preset on a tie)
+    /// and the fields that differ from it, so a run can say what it is as "algo=grpo + kl=0 …".
+    public var closestPreset: (preset: TrainerPreset, differences: [PresetDifference]) {
+        var best: (preset: TrainerPreset, differences: [PresetDifference])?
+        for preset in TrainerPreset.allCases {
+            let reference = TrainerConfig(preset: preset)
+            let differences = Self.fields.compactMap { field -> PresetDifference? in
+                let mine = field.value(in: self), theirs = field.value(in: reference)
+                return mine == theirs ? nil : PresetDifference(key: field.key, value: mine, presetValue: theirs)
+            }
+            if best == nil || differences.count < (best?.differences.count ?? .max) { best = (preset, differences) }
+        }
+        return best ?? (.grpo, [])
+    }
+
+    /// One line naming the settings: the nearest preset and what differs from it.
+    public var settingsSummary: String {
+        let (preset, differences) = closestPreset
+        return "algo=\(preset.rawValue)" + (differences.isEmpty ? "" : " + " + differences.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+    }
+
+    /// Knobs set to values that cannot act in this configuration, each with why and what to change.
+    /// A run with them is legal (and sometimes what a person wants to show), but never silently.
+    public var inertKnobWarnings: [String] {
+        var out: [String] = []
+        // With one pass over one minibatch and fresh rollouts, the update happens at the weights
+        // that sampled the batch: every importance ratio is exactly 1 and no clip ever binds.
+        let onPolicyRatios = updatesPerBatch == 1 && minibatches == 1 && maxStaleness == 0
+        if onPolicyRatios, epsilonHigh != epsilonLow || dualClip > 0 {
+            out.append("the ratio clip (clip_low \(MetricsLog.format(epsilonLow)), clip_high \(MetricsLog.format(epsilonHigh))"
+                + (dualClip > 0 ? ", dual_clip \(MetricsLog.format(dualClip))" : "") + ") cannot act: with mu=1, minibatches=1 and "
+                + "staleness=0 every importance ratio is exactly 1 — set mu>1, minibatches>1 or staleness>0 (DAPO takes many "
+                + "minibatch updates per batch)")
+        }
+        let completions = promptsPerStep * samplesPerPrompt
+        if minibatches > completions {
+            out.append("minibatches=\(minibatches) exceeds the \(completions) completions of a step: it runs \(completions) "
+                + "minibatches of one completion each — raise prompts or n, or lower minibatches")
+        }
+        if klCoefficient > 0, klEstimator == .none {
+            out.append("kl=\(MetricsLog.format(klCoefficient)) has no effect with kl_estimator=none — choose k1, k2 or k3, or set kl=0")
+        }
+        if klCoefficient == 0, klEstimator != .none, referenceSyncInterval > 0 {
+            out.append("ref_sync=\(referenceSyncInterval) has no effect with kl=0 (there is no reference model)")
+        }
+        // (Group advantages with n=1 are refused by `validate`; dynamic sampling is not.)
+        if samplesPerPrompt == 1, dynamicSampling {
+            out.append("dynamic_sampling with n=1 drops every group (one sample's rewards are always all equal) — set n ≥ 2")
+        }
+        return out
     }
 }

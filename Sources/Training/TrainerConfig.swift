@@ -164,8 +164,6 @@ public struct TrainerConfig: Sendable, Codable, Equatable {
         try need(entropyCoefficient.isFinite, "entropy=\(entropyCoefficient) — must be a finite number")
         try need(updatesPerBatch >= 1, "mu=\(updatesPerBatch) — need at least 1 update per batch")
         try need(minibatches >= 1, "minibatches=\(minibatches) — need at least 1")
-        try need(minibatches <= promptsPerStep * samplesPerPrompt,
-                 "minibatches=\(minibatches) exceeds the \(promptsPerStep * samplesPerPrompt) completions of a step — lower minibatches or raise prompts/n")
         try need(learningRate > 0 && learningRate.isFinite, "lr=\(learningRate) — must be > 0")
         try need(beta1 >= 0 && beta1 < 1, "beta1=\(beta1) — must lie in [0, 1)")
         try need(beta2 >= 0 && beta2 < 1, "beta2=\(beta2) — must lie in [0, 1)")

@@ -67,8 +67,10 @@ extension PolicyTrainer {
             var own: [String: Tensor] = [:]
             for (k, v) in tensors where k.hasPrefix(referencePrefix) { own[String(k.dropFirst(referencePrefix.count))] = v }
             reference = try Transformer(config: model.config, tensors: own)
+            referenceSource = "the reference saved with the checkpoint (trainer step \(state.step))"
         } else {
             reference = nil
+            referenceSource = nil
         }
         step = state.step
         rng = state.rng

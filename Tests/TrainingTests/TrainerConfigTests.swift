@@ -63,6 +63,64 @@ import Testing
         #expect(throws: TrainingError.self) { try TrainerConfig.preset("ppo2") }
     }
 
+    /// Each preset against the values its paper states (the citation `help rl` shows).
+    @Test func presetsAreThePapers() {
+        let grpo = TrainerConfig(preset: .grpo)      // DeepSeekMath §4.1: ε 0.2, β 0.04 (k3), per-sequence mean, μ 1
+        #expect(grpo.advantage == .groupMeanStd && grpo.epsilonLow == 0.2 && grpo.epsilonHigh == 0.2)
+        #expect(grpo.klCoefficient == 0.04 && grpo.klEstimator == .k3 && grpo.lossAggregation == .seqMeanTokenMean)
+        #expect(grpo.updatesPerBatch == 1 && grpo.minibatches == 1)
+        let dr = TrainerConfig(preset: .drGRPO)      // Dr. GRPO: no std, constant normaliser, no KL
+        #expect(dr.advantage == .groupMean && dr.lossAggregation == .seqMeanTokenSumNorm && dr.klCoefficient == 0)
+        let dapo = TrainerConfig(preset: .dapo)      // DAPO: clip-higher 0.2/0.28, token mean, dynamic sampling, 16 updates
+        #expect(dapo.epsilonLow == 0.2 && dapo.epsilonHigh == 0.28 && dapo.lossAggregation == .tokenMean)
+        #expect(dapo.dynamicSampling && dapo.maskTruncated && dapo.klCoefficient == 0 && dapo.minibatches == 16)
+        let rloo = TrainerConfig(preset: .rloo)
+        #expect(rloo.advantage == .leaveOneOut && rloo.klCoefficient == 0)
+        #expect(TrainerPreset.allCases.allSatisfy { !$0.citation.isEmpty })
+        #expect(TrainerPreset.dapo.citation.contains("Yu et al. 2025") && TrainerPreset.grpo.citation.contains("0.04"))
+    }
+
+    @Test func settingsNameTheNearestPresetAndTheDifferences() throws {
+        for p in TrainerPreset.allCases {
+            let c = TrainerConfig(preset: p)
+            #expect(c.closestPreset.preset == p && c.closestPreset.differences.isEmpty)
+            #expect(c.settingsSummary == "algo=\(p.rawValue)")
+        }
+        var c = TrainerConfig(preset: .grpo)
+        try c.set("kl", to: "0")
+        try c.set("loss", to: "token-mean")
+        let (preset, differences) = c.closestPreset
+        #expect(preset == .grpo)
+        #expect(differences.count == 2)
+        #expect(c.settingsSummary.hasPrefix("algo=grpo + "))
+        #expect(differences.contains { $0.presetValue == "0.04" && $0.value == "0" })
+    }
+
+    @Test func inertKnobsAreWarnedAbout() throws {
+        // DAPO's clip-higher with one update per batch: every ratio is 1.
+        var c = TrainerConfig(preset: .dapo)
+        #expect(c.inertKnobWarnings.isEmpty)
+        c.minibatches = 1
+        #expect(c.inertKnobWarnings.count == 1 && c.inertKnobWarnings[0].contains("cannot act"))
+        c.updatesPerBatch = 2
+        #expect(c.inertKnobWarnings.isEmpty)
+        c = TrainerConfig(preset: .dapo)
+        c.promptsPerStep = 2; c.samplesPerPrompt = 4          // 8 completions, 16 minibatches
+        #expect(c.inertKnobWarnings.contains { $0.contains("minibatches=16 exceeds the 8 completions") })
+        // KL with no estimator, ref_sync with no KL.
+        c = TrainerConfig(preset: .grpo)
+        c.klEstimator = .none
+        #expect(c.inertKnobWarnings.contains { $0.contains("kl_estimator=none") })
+        c = TrainerConfig(preset: .grpo)
+        c.klCoefficient = 0; c.referenceSyncInterval = 10
+        #expect(c.inertKnobWarnings.contains { $0.contains("ref_sync=10") })
+        // n = 1: dynamic sampling drops everything; group baselines are the sample itself.
+        c = TrainerConfig(preset: .dapo)
+        c.samplesPerPrompt = 1; c.advantage = .none; c.minibatches = 1; c.epsilonHigh = 0.2
+        try c.validate()
+        #expect(c.inertKnobWarnings == [c.inertKnobWarnings.first { $0.contains("dynamic_sampling with n=1") } ?? "missing"])
+    }
+
     @Test func learningRateSchedule() {
         var c = TrainerConfig()
         c.learningRate = 1
