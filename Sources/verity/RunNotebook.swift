@@ -48,9 +48,10 @@ struct RunNotebook: ParsableCommand {
                 throw CommandError("--write and --check need a Markdown notebook with ```verity cells; '\(file)' is a plain script")
             }
             let echo = !check
+            if !echo { session.liveSink = nil }
             let result = NotebookRunner.runConfined(document, file: file, session: session, allowing: allow) { cell in
                 guard echo else { return }
-                for line in cell.lines { Terminal.out(line) }
+                for (index, line) in cell.lines.enumerated() where !cell.shownLive.contains(index) { Terminal.out(line) }
                 for plot in cell.plots { Terminal.out("plot: \(plot.path)") }
             }
             if let failure = result.failure {

@@ -22,7 +22,14 @@ enum Terminal {
 
     /// Prints a command's output.
     static func print(_ output: CommandOutput, width: Int) {
-        for line in output.renderedLines(width: width) { out(line) }
+        for line in output.renderedLines(width: width).dropFirst(output.shownLive) { out(line) }
+    }
+
+    /// Prints a line a command computed while it runs, clearing a progress bar drawn on the same
+    /// terminal first (the bar redraws itself on its next update).
+    static func live(_ line: String) {
+        if isatty(STDERR_FILENO) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        out(line)
     }
 
     /// A session wired to this process: SIGINT cancellation (the default) and progress bars on
@@ -31,6 +38,7 @@ enum Terminal {
         let session = Session(seed: seed)
         session.outputIsTerminal = stdoutIsTerminal
         session.progressSink = { event in drawProgress(event) }
+        session.liveSink = { line in live(line) }
         return session
     }
 

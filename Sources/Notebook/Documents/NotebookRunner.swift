@@ -15,6 +15,8 @@ public struct CellRun: Sendable, Equatable {
     public var lines: [String]
     /// Plots the cell made.
     public var plots: [PlotReference]
+    /// Indices into `lines` that were printed live while the cell ran (see `CommandOutput.shownLive`).
+    public var shownLive: Set<Int> = []
 }
 
 /// Where and why a notebook run stopped.
@@ -97,6 +99,10 @@ public enum NotebookRunner {
                     // After the repetitions the session continues exactly where it was: same seed,
                     // same position in its random stream.
                     let savedSeed = session.seed, savedRNG = session.rng
+                    // Most of a repetition's output is filtered away: nothing of it prints live.
+                    let savedSink = session.liveSink
+                    session.liveSink = nil
+                    defer { session.liveSink = savedSink }
                     for seed in repetitions.seeds where result.failure == nil && !result.quit {
                         session.reseed(seed)
                         run.lines.append("seed \(seed):")
@@ -130,6 +136,7 @@ public enum NotebookRunner {
                 guard let output = try session.execute(line, lineNumber: lineNumber) else { continue }
                 let verb = line.trimmingWhitespace().split(separator: " ").first.map(String.init) ?? ""
                 if !filter || verb == "tally" || verb == "expect" {
+                    if !filter { run.shownLive.formUnion(run.lines.count..<(run.lines.count + output.shownLive)) }
                     run.lines += output.renderedLines(width: width, includePlots: false).map { filter ? "  " + $0 : $0 }
                 }
                 run.plots += output.plots

@@ -33,6 +33,9 @@ public struct CommandOutput: Sendable, Equatable {
     public var blocks: [OutputBlock]
     /// Set by `quit`: the REPL ends after printing this output.
     public var quits: Bool
+    /// How many leading rendered lines were already printed while the command ran (rows of a
+    /// long loop, through `Session.live`); printers that watched them skip these, records keep them.
+    public var shownLive = 0
 
     /// An output made of `blocks`.
     public init(_ blocks: [OutputBlock] = [], quits: Bool = false) {
@@ -56,6 +59,7 @@ public struct CommandOutput: Sendable, Equatable {
 
     /// Appends another output's blocks.
     public mutating func append(_ other: CommandOutput) {
+        if blocks.isEmpty { shownLive = other.shownLive }
         blocks += other.blocks
         quits = quits || other.quits
     }

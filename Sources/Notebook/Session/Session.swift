@@ -41,6 +41,9 @@ public final class Session {
     public var cancellationRequested: @Sendable () -> Bool = { verity_sigint_pending() != 0 }
     /// Receives progress events of long commands; nil means nobody is watching (scripts, tests).
     public var progressSink: (@Sendable (ProgressEvent) -> Void)?
+    /// Receives lines that long commands print as they compute them (a table row every N steps);
+    /// nil means nobody is watching, and the lines only appear in the command's output.
+    public var liveSink: (@Sendable (String) -> Void)?
     /// Whether stdout is a terminal; `progress=auto` shows bars only then. Set by the executable.
     public var outputIsTerminal = false
     /// Where commands may read and write (FileAccess.swift): confined to a notebook's folder while

@@ -5,6 +5,7 @@
 // checkpoints (PeriodicCheckpoints.swift) with the trainer's state, exactly as `model save` would.
 import Foundation
 import Kernels
+import Models
 import Tasks
 import Training
 
@@ -27,7 +28,11 @@ extension CommandDefinition {
             + "them). clip=E or clip=LOW:HIGH sets ε_low and ε_high; filter=dynamic turns on DAPO dynamic sampling. "
             + "A line every `every` steps; eval_every=N adds held-out greedy accuracy on eval_n test problems. "
             + "save_every=N to=DIR writes DIR/step-000NNN every N trainer steps with the trainer's state, as 'model save' "
-            + "does (keeping the newest keep=K); 'model load' of one and rl with the remaining steps continue exactly.",
+            + "does (keeping the newest keep=K); 'model load' of one and rl with the remaining steps continue exactly. "
+            + "rl first prints its settings as the nearest preset plus what differs, the KL reference when kl > 0, and "
+            + "a warning for any knob that cannot act as set. reward and accuracy are over every sampled rollout; "
+            + "kept/reward and kept/accuracy (in 'metrics') over the groups trained on. Presets: "
+            + TrainerPreset.allCases.map { "\($0.rawValue) — \($0.citation)" }.joined(separator: "; ") + ".",
         keys: [
             ArgumentSpec("steps", .int, default: .int(10), bounds: 0...1_000_000, help: "steps to run"),
             ArgumentSpec("algo", .choice(TrainerPreset.allCases.map(\.rawValue)), help: "reset the settings to a preset first"),
@@ -37,6 +42,8 @@ extension CommandDefinition {
             ArgumentSpec("eval_every", .int, default: .int(0), bounds: 0...1_000_000,
                          help: "held-out greedy accuracy every N steps; 0 = off"),
             ArgumentSpec("eval_n", .int, default: .int(100), bounds: 1...100_000, help: "test problems for eval_every"),
+            ArgumentSpec("ref", .string, help: "the KL reference: now (a copy of the policy as it is) or a checkpoint PATH "
+                         + "(e.g. the SFT model); default: the policy when kl was switched on"),
         ] + PeriodicCheckpoints.arguments + TrainerArguments.fields,
         examples: ["rl algo=dapo steps=1 prompts=2 n=2 max_tokens=6 lr=1e-4 clip=0.2:0.28 filter=none every=1 eval_every=1 eval_n=2",
                    "rl steps=0 " + TrainerArguments.exampleKeys,
@@ -51,14 +58,38 @@ extension CommandDefinition {
         let evalN = try invocation.int("eval_n") ?? 100
         let checkpoints = try PeriodicCheckpoints.read(invocation, session, command: "rl")
         let knobs = try TrainerArguments.given(invocation)
+        let refGiven = try invocation.string("ref")
+        let refPath = refGiven == "now" ? nil : try invocation.readPath("ref", session)
         let trainer = try session.policyTrainer(for: "rl")
         var config = trainer.config
         if let algo { config = try domain("rl") { try TrainerConfig.preset(algo) } }
         try TrainerArguments.apply(knobs, to: &config, command: "rl")
         if let clip { try domain("rl") { try config.set("clip", to: clip) } }
         if let filter { try domain("rl") { try config.set("dynamic_sampling", to: filter == "dynamic" ? "on" : "off") } }
+        if refGiven != nil, !config.needsReference {
+            throw CommandError("rl: ref= sets the KL reference, but kl is 0 — add kl=0.04 (or another β > 0)")
+        }
+        // Everything that can fail is read before the trainer changes.
+        let referenceWeights = try refPath.map { try RLReference.load($0) }
+        let previous = trainer.config
         try domain("rl") { try trainer.setConfig(config) }
-        guard steps > 0 else { return TrainerView.render(config, heading: "rl: settings updated (no steps run)") }
+        if let refGiven {
+            do {
+                try domain("rl") { try trainer.setReference(referenceWeights, source: refPath ?? "the policy at step \(trainer.step) (ref=now)") }
+            } catch {
+                try? trainer.setConfig(previous)
+                throw error
+            }
+        }
+        var preamble = ["settings: " + config.settingsSummary]
+        if let source = trainer.referenceSource { preamble.append("KL reference: " + source) }
+        let warnings = config.inertKnobWarnings
+        guard steps > 0 else {
+            var output = TrainerView.render(config, heading: "rl: settings updated (no steps run)")
+            output.append(.lines(preamble))
+            output.blocks += warnings.map { .warning($0) }
+            return output
+        }
 
         let dataset = trainer.dataset
         let evalProblems = Array(dataset.test.prefix(evalN))
@@ -66,9 +97,11 @@ extension CommandDefinition {
             throw CommandError("rl: eval_every needs test problems, but the data set has none — use eval_every=0")
         }
         let precision = session.settings.precision
-        var table = Table(columns: [Table.Column("step", .right), Table.Column("reward", .right), Table.Column("accuracy", .right),
-                                    Table.Column("length", .right), Table.Column("kl", .right), Table.Column("seconds", .right)]
-                          + (evalEvery > 0 ? [Table.Column("held-out", .right)] : []))
+        let table = LiveTable([Table.Column("step", .right), Table.Column("reward", .right), Table.Column("accuracy", .right),
+                               Table.Column("length", .right), Table.Column("kl", .right), Table.Column("seconds", .right)]
+                              + (evalEvery > 0 ? [Table.Column("held-out", .right)] : []), session: session)
+        preamble.forEach(table.lead)
+        warnings.forEach { table.lead("warning: " + $0) }
         let progress = session.progress("rl", total: steps)
         defer { progress.finish() }
         let stop = StopFlag()
@@ -99,7 +132,7 @@ extension CommandDefinition {
                 progress.update(done)
                 if report.step % every == 0 || done == steps || heldOut != nil {
                     let m = report.metrics
-                    table.append(["\(report.step)", Format.fixed(m["reward"] ?? 0, precision), Format.fixed(m["accuracy"] ?? 0, precision),
+                    table.row(["\(report.step)", Format.fixed(m["reward"] ?? 0, precision), Format.fixed(m["accuracy"] ?? 0, precision),
                                   Format.fixed(m["completions/mean_length"] ?? 0, 1), Format.fixed(m["kl"] ?? 0, precision),
                                   Format.fixed(Date().timeIntervalSince(start), 1) + " s"] + (heldOut.map { [$0] } ?? []))
                 }
@@ -119,7 +152,7 @@ extension CommandDefinition {
         if let checkpointFailure {
             throw CommandError("\(checkpointFailure) — rl stopped after step \(trainer.step); the model and log are as after that step")
         }
-        var output = CommandOutput([.table(table)])
+        var output = table.output
         let rejected = reports.filter { $0.rejected != nil }.count
         output.append(.line("\(reports.count) steps in \(Format.duration(Date().timeIntervalSince(start))); trainer at step \(trainer.step)"))
         if let checkpoints {
@@ -148,4 +181,13 @@ func greedyAccuracy(trainer: PolicyTrainer, problems: [Problem]) throws -> Doubl
     var rng = RNG(seed: 0)  // greedy decoding draws nothing; the generator is only a parameter
     let rollouts = try sampler.rollouts(model: trainer.model, problems: problems, samples: 1, policyVersion: trainer.step, rng: &rng)
     return Double(rollouts.filter(\.correct).count) / Double(max(rollouts.count, 1))
+}
+
+/// Reading a KL reference from a checkpoint for `rl ref=PATH`.
+enum RLReference {
+    static func load(_ path: String) throws -> Transformer {
+        let contents = try domain("rl ref") { try Checkpoint.load(from: URL(fileURLWithPath: path)) }
+        let config = try domain("rl ref") { try contents.config(as: TransformerConfig.self) }
+        return try domain("rl ref") { try Transformer(config: config, tensors: contents.tensors) }
+    }
 }

@@ -78,8 +78,10 @@ extension CommandDefinition {
         var tally = CheckpointTally()
         var checkpointFailure: Error?
         let interval = every > 0 ? every : max(1, steps / 10)
-        var table = Table(columns: [Table.Column("step", .right), Table.Column("loss", .right), Table.Column("lr", .right),
-                                    Table.Column("grad_norm", .right), Table.Column("speed", .right)])
+        let table = LiveTable([Table.Column("step", .right), Table.Column("loss", .right), Table.Column("lr", .right),
+                               Table.Column("grad_norm", .right), Table.Column("speed", .right)], session: session)
+        table.lead("sft on \(examples.count) examples (\(source.name)), \(local.transformer.parameterCount) parameters")
+        if let resumed { table.lead("resumed the SFT run saved with the model at step \(resumed.state.trainer.step)") }
         let progress = session.progress("sft", total: steps)
         defer { progress.finish() }
         let cancelled = session.cancellationRequested
@@ -97,7 +99,7 @@ extension CommandDefinition {
                 if report.step % interval == 0 || report.step == startStep + steps {
                     // The mean over the interval: one batch's loss swings with its length bucket.
                     let mean = window.reduce(0, +) / Double(max(window.count, 1))
-                    table.append(["\(report.step)", Format.fixed(mean, precision), Format.rate(report.learningRate),
+                    table.row(["\(report.step)", Format.fixed(mean, precision), Format.rate(report.learningRate),
                                   Format.fixed(report.gradNorm, 3),
                                   // With its unit, so `--check` treats the row as a timing line.
                                   "\(Int(report.tokensPerSecond.rounded())) tok/s"])
@@ -117,11 +119,7 @@ extension CommandDefinition {
         if let checkpointFailure {
             throw CommandError("\(checkpointFailure) — sft stopped after step \(trainer.step); the model is as after that step")
         }
-        var output = CommandOutput.line("sft on \(examples.count) examples (\(source.name)), \(local.transformer.parameterCount) parameters")
-        if let resumed {
-            output.append(.line("resumed the SFT run saved with the model at step \(resumed.state.trainer.step)"))
-        }
-        output.append(.table(table))
+        var output = table.output
         let tokens = reports.reduce(0) { $0 + $1.tokens }
         let seconds = Date().timeIntervalSince(start)
         let final = window.isEmpty ? Double.nan : window.reduce(0, +) / Double(window.count)
