@@ -55,7 +55,9 @@ import Testing
         var log = MetricsLog()
         log.append(step: 1, ["reward": 0.5, "length": 12])
         log.append(step: 2, ["reward": 0.75, "length": 14])
-        session[MetricsSlot.self] = log
+        var runs = TrainingRuns()
+        runs.runs.append(TrainingRun(name: "run1", startedFrom: "m", settings: "algo=grpo", log: log))
+        session[TrainingRunsSlot.self] = runs
         #expect(try CommandTesting.run(session, "plot metrics reward,length").contains("length"))
         try Data("{\"step\":1,\"reward\":0.5}\n{\"step\":2,\"reward\":0.25,\"note\":\"x\"}\n".utf8)
             .write(to: URL(fileURLWithPath: directory + "/a.jsonl"))

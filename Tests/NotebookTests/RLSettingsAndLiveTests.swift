@@ -58,7 +58,7 @@ final class LineCollector: Sendable {
         let live = collector.lines
         // settings line, header, rule, rows at steps 2 and 4
         #expect(live.count == 5)
-        #expect(live.first?.hasPrefix("settings: ") == true)
+        #expect(live.first?.hasPrefix("run run1: settings: ") == true)
         #expect(live[1].contains("step") && live[1].contains("reward") && live[2].hasPrefix("----"))
         #expect(live[3].trimmingCharacters(in: .whitespaces).hasPrefix("2 ") && live[4].trimmingCharacters(in: .whitespaces).hasPrefix("4 "))
         #expect(output.shownLive == live.count)

@@ -46,7 +46,7 @@ import Training
             #expect(stepped.contains(key), "step output misses \(key)")
         }
         #expect(try Self.parameters(session) != before)
-        let log = try #require(session[MetricsSlot.self])
+        let log = try #require(session.trainingLog)
         #expect(log.rows.count == 1 && log.rows[0].step == 1)
         #expect(log.rows[0].values["reward"] == pending.rollouts.reduce(0) { $0 + $1.reward.total } / 8)
         #expect(session.existingTrainer?.pending == nil)
@@ -58,7 +58,7 @@ import Training
         let text = try CommandTesting.run(session, "rl steps=3 prompts=2 n=4 max_tokens=8 every=1 eval_every=3 eval_n=4")
         #expect(text.contains("3 steps in"))
         #expect(text.contains("held-out"))
-        let log = try #require(session[MetricsSlot.self])
+        let log = try #require(session.trainingLog)
         #expect(log.rows.map(\.step) == [1, 2, 3])
         #expect(log.rows[2].values["eval/accuracy"] != nil && log.rows[0].values["eval/accuracy"] == nil)
         let metrics = try CommandTesting.run(session, "metrics last=2")
@@ -95,7 +95,7 @@ import Training
         session.cancellationRequested = { flag.isSet }
         let text = try CommandTesting.run(session, "rl steps=5 prompts=2 n=4 max_tokens=8")
         #expect(text.contains("interrupted after 1 of 5 steps"))
-        #expect(session[MetricsSlot.self]?.rows.count == 1)
+        #expect(session.trainingLog?.rows.count == 1)
         #expect(session.existingTrainer?.step == 1)
     }
 
@@ -162,7 +162,7 @@ import Training
         let csv = try MetricsLog.read(path: "\(dir)/m.csv")
         let jsonl = try MetricsLog.read(path: "\(dir)/m.jsonl")
         #expect(csv.rows.count == 1 && jsonl.rows.count == 1)
-        #expect(csv.rows[0].values["reward"] == session[MetricsSlot.self]?.rows[0].values["reward"])
+        #expect(csv.rows[0].values["reward"] == session.trainingLog?.rows[0].values["reward"])
         #expect(jsonl.rows[0].values["reward"] == csv.rows[0].values["reward"])
     }
 

@@ -14,7 +14,7 @@ public enum Registry {
         .modelNew, .modelSave, .modelLoad, .modelInfo, .modelConnect, .generate,
         .eval, .showSamples, .scale, .verifierTrain, .verifierScore, .verifierSave, .verifierLoad, .compare,
         .plotScaling, .plotCompare, .plotMetrics, .plotSeeds, .bench,
-        .sft, .sample, .showRollouts, .step, .rl, .filter, .star, .showTrainer,
+        .sft, .sample, .showRollouts, .step, .rl, .filter, .star, .showTrainer, .runs,
         .metrics, .exportMetrics, .exportRollouts,
     ]
 

@@ -1,10 +1,9 @@
 // MetricsLog — per-step training metrics as a simple table: one row per step, each a set of named
-// numbers. Training commands append a row per step to the session's `MetricsSlot`; `plot metrics`
-// draws it, or a CSV / JSONL file of the same shape:
+// numbers. Each training run (TrainingRuns.swift) keeps one; `plot metrics` draws it, or a CSV /
+// JSONL file of the same shape:
 //
-//     var log = session[MetricsSlot.self] ?? MetricsLog()
+//     var log = MetricsLog()
 //     log.append(step: 12, ["reward": 0.41, "accuracy": 0.38, "length": 17.2])
-//     session[MetricsSlot.self] = log
 //
 // CSV: a header `step,<metric>,…` then one line per step (empty cells for missing values).
 // JSONL: one object per line with a numeric `step` and numeric metrics (other fields are ignored).

@@ -7,32 +7,35 @@ extension CommandDefinition {
     static let plotMetrics = CommandDefinition(CommandDeclaration(
         name: "plot", subverb: "metrics",
         summary: "plot training curves: plot metrics reward,accuracy,length to=plots/add3-train.png",
-        help: "Draws each named metric against step in its own panel. The data is the session's training "
-            + "log, or from=FILE (.csv with a 'step,<metric>,…' header, or .jsonl with one object per step). "
+        help: "Draws each named metric against step in its own panel. The data is the session's current training "
+            + "run (or run=NAME, see 'runs'), or from=FILE (.csv with a 'step,<metric>,…' header, or .jsonl with one object per step). "
             + "smoothing=W adds a trailing moving average.",
         positionals: [ArgumentSpec("keys", .stringList, required: true, help: "metrics to draw, comma-separated")],
         keys: [
             ArgumentSpec("from", .path, help: "a metrics file (default: this session's training log)"),
+            ArgumentSpec("run", .string, help: "the session's training run to draw (see 'runs'; default: the current one)"),
             ArgumentSpec("to", .path, help: "the image to write (.png or .svg); absent: draw inline"),
             ArgumentSpec("smoothing", .int, default: .int(1), bounds: 1...10_000, help: "moving-average window; 1 = raw"),
             ArgumentSpec("ascii", .bool, default: .bool(false), help: "also draw inline when writing a file"),
         ],
-        examples: ["plot metrics reward,accuracy from=/tmp/verity-no-such-metrics.csv to=/tmp/verity-m.png smoothing=5 ascii=false"]
+        examples: ["plot metrics reward,accuracy from=/tmp/verity-no-such-metrics.csv to=/tmp/verity-m.png smoothing=5 ascii=false", "plot metrics reward run=run1"]
     )) { invocation, session in
         let keys = try invocation.strings("keys") ?? []
         let from = try invocation.readPath("from", session)
+        let run = try invocation.string("run")
         let to = try invocation.string("to")
         let smoothing = try invocation.int("smoothing") ?? 1
         let ascii = try invocation.bool("ascii") ?? false
         try PlotDrawing.checkNotOverwritten(from.map { [$0] } ?? [], by: to)
+        if from != nil, run != nil { throw CommandError("plot metrics: give from=FILE or run=NAME, not both", kind: .usage) }
         let log: MetricsLog
         if let from {
             log = try MetricsLog.read(path: from)
         } else {
-            guard let kept = session[MetricsSlot.self], !kept.rows.isEmpty else {
-                throw CommandError("plot metrics: no training metrics in this session — train first ('sft', 'rl', 'step') or give from=FILE")
+            if run == nil, (session.trainingLog?.rows.isEmpty ?? true) {
+                throw CommandError("plot metrics: no training metrics in this session — train first ('rl', 'step') or give from=FILE")
             }
-            log = kept
+            log = try session.trainingLog(named: run, for: "plot metrics")
         }
         var series: [PlotSeries] = []
         for key in keys {

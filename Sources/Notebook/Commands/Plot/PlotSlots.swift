@@ -15,11 +15,6 @@ public enum SweepSlot: SessionSlot {
     public typealias Value = [SweepPoint]
 }
 
-/// The training metrics of this session (`step`, `rl`, `sft` append a row per step).
-public enum MetricsSlot: SessionSlot {
-    public typealias Value = MetricsLog
-}
-
 extension Session {
     /// The session's gnuplot, started on first use.
     func gnuplot() -> Gnuplot {

@@ -139,7 +139,7 @@ struct FigureEvaluator {
     }
 
     private func metric(_ name: String, _ which: String) throws -> Double {
-        guard let log = session[MetricsSlot.self], !log.rows.isEmpty else {
+        guard let log = session.trainingLog, !log.rows.isEmpty else {
             throw CommandError("metric(\(name)): no training metrics in this session — train first ('sft', 'rl', 'step')")
         }
         let values = log.series(name).values

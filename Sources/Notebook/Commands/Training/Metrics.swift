@@ -9,17 +9,16 @@ extension CommandDefinition {
     static let metrics = CommandDefinition(CommandDeclaration(
         name: "metrics",
         summary: "table of the training log: metrics last=10",
-        help: "Shows the last rows of the session's training log (one row per 'step' / 'rl' step): reward, "
+        help: "Shows the last rows of a training run's log (one row per 'step' / 'rl' step): reward, "
             + "accuracy, mean length, kl, entropy, grad_norm, learning rate and, when measured, held-out accuracy. "
             + "'export metrics PATH' writes every column.",
-        keys: [ArgumentSpec("last", .int, default: .int(10), bounds: 1...1_000_000, help: "rows to show")],
+        keys: [ArgumentSpec("last", .int, default: .int(10), bounds: 1...1_000_000, help: "rows to show"),
+               ArgumentSpec("run", .string, help: "the training run (see 'runs'; default: the current one)")],
         recorded: true,
-        examples: ["metrics last=5"]
+        examples: ["metrics last=5 run=run1"]
     )) { invocation, session in
         let last = try invocation.int("last") ?? 10
-        guard let log = session[MetricsSlot.self], !log.rows.isEmpty else {
-            throw CommandError("metrics: the training log is empty — run 'step' or 'rl' first")
-        }
+        let log = try session.trainingLog(named: try invocation.string("run"), for: "metrics")
         let wanted = ["reward", "accuracy", "completions/mean_length", "kl", "entropy", "grad_norm", "learning_rate",
                       "eval/accuracy"]
         let shown = wanted.filter { log.names.contains($0) }
@@ -42,19 +41,18 @@ extension CommandDefinition {
     static let exportMetrics = CommandDefinition(CommandDeclaration(
         name: "export", subverb: "metrics",
         summary: "write the training log: export metrics runs/add3.csv",
-        help: "Writes every logged step with TRL's metric names, as CSV (header 'step,…') or, for .jsonl, one JSON "
+        help: "Writes every logged step of a training run (run=NAME, default the current one) with TRL's metric names, as CSV (header 'step,…') or, for .jsonl, one JSON "
             + "object per line. 'plot metrics … from=PATH' reads either back. Written atomically.",
         positionals: [ArgumentSpec("path", .path, required: true, help: "a .csv or .jsonl file")],
-        examples: ["export metrics /tmp/verity-example-metrics.csv"]
+        keys: [ArgumentSpec("run", .string, help: "the training run (see 'runs'; default: the current one)")],
+        examples: ["export metrics /tmp/verity-example-metrics.csv run=run1"]
     )) { invocation, session in
         let path = try invocation.writePath("path", session) ?? ""
         let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
         guard ext == "csv" || ext == "jsonl" else {
             throw CommandError("export metrics: \(path) must end in .csv or .jsonl", kind: .usage)
         }
-        guard let log = session[MetricsSlot.self], !log.rows.isEmpty else {
-            throw CommandError("export metrics: the training log is empty — run 'step' or 'rl' first")
-        }
+        let log = try session.trainingLog(named: try invocation.string("run"), for: "export metrics")
         try AtomicFile.write(ext == "csv" ? log.csv : MetricsExport.jsonl(log), to: path)
         return .line("wrote \(log.rows.count) steps × \(log.names.count) metrics to \(path)")
     }

@@ -42,6 +42,8 @@ extension CommandDefinition {
             ArgumentSpec("eval_every", .int, default: .int(0), bounds: 0...1_000_000,
                          help: "held-out greedy accuracy every N steps; 0 = off"),
             ArgumentSpec("eval_n", .int, default: .int(100), bounds: 1...100_000, help: "test problems for eval_every"),
+            ArgumentSpec("run", .string, help: "name the training run (default: continue the current one on this model, "
+                         + "or start runN); 'runs' lists them, 'metrics run=NAME' shows one"),
             ArgumentSpec("ref", .string, help: "the KL reference: now (a copy of the policy as it is) or a checkpoint PATH "
                          + "(e.g. the SFT model); default: the policy when kl was switched on"),
         ] + PeriodicCheckpoints.arguments + TrainerArguments.fields,
@@ -58,6 +60,7 @@ extension CommandDefinition {
         let evalN = try invocation.int("eval_n") ?? 100
         let checkpoints = try PeriodicCheckpoints.read(invocation, session, command: "rl")
         let knobs = try TrainerArguments.given(invocation)
+        let runName = try invocation.string("run")
         let refGiven = try invocation.string("ref")
         let refPath = refGiven == "now" ? nil : try invocation.readPath("ref", session)
         let trainer = try session.policyTrainer(for: "rl")
@@ -100,6 +103,9 @@ extension CommandDefinition {
         let table = LiveTable([Table.Column("step", .right), Table.Column("reward", .right), Table.Column("accuracy", .right),
                                Table.Column("length", .right), Table.Column("kl", .right), Table.Column("seconds", .right)]
                               + (evalEvery > 0 ? [Table.Column("held-out", .right)] : []), session: session)
+        let local = try session.requireLocalModel(for: "rl")
+        let run = try session.beginTrainingRun(on: local, named: runName, settings: config.settingsSummary, command: "rl")
+        preamble[0] = "run \(run): " + preamble[0]
         preamble.forEach(table.lead)
         warnings.forEach { table.lead("warning: " + $0) }
         let progress = session.progress("rl", total: steps)
@@ -109,7 +115,6 @@ extension CommandDefinition {
         var failure: Error?
         var checkpointFailure: Error?
         var tally = CheckpointTally()
-        let local = try session.requireLocalModel(for: "rl")
         var done = 0
         let start = Date()
         let reports = try domain("rl") {
@@ -128,7 +133,7 @@ extension CommandDefinition {
                         stop.set()
                     }
                 }
-                session.appendMetrics(report, extra: extra)
+                session.appendMetrics(report, extra: extra, trainer: trainer)
                 progress.update(done)
                 if report.step % every == 0 || done == steps || heldOut != nil {
                     let m = report.metrics
@@ -152,6 +157,7 @@ extension CommandDefinition {
         if let checkpointFailure {
             throw CommandError("\(checkpointFailure) — rl stopped after step \(trainer.step); the model and log are as after that step")
         }
+        session.nameModelAfterTraining("rl", steps: trainer.step)
         var output = table.output
         let rejected = reports.filter { $0.rejected != nil }.count
         output.append(.line("\(reports.count) steps in \(Format.duration(Date().timeIntervalSince(start))); trainer at step \(trainer.step)"))

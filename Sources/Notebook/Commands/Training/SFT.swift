@@ -119,6 +119,7 @@ extension CommandDefinition {
         if let checkpointFailure {
             throw CommandError("\(checkpointFailure) — sft stopped after step \(trainer.step); the model is as after that step")
         }
+        session.nameModelAfterTraining("sft", steps: trainer.step)
         var output = table.output
         let tokens = reports.reduce(0) { $0 + $1.tokens }
         let seconds = Date().timeIntervalSince(start)

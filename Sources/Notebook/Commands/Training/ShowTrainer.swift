@@ -14,6 +14,10 @@ extension CommandDefinition {
         examples: ["show trainer"]
     )) { _, session in
         guard let trainer = session.existingTrainer else {
+            if case .local(let local)? = session[ModelSlot.self], local.configJSON != nil, let saved = try? session.savedTrainerState() {
+                return TrainerView.render(saved.state.config, heading: "trainer: saved with the model at step \(saved.state.step) "
+                    + "(resumes on the next 'sample', 'step' or 'rl')")
+            }
             return TrainerView.render(TrainerConfig(), heading: "trainer: none yet (defaults shown; 'sample', 'step' or 'rl' makes one)")
         }
         let pending = trainer.pending.map { "\($0.groups)×\($0.groupSize) rollouts pending" } ?? "no rollouts pending"

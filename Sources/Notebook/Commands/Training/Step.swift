@@ -17,7 +17,8 @@ extension CommandDefinition {
         let trainer = try session.policyTrainer(for: "step")
         let cancelled = session.cancellationRequested
         let report = try domain("step") { try trainer.step(isCancelled: { cancelled() }) }
-        session.appendMetrics(report)
+        session.appendMetrics(report, trainer: trainer)
+        session.nameModelAfterTraining("rl", steps: trainer.step)
         var output = StepView.render(report, precision: session.settings.precision)
         if let rejected = report.rejected { output.blocks.append(.warning(rejected)) }
         return output

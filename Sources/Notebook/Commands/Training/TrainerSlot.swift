@@ -73,7 +73,7 @@ extension Session {
     }
 
     /// A policy trainer state left by `model load` (trainer_state.json with a `cursor`), if any.
-    private func savedTrainerState() throws -> (state: PolicyTrainerState, tensors: [String: Tensor])? {
+    func savedTrainerState() throws -> (state: PolicyTrainerState, tensors: [String: Tensor])? {
         guard let snapshot = self[TrainingStateSlot.self], let raw = snapshot.trainerState as? RawJSONObject else { return nil }
         guard let state = try? JSONDecoder().decode(PolicyTrainerState.self, from: raw.data) else { return nil }
         return (state, snapshot.optimizer ?? [:])
@@ -87,16 +87,6 @@ extension Session {
             return TrainingStateSnapshot(optimizer: exported.tensors, trainerState: exported.state)
         }
         return self[TrainingStateSlot.self]
-    }
-
-    /// Appends a step's metrics to the session log that `metrics` and `plot metrics` read.
-    func appendMetrics(_ report: StepReport, extra: [String: Double] = [:]) {
-        var log = self[MetricsSlot.self] ?? MetricsLog()
-        var values: [String: Double] = [:]
-        for (name, value) in report.metrics.pairs where name != "step" { values[name] = value }
-        for (name, value) in extra { values[name] = value }
-        log.append(step: report.step, values)
-        self[MetricsSlot.self] = log
     }
 }
 
