@@ -68,7 +68,8 @@ public struct CountdownTask: TaskGenerator, Equatable {
                 steps.append("\(a.value)\(symbol)\(b.value)=\(value)")
                 pool.append((value, "(\(a.text)\(symbol)\(b.text))"))
             }
-            guard ok, let result = pool.first, (1...maxTarget).contains(result.value) else { continue }
+            // A target equal to one of the numbers is answered by copying it: not a problem.
+            guard ok, let result = pool.first, (1...maxTarget).contains(result.value), !numbers.contains(result.value) else { continue }
             let target = result.value
             let prompt = "nums " + numbers.map(String.init).joined(separator: " ") + " target \(target):"
             let worked = think.showsWork(rng: &rng)

@@ -67,7 +67,7 @@ struct REPL {
         if clearInterrupt { verity_sigint_clear() }
         do {
             guard let output = try session.execute(line, lineNumber: lineNumber) else { return (false, true) }
-            Terminal.print(output, width: session.settings.width)
+            Terminal.print(output, width: session.displayWidth)
             return (output.quits, true)
         } catch let error as CommandError {
             Terminal.err(error.rendered(file: file, line: lineNumber))

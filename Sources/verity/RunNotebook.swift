@@ -49,6 +49,15 @@ struct RunNotebook: ParsableCommand {
             }
             let echo = !check
             if !echo { session.liveSink = nil }
+            // Checking reads the notebook and changes no file: its plots go to a scratch folder.
+            var scratch: URL?
+            if check {
+                let folder = FileManager.default.temporaryDirectory.appendingPathComponent("verity-check-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                scratch = folder
+                session.plotScratch = folder
+            }
+            defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
             let result = NotebookRunner.runConfined(document, file: file, session: session, allowing: allow) { cell in
                 guard echo else { return }
                 for (index, line) in cell.lines.enumerated() where !cell.shownLive.contains(index) { Terminal.out(line) }

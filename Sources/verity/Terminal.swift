@@ -9,6 +9,14 @@ enum Terminal {
     /// Whether stdout is a terminal.
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
 
+    /// The terminal's width in columns, when stdout is one that reports it.
+    static var terminalColumns: Int? {
+        guard stdoutIsTerminal else { return nil }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     /// Writes one line to stdout.
     static func out(_ line: String) {
         verity_fputs_stdout(line + "\n")

@@ -33,7 +33,11 @@ struct VerityCLI: ParsableCommand {
     var seed: UInt64 = 1
 
     mutating func run() throws {
-        let status = REPL(session: Terminal.makeSession(seed: seed)).start()
+        let session = Terminal.makeSession(seed: seed)
+        // Interactive tables use the terminal's width ('set width=' overrides it); notebook replays
+        // keep the fixed default so their outputs are the same bytes everywhere.
+        session.terminalColumns = Terminal.terminalColumns
+        let status = REPL(session: session).start()
         if status != 0 { throw ExitCode(status) }
     }
 }

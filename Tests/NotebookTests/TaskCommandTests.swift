@@ -98,16 +98,20 @@ import Tasks
         #expect(weighted.contains("reward     correct format=0.1"))
     }
 
-    @Test func verifyAgainstATestProblem() throws {
+    @Test func verifyAgainstAProblemOfEitherSplit() throws {
         let session = CommandTesting.session()
         #expect(CommandTesting.failure(session, "verify \"<think></think>5\" problem=0").contains("no data set"))
         #expect(CommandTesting.failure(session, "verify \"5\"").contains("answer=A"))
         _ = try session.execute("task arithmetic digits=1 train=10 test=5")
         let problem = try #require(session[DatasetSlot.self]?.test[0])
-        let text = try CommandTesting.run(session, "verify \"<think></think>\(problem.answer)\" problem=0")
+        let text = try CommandTesting.run(session, "verify \"<think></think>\(problem.answer)\" problem=0 split=test")
         #expect(text.contains(Format.quoted(problem.prompt)))
         #expect(text.contains("verdict    correct"))
-        #expect(CommandTesting.failure(session, "verify \"1\" problem=5").contains("out of range"))
+        #expect(CommandTesting.failure(session, "verify \"1\" problem=5 split=test").contains("the test split has 5 problems"))
+        // Without split=, problem=N indexes the train split, as 'data show' numbers it.
+        let train = try #require(session[DatasetSlot.self]?.train[7])
+        #expect(try CommandTesting.run(session, "verify \"<think></think>\(train.answer)\" problem=7").contains(Format.quoted(train.prompt)))
+        #expect(CommandTesting.failure(session, "verify \"1\" problem=10").contains("the train split has 10 problems"))
     }
 
     @Test func rewardConfiguresAndRejects() throws {

@@ -62,6 +62,8 @@ func countdownSolutionsAreVerified(useAll: Bool) throws {
         #expect(p.prompt.allSatisfy { task.alphabet.contains($0) })
         let target = try #require(Int(p.metadata["target"] ?? ""))
         #expect((1...500).contains(target))
+        // Never one of the numbers (copying it would answer the problem).
+        #expect(!(p.metadata["numbers"] ?? "").split(separator: " ").contains(Substring(String(target))))
         #expect(p.prompt.hasSuffix("target \(target):"))
         // Perturbed: the reference expression plus one is wrong (it uses a number not given
         // or reaches another value).

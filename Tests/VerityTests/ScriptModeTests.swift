@@ -89,6 +89,24 @@ import Testing
         #expect((fresh as? NSDictionary)?.isEqual(validated) == true, "the export drifted from the validated example.ipynb")
     }
 
+    /// `--check` changes no file: the plots it draws go to a scratch folder, not over the images
+    /// the notebook links to.
+    @Test func checkLeavesThePlotsAlone() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "step,reward\n1,0.25\n2,0.5\n3,0.75\n".write(toFile: directory + "/m.csv", atomically: true, encoding: .utf8)
+        try "```verity\nplot metrics reward from=m.csv to=p.png\n```\n".write(toFile: directory + "/nb.md", atomically: true, encoding: .utf8)
+        let write = try runVerity(["run", "nb.md", "--write"], directory: directory)
+        #expect(write.status == 0, "\(write.out)\(write.err)")
+        let image = directory + "/p.png"
+        let written = try #require(FileManager.default.contents(atPath: image))
+        try FileManager.default.removeItem(atPath: image)
+        let check = try runVerity(["run", "nb.md", "--check"], directory: directory)
+        #expect(check.status == 0, "\(check.out)\(check.err)")
+        #expect(!FileManager.default.fileExists(atPath: image), "--check wrote the plot")
+        #expect(!written.isEmpty)
+    }
+
     @Test func failingCellNamesItsFileLine() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

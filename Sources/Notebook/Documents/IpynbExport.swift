@@ -44,7 +44,6 @@ public enum IpynbExport {
         return [
             "nbformat": 4, "nbformat_minor": 5,
             "metadata": [
-                "kernelspec": ["name": "verity", "display_name": "Verity", "language": "verity"],
                 "language_info": ["name": "verity", "file_extension": ".verity"],
             ],
             "cells": cells,

@@ -44,6 +44,18 @@ public final class Session {
     /// Receives lines that long commands print as they compute them (a table row every N steps);
     /// nil means nobody is watching, and the lines only appear in the command's output.
     public var liveSink: (@Sendable (String) -> Void)?
+    /// While `verity run --check` replays a notebook: plots render into this folder (same file
+    /// names) instead of over the images the notebook links to, so checking changes no file.
+    public var plotScratch: URL?
+    /// The terminal's width in columns in an interactive session (nil in replays, tests, pipes).
+    public var terminalColumns: Int?
+
+    /// Columns for what is shown on screen (help, the REPL's tables): the terminal's width unless
+    /// `set width=` chose one. Notebook outputs always use `settings.width`, so they replay alike.
+    public var displayWidth: Int {
+        if settings.explicitlySet.contains("width") { return settings.width }
+        return terminalColumns.map { min(400, max(40, $0)) } ?? settings.width
+    }
     /// Whether stdout is a terminal; `progress=auto` shows bars only then. Set by the executable.
     public var outputIsTerminal = false
     /// Where commands may read and write (FileAccess.swift): confined to a notebook's folder while

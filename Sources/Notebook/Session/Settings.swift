@@ -63,7 +63,11 @@ public struct Settings: Sendable, Equatable {
             throw CommandError(message + " ('show settings' lists them)", kind: .usage)
         }
         values[name] = value
+        explicitlySet.insert(name)
     }
+
+    /// Settings changed with `set` (or by the executable) since the session began.
+    public private(set) var explicitlySet: Set<String> = []
 
     /// Decimals for real numbers.
     public var precision: Int {

@@ -48,7 +48,8 @@ enum PlotDrawing {
             for target in [path, stem.appendingPathExtension("tsv").path, stem.appendingPathExtension("gp").path] {
                 try session.files.checkWrite(target)
             }
-            let rendered = try domain("plot") { try gnuplot.render(plot, to: path) }
+            let target = session.plotScratch.map { $0.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent).path } ?? path
+            let rendered = try domain("plot") { try gnuplot.render(plot, to: target) }
             output.append(.line("wrote \(path) (data \(rendered.data.lastPathComponent), script \(rendered.script.lastPathComponent))"))
             output.blocks.append(.plot(PlotReference(path: path, title: plot.title)))
             for warning in rendered.warnings { output.blocks.append(.warning("gnuplot: \(warning)")) }

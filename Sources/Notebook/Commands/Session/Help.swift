@@ -14,9 +14,9 @@ extension CommandDefinition {
         recorded: false,
         examples: ["help", "help set", "help show settings"]
     )) { invocation, session in
-        guard let name = try invocation.string("command") else { return HelpText.overview(width: session.settings.width) }
+        guard let name = try invocation.string("command") else { return HelpText.overview(width: session.displayWidth) }
         let sub = try invocation.string("subcommand")
-        return try HelpText.explain(name, subverb: sub, width: session.settings.width)
+        return try HelpText.explain(name, subverb: sub, width: session.displayWidth)
     }
 }
 

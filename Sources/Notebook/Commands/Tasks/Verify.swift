@@ -9,19 +9,21 @@ extension CommandDefinition {
         name: "verify",
         summary: "judge a completion: verify \"<think></think>579<eos>\" answer=579",
         help: "Shows how the current data set's extractor and comparison judge COMPLETION against answer=A "
-            + "(or the gold answer of test problem problem=N), and every component of the current reward "
+            + "(or the gold answer of problem problem=N of split=, the train split by default as in 'data show'), and every component of the current reward "
             + "(set with 'reward …'; by default correctness, with format, length and language shown at weight 0). "
             + "Without a data set, answer= is judged after </think> with numeric comparison.",
         positionals: [ArgumentSpec("completion", .string, required: true, help: "the completion text (quote it)")],
         keys: [
             ArgumentSpec("answer", .string, help: "the gold answer to compare with"),
-            ArgumentSpec("problem", .int, bounds: 0...1e9, help: "index of a test problem of the current data set"),
+            ArgumentSpec("problem", .int, bounds: 0...1e9, help: "index of a problem of the current data set (as 'data show' numbers them)"),
+            ArgumentSpec("split", .choice(["train", "test"]), default: .choice("train"), help: "the split problem= indexes"),
         ],
-        examples: ["verify \"<think>3+6=9c0</think>579<eos>\" answer=579", "verify \"<think></think>12\" problem=0"]
+        examples: ["verify \"<think>3+6=9c0</think>579<eos>\" answer=579", "verify \"<think></think>12\" problem=0 split=test"]
     )) { invocation, session in
         let completion = try invocation.string("completion") ?? ""
         let answer = try invocation.string("answer")
         let index = try invocation.int("problem")
+        let split = try invocation.string("split") ?? "train"
         let dataset = session[DatasetSlot.self]
         let problem: Problem
         switch (answer, index) {
@@ -33,10 +35,11 @@ extension CommandDefinition {
             problem = Problem(id: "verify", prompt: "", answer: gold)
         case (nil, .some(let n)):
             let data = try session.requireDataset(for: "verify")
-            guard n < data.test.count else {
-                throw CommandError("verify: problem=\(n) is out of range — the test split has \(data.test.count) problems (0..\(max(0, data.test.count - 1)))")
+            let problems = split == "test" ? data.test : data.train
+            guard n < problems.count else {
+                throw CommandError("verify: problem=\(n) is out of range — the \(split) split has \(problems.count) problems (0..\(max(0, problems.count - 1)))")
             }
-            problem = data.test[n]
+            problem = problems[n]
         }
         let reward = session[RewardSlot.self]
         var tokens: Int?

@@ -10,7 +10,7 @@ import Tasks
 import Training
 
 extension CommandDefinition {
-    /// `sft steps=… batch=64 lr=3e-3 warmup=30 min_lr=0.1 clip=1.0 source=solutions|worked|direct|mixed:P save_every=N to=DIR keep=3`
+    /// `sft steps=… batch=64 lr=3e-3 warmup=30 min_lr_ratio=0.1 grad_clip=1.0 source=solutions|worked|direct|mixed:P save_every=N to=DIR keep=3`
     static let sft = CommandDefinition(CommandDeclaration(
         name: "sft",
         summary: "supervised fine-tuning on the data set's solutions: sft steps=400 batch=64 lr=3e-3",
@@ -18,7 +18,7 @@ extension CommandDefinition {
             + "tokens only, batches grouped by length unless bucket=0). source=solutions uses each problem's own solution; worked / "
             + "direct use the worked or direct form of every problem (arithmetic tasks keep both); mixed:P uses the "
             + "worked form with probability P. AdamW (β 0.9, 0.98, weight decay 0.01), linear warm-up then cosine to "
-            + "min_lr × lr over total_steps (default: this run's steps). Ctrl-C stops after the last completed step. "
+            + "min_lr_ratio × lr over total_steps (default: this run's steps). Ctrl-C stops after the last completed step. "
             + "save_every=N to=DIR writes DIR/step-000NNN every N steps (keeping the newest keep=K); 'model load' of one "
             + "and the same sft line with the remaining steps continue that run exactly.",
         keys: [
@@ -26,8 +26,8 @@ extension CommandDefinition {
             ArgumentSpec("batch", .int, default: .int(64), bounds: 1...65_536, help: "examples per step"),
             ArgumentSpec("lr", .float, default: .float(3e-3), bounds: 0...10, help: "peak learning rate (η)"),
             ArgumentSpec("warmup", .int, default: .int(30), bounds: 0...10_000_000, help: "linear warm-up steps"),
-            ArgumentSpec("min_lr", .float, default: .float(0.1), bounds: 0...1, help: "cosine floor as a fraction of lr"),
-            ArgumentSpec("clip", .float, default: .float(1.0), bounds: 0...1e6, help: "gradient-norm clip; 0 = off"),
+            ArgumentSpec("min_lr_ratio", .float, default: .float(0.1), bounds: 0...1, help: "cosine floor as a fraction of lr"),
+            ArgumentSpec("grad_clip", .float, default: .float(1.0), bounds: 0...1e6, help: "gradient-norm clip; 0 = off"),
             ArgumentSpec("total_steps", .int, default: .int(0), bounds: 0...10_000_000,
                          help: "cosine schedule length; 0 = this run's steps"),
             ArgumentSpec("source", .string, default: .string("solutions"), help: "solutions, worked, direct or mixed:P"),
@@ -36,7 +36,7 @@ extension CommandDefinition {
             ArgumentSpec("every", .int, default: .int(0), bounds: 0...10_000_000,
                          help: "a table row every N steps; 0 = about ten rows"),
         ] + PeriodicCheckpoints.arguments,
-        examples: ["sft steps=2 batch=4 lr=3e-3 warmup=1 min_lr=0.1 clip=1 total_steps=0 source=mixed:0.5 bucket=8 every=1",
+        examples: ["sft steps=2 batch=4 lr=3e-3 warmup=1 min_lr_ratio=0.1 grad_clip=1 total_steps=0 source=mixed:0.5 bucket=8 every=1",
                    "sft steps=2 batch=4 save_every=1 to=/tmp/verity-example-checkpoints keep=1"]
     )) { invocation, session in
         let steps = try invocation.int("steps") ?? 100
@@ -44,8 +44,8 @@ extension CommandDefinition {
         config.batchSize = try invocation.int("batch") ?? 64
         config.learningRate = try invocation.double("lr") ?? 3e-3
         config.warmupSteps = try invocation.int("warmup") ?? 30
-        config.minLearningRateRatio = try invocation.double("min_lr") ?? 0.1
-        config.maxGradNorm = try invocation.double("clip") ?? 1
+        config.minLearningRateRatio = try invocation.double("min_lr_ratio") ?? 0.1
+        config.maxGradNorm = try invocation.double("grad_clip") ?? 1
         config.totalSteps = try invocation.int("total_steps") ?? 0
         config.bucketWidth = try invocation.int("bucket") ?? 8
         let source = try SFTSource(try invocation.string("source") ?? "solutions")
