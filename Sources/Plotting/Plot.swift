@@ -82,6 +82,16 @@ enum PlotStyle {
         """
     }
 
+    /// The y range for accuracies (every value in [0, 1]): the data's span with 8% padding (at
+    /// least 0.02) on each side, clipped to [0, 1], so curves that live in 0.9–1 are not flattened
+    /// against a 0–1 axis. Nil for other values (gnuplot autoscales).
+    static func accuracyRange(_ values: [Double]) -> String? {
+        guard let low = values.min(), let high = values.max(), values.allSatisfy({ (0...1).contains($0) }) else { return nil }
+        let pad = max(0.02, 0.08 * (high - low))
+        let bottom = max(0, low - pad), top = min(1, high + pad)
+        return "set yrange [\(String(format: "%.3f", bottom)):\(String(format: "%.3f", top))]\n"
+    }
+
     /// A gnuplot expression selecting column `column` only on rows whose first column is `name`
     /// (other rows become NaN, i.e. undefined points that gnuplot skips).
     static func select(_ name: String, column: Int) -> String {

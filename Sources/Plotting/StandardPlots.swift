@@ -80,8 +80,8 @@ extension Plot {
     ///   - yLabel: `accuracy` by default.
     ///   - log2X: a log₂ x axis (the default: k doubles from point to point); needs x > 0.
     /// - Table columns: `series x y low high` (NaN band edges when a series has no band).
-    /// The y range is fixed to [0, 1] when every value lies there (accuracies), so curves from
-    /// different plots compare by eye; otherwise gnuplot autoscales.
+    /// When every value lies in [0, 1] (accuracies) the y range is the data's span, padded and
+    /// clipped to [0, 1]; otherwise gnuplot autoscales. The legend sits outside the data.
     public static func scaling(_ series: [PlotSeries], title: String = "accuracy vs. samples",
                                xLabel: String = "samples k", yLabel: String = "accuracy",
                                log2X: Bool = true) throws -> Plot {
@@ -103,16 +103,17 @@ extension Plot {
 
         var setup = PlotStyle.preamble(title: title)
         setup += "set xlabel \(GnuplotQuote.double(xLabel))\nset ylabel \(GnuplotQuote.double(yLabel))\n"
-        setup += "set key bottom right\n"
+        // The legend outside the data, right of the plot.
+        setup += "set key outside right top\n"
         if log2X { setup += "set logscale x 2\nset format x \"%g\"\n" }
-        if allValues.allSatisfy({ (0...1).contains($0) }) { setup += "set yrange [0:1]\n" }
+        if let range = PlotStyle.accuracyRange(allValues) { setup += range }
         var body: [Part] = [.text(setup + "plot ")]
         var first = true
         // Bands first, so every line is drawn on top of every band.
         for (index, item) in series.enumerated() where item.low != nil {
             if !first { body.append(.text(", \\\n     ")) }
             first = false
-            body += [.data, .text(" skip 1 using 2:\(PlotStyle.select(item.name, column: 4)):\(PlotStyle.select(item.name, column: 5)) with filledcurves fs transparent solid 0.2 noborder lc \(PlotStyle.color(index)) notitle")]
+            body += [.data, .text(" skip 1 using 2:\(PlotStyle.select(item.name, column: 4)):\(PlotStyle.select(item.name, column: 5)) with filledcurves fs transparent solid 0.12 noborder lc \(PlotStyle.color(index)) notitle")]
         }
         for (index, item) in series.enumerated() {
             if !first { body.append(.text(", \\\n     ")) }
@@ -154,7 +155,7 @@ extension Plot {
         let table = try PlotTable(columns: ["run", "step", "value", "smoothed"], rows: rows)
         var setup = PlotStyle.preamble(title: title)
         setup += "set xlabel \(GnuplotQuote.double(xLabel))\nset ylabel \(GnuplotQuote.double(yLabel))\n"
-        setup += "set key top left\n"
+        setup += "set key outside right top\n"
         var body: [Part] = [.text(setup + "plot ")]
         let column = smoothing > 1 ? 4 : 3
         for (index, run) in runs.enumerated() {

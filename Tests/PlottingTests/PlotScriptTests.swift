@@ -56,7 +56,13 @@ import Testing
     let plot = try Plot.scaling([maj, pass])
     let script = plot.commands(dataSource: "'x.tsv'")
     #expect(script.contains("set logscale x 2"))
-    #expect(script.contains("set yrange [0:1]"))
+    // The data's span (0.1–0.7 with bands) padded by 8%, not a fixed 0–1 that flattens curves.
+    #expect(script.contains("set yrange [0.052:0.748]"))
+    #expect(script.contains("set key outside"))
+    let high = try Plot.scaling([try PlotSeries(name: "p", x: [1, 2], y: [0.9, 1.0])]).commands(dataSource: "'x.tsv'")
+    #expect(high.contains("set yrange [0.880:1.000]"))
+    let counts = try Plot.scaling([try PlotSeries(name: "n", x: [1, 2], y: [3, 40])]).commands(dataSource: "'x.tsv'")
+    #expect(!counts.contains("yrange"))
     // One band (maj has low/high, pass has none) and two lines.
     #expect(script.components(separatedBy: "filledcurves").count - 1 == 1)
     #expect(script.components(separatedBy: "linespoints").count - 1 == 2)

@@ -13,11 +13,13 @@ final class LiveTable {
     /// Every line made so far (leading lines, header, rule, rows).
     private(set) var lines: [String] = []
 
-    /// A table over `columns`, each at least `minimumWidth` wide, printing through the session's
-    /// live sink (when someone watches).
-    init(_ columns: [Table.Column], minimumWidth: Int = 8, session: Session) {
+    /// A table over `columns`, each at least `minimumWidth` wide (or as wide as `widths` gives for
+    /// it), printing through the session's live sink (when someone watches).
+    init(_ columns: [Table.Column], minimumWidth: Int = 8, widths: [Int] = [], session: Session) {
         self.columns = columns
-        self.widths = columns.map { max($0.title.count, minimumWidth) }
+        self.widths = columns.enumerated().map { index, column in
+            max(column.title.count, index < widths.count ? widths[index] : minimumWidth)
+        }
         self.sink = session.liveSink
     }
 

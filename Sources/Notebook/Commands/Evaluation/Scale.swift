@@ -82,6 +82,8 @@ extension CommandDefinition {
         let started = Date()
         var lines: [String] = []
         let points: [SweepPoint]
+        // What the figure shows, for its title: model, task, samples per problem, temperature.
+        var subject = ""
         if budgets != nil || waits != nil {
             let dataset = try session.requireDataset(for: "scale")
             let problems = try EvalArguments.problems(dataset, split: split, count: count, command: "scale")
@@ -97,6 +99,7 @@ extension CommandDefinition {
             points = try ScaleSweep.thinking(generator: generator, dataset: dataset, problems: problems, samples: samples,
                                              settings: settings, options: options, methods: methods, ks: ks,
                                              verifier: verifier, session: session)
+            subject = ScaleSweep.subject(model: generator.name, task: dataset.name, n: samples, temperature: options.temperature)
             lines.append("generated \(settings.count) setting\(settings.count == 1 ? "" : "s") × \(problems.count) problems "
                          + "× \(samples) samples on \(generator.name)")
         } else {
@@ -106,6 +109,8 @@ extension CommandDefinition {
                                                    split: split, options: options, session: session)
             lines.append(source.note)
             var run = source.stored.run
+            subject = ScaleSweep.subject(model: source.stored.model.split(separator: " ").dropFirst().first.map(String.init) ?? "",
+                                         task: source.stored.dataset.name, n: run.samplesPerProblem, temperature: run.options.temperature)
             if let verifier {
                 if let warning = try verifier.checkTrainingOverlap(run.problems, dataset: source.stored.dataset,
                                                                     runName: source.stored.name, allow: allowOverlap, command: "scale") {
@@ -133,7 +138,7 @@ extension CommandDefinition {
         if let to {
             let series = try scalingSeries(points, axis: axis, prefix: nil)
             let plot = try evaluationCall("scale") {
-                try Plot.scaling(series, title: "accuracy vs. \(axis == .samples ? "samples" : "tokens")",
+                try Plot.scaling(series, title: "accuracy vs. \(axis == .samples ? "samples" : "tokens"): \(subject)",
                                  xLabel: axis == .samples ? "samples k" : "mean generated tokens",
                                  log2X: series.allSatisfy { $0.x.allSatisfy { $0 > 0 } })
             }
@@ -141,5 +146,12 @@ extension CommandDefinition {
         }
         output.append(.line("time \(Format.duration(Date().timeIntervalSince(started)))"))
         return output
+    }
+}
+
+extension ScaleSweep {
+    /// `2x64+rl40 on add-d2, n=32, T=1` — what a scaling figure is about, for its title.
+    static func subject(model: String, task: String, n: Int, temperature: Float) -> String {
+        "\(model) on \(task), n=\(n), T=\(String(format: "%g", Double(temperature)))"
     }
 }

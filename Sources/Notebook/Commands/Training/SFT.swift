@@ -79,7 +79,8 @@ extension CommandDefinition {
         var checkpointFailure: Error?
         let interval = every > 0 ? every : max(1, steps / 10)
         let table = LiveTable([Table.Column("step", .right), Table.Column("loss", .right), Table.Column("lr", .right),
-                               Table.Column("grad_norm", .right), Table.Column("speed", .right)], session: session)
+                               Table.Column("grad_norm", .right), Table.Column("speed", .right)],
+                              widths: [6, 8, 8, 9, 13], session: session)
         table.lead("sft on \(examples.count) examples (\(source.name)), \(local.transformer.parameterCount) parameters")
         if let resumed { table.lead("resumed the SFT run saved with the model at step \(resumed.state.trainer.step)") }
         let progress = session.progress("sft", total: steps)
