@@ -69,6 +69,17 @@ enum PlotStyle {
 
     static func color(_ index: Int) -> String { "rgb '\(colors[index % colors.count])'" }
 
+    /// Colour and dash type of series `index` of `series`: its colour group's colour (or its own),
+    /// its style's dash type — and when more series than colours share no groups, the palette
+    /// repeats with another dash type, so no two series in one figure look alike.
+    static func look(_ index: Int, of series: [PlotSeries]) -> String {
+        let item = series[index]
+        let grouped = series.contains { $0.colorGroup != nil || $0.style != nil }
+        let colorIndex = item.colorGroup ?? index
+        let dash = item.style.map { $0 + 1 } ?? (grouped ? 1 : index / colors.count + 1)
+        return "lc \(color(colorIndex)) dt \(dash)"
+    }
+
     /// Settings every plot starts from: a clean state, tab-separated data, a light grid.
     static func preamble(title: String) -> String {
         """

@@ -57,6 +57,11 @@ public struct PlotSeries: Sendable, Equatable {
     public var low: [Double]?
     /// Upper edge of the shaded band, same length as `x`, or nil for no band.
     public var high: [Double]?
+    /// Series with the same colour group share a colour (e.g. one run's methods); nil: a colour of its own.
+    public var colorGroup: Int?
+    /// Series with the same style share a dash pattern (e.g. one method across runs); nil: solid,
+    /// or a pattern of its own when the palette runs out.
+    public var style: Int?
 
     /// Creates a series; throws when the arrays differ in length or only one band edge is given.
     public init(name: String, x: [Double], y: [Double], low: [Double]? = nil, high: [Double]? = nil) throws {

@@ -113,12 +113,12 @@ extension Plot {
         for (index, item) in series.enumerated() where item.low != nil {
             if !first { body.append(.text(", \\\n     ")) }
             first = false
-            body += [.data, .text(" skip 1 using 2:\(PlotStyle.select(item.name, column: 4)):\(PlotStyle.select(item.name, column: 5)) with filledcurves fs transparent solid 0.12 noborder lc \(PlotStyle.color(index)) notitle")]
+            body += [.data, .text(" skip 1 using 2:\(PlotStyle.select(item.name, column: 4)):\(PlotStyle.select(item.name, column: 5)) with filledcurves fs transparent solid 0.12 noborder lc \(PlotStyle.color(item.colorGroup ?? index)) notitle")]
         }
         for (index, item) in series.enumerated() {
             if !first { body.append(.text(", \\\n     ")) }
             first = false
-            body += [.data, .text(" skip 1 using 2:\(PlotStyle.select(item.name, column: 3)) with linespoints lw 2 pt 7 ps 0.8 lc \(PlotStyle.color(index)) title \(GnuplotQuote.double(item.name))")]
+            body += [.data, .text(" skip 1 using 2:\(PlotStyle.select(item.name, column: 3)) with linespoints lw 2 pt 7 ps 0.8 \(PlotStyle.look(index, of: series)) title \(GnuplotQuote.double(item.name))")]
         }
         body.append(.text("\n"))
         return Plot(title: title, table: table, body: body)
@@ -160,7 +160,7 @@ extension Plot {
         let column = smoothing > 1 ? 4 : 3
         for (index, run) in runs.enumerated() {
             if index > 0 { body.append(.text(", \\\n     ")) }
-            body += [.data, .text(" skip 1 using 2:\(PlotStyle.select(run.name, column: column)) with lines lw 2 lc \(PlotStyle.color(index)) title \(GnuplotQuote.double(run.name))")]
+            body += [.data, .text(" skip 1 using 2:\(PlotStyle.select(run.name, column: column)) with lines lw 2 \(PlotStyle.look(index, of: runs)) title \(GnuplotQuote.double(run.name))")]
         }
         body.append(.text("\n"))
         return Plot(title: title, table: table, body: body)

@@ -66,6 +66,13 @@ import Testing
         #expect(compared.contains("wrote \(directory)/c.png"))
         let table = try String(contentsOfFile: directory + "/c.tsv", encoding: .utf8)
         #expect(table.contains("a\t2.0\t0.25") && table.contains("b\t2.0\t0.75"))
+        // label= names the curves (one per file) and the title says what is compared.
+        _ = try CommandTesting.run(session, "plot compare \(directory)/a.jsonl \(directory)/b.csv metric=reward label=grpo,dapo to=\(directory)/d.png")
+        let labelled = try String(contentsOfFile: directory + "/d.tsv", encoding: .utf8)
+        #expect(labelled.contains("grpo\t2.0\t0.25") && labelled.contains("dapo\t2.0\t0.75"))
+        #expect(try String(contentsOfFile: directory + "/d.gp", encoding: .utf8).contains("reward: grpo vs. dapo"))
+        #expect(CommandTesting.failure(session, "plot compare \(directory)/a.jsonl \(directory)/b.csv label=x").contains("1 names for 2 files"))
+        #expect(CommandTesting.failure(session, "plot compare \(directory)/a.jsonl \(directory)/b.csv label=x,x").contains("must differ"))
     }
 
     @Test func metricsLogParsing() throws {

@@ -128,3 +128,26 @@ import Testing
     #expect(throws: PlotError.self) { try Plot.metrics([series]) }
     #expect(throws: PlotError.self) { try Plot.scaling([series], log2X: false) }
 }
+
+/// Runs compared: one colour per run, one dash pattern per method; with more series than colours and
+/// no groups, the palette repeats with another dash pattern, so no two series look alike.
+@Test func colourPerRunStylePerMethodAndNoRepeatedLook() throws {
+    var series: [PlotSeries] = []
+    for (run, name) in ["sft", "rl"].enumerated() {
+        for (method, kind) in ["pass", "maj"].enumerated() {
+            var item = try PlotSeries(name: "\(name): \(kind)", x: [1, 2], y: [0.5, 0.6])
+            item.colorGroup = run; item.style = method
+            series.append(item)
+        }
+    }
+    let script = try Plot.scaling(series).commands(dataSource: "'x.tsv'")
+    #expect(script.contains("lc rgb '#0072B2' dt 1 title \"sft: pass\"") && script.contains("lc rgb '#0072B2' dt 2 title \"sft: maj\""))
+    #expect(script.contains("lc rgb '#D55E00' dt 1 title \"rl: pass\"") && script.contains("lc rgb '#D55E00' dt 2 title \"rl: maj\""))
+    let many = try (0..<10).map { try PlotSeries(name: "budget \($0)", x: [1, 2], y: [0.5, 0.6]) }
+    let manyScript = try Plot.scaling(many).commands(dataSource: "'x.tsv'")
+    let looks = manyScript.split(separator: "\n").compactMap { line -> String? in
+        guard let range = line.range(of: "lc rgb '"), let end = line.range(of: " title") else { return nil }
+        return String(line[range.lowerBound..<end.lowerBound])
+    }
+    #expect(looks.count == 10 && Set(looks).count == 10)
+}

@@ -25,9 +25,11 @@ extension CommandDefinition {
             ArgumentSpec("metric", .string, default: .string("reward"), help: "the metric to compare from metrics logs"),
             ArgumentSpec("smoothing", .int, default: .int(1), bounds: 1...10_000, help: "moving-average window for metrics"),
             ArgumentSpec("ascii", .bool, default: .bool(false), help: "also draw inline when writing a file"),
+            ArgumentSpec("label", .stringList, help: "legend names for the files, comma-separated, in order (default: file names)"),
+            ArgumentSpec("title", .string, help: "the plot title"),
         ],
         examples: ["plot compare /tmp/verity-no-a.tsv /tmp/verity-no-b.tsv /tmp/verity-no-c.tsv /tmp/verity-no-d.tsv "
-                   + "/tmp/verity-no-e.tsv /tmp/verity-no-f.tsv to=/tmp/verity-cmp.png x=samples metric=reward smoothing=1 ascii=false"]
+                   + "/tmp/verity-no-e.tsv /tmp/verity-no-f.tsv to=/tmp/verity-cmp.png x=samples metric=reward smoothing=1 ascii=false label=a,b,c,d,e,f title=demo"]
     )) { invocation, session in
         var files: [String] = []
         for name in ["file1", "file2", "file3", "file4", "file5", "file6"] {
@@ -38,14 +40,22 @@ extension CommandDefinition {
         let metric = try invocation.string("metric") ?? "reward"
         let smoothing = try invocation.int("smoothing") ?? 1
         let ascii = try invocation.bool("ascii") ?? false
+        let labels = try invocation.strings("label")
+        let title = try invocation.string("title")
+        if let labels, labels.count != files.count {
+            throw CommandError("plot compare: label= gives \(labels.count) names for \(files.count) files — give one per file", kind: .usage)
+        }
         let sweeps = files.filter { URL(fileURLWithPath: $0).pathExtension.lowercased() == "tsv" }
         guard sweeps.isEmpty || sweeps.count == files.count else {
             throw CommandError("plot compare: mix of sweep TSVs and metrics logs — compare files of one kind")
         }
         try PlotDrawing.checkNotOverwritten(files, by: to)
         // Legend names must differ: the same file name from two folders gets its folder too.
-        var names: [String] = []
-        for file in files {
+        var names: [String] = labels ?? []
+        if let labels, Set(labels).count != labels.count {
+            throw CommandError("plot compare: label= names must differ — each names one file's curves", kind: .usage)
+        }
+        for file in files where labels == nil {
             var name = runName(file)
             if names.contains(name) { name = URL(fileURLWithPath: file).deletingPathExtension().relativePath }
             if names.contains(name) { name += " (\(names.count + 1))" }
@@ -53,13 +63,21 @@ extension CommandDefinition {
         }
         let plot: Plot
         if !sweeps.isEmpty {
+            // One colour per run, one dash pattern per method (the same method looks alike across runs).
             var series: [PlotSeries] = []
-            for (file, name) in zip(files, names) {
+            var methods: [String] = []
+            for (runIndex, (file, name)) in zip(files, names).enumerated() {
                 let points = try domain("plot compare") { try readSweepTSV(from: URL(fileURLWithPath: file)) }
-                series += try scalingSeries(points, axis: axis, prefix: name)
+                for var item in try scalingSeries(points, axis: axis, prefix: name) {
+                    let method = String(item.name.dropFirst(name.count + 2))
+                    if !methods.contains(method) { methods.append(method) }
+                    item.colorGroup = runIndex
+                    item.style = methods.firstIndex(of: method)
+                    series.append(item)
+                }
             }
             plot = try domain("plot compare") {
-                try Plot.scaling(series, title: "runs compared", xLabel: axis == .samples ? "samples k" : "mean generated tokens",
+                try Plot.scaling(series, title: title ?? "\(names.joined(separator: " vs. ")): accuracy vs. \(axis == .samples ? "samples" : "tokens")", xLabel: axis == .samples ? "samples k" : "mean generated tokens",
                                  log2X: series.allSatisfy { $0.x.allSatisfy { $0 > 0 } })
             }
         } else {
@@ -73,7 +91,7 @@ extension CommandDefinition {
                 runs.append(try domain("plot compare") { try PlotSeries(name: name, x: steps, y: values) })
             }
             plot = try domain("plot compare") {
-                try Plot.compare(runs, title: "\(metric) compared", yLabel: metric, smoothing: smoothing)
+                try Plot.compare(runs, title: title ?? "\(metric): \(names.joined(separator: " vs. "))", yLabel: metric, smoothing: smoothing)
             }
         }
         return try PlotDrawing.draw(plot, to: to, ascii: ascii, session: session)
