@@ -177,6 +177,18 @@ public enum ScalingAxis: String, Sendable, Codable, CaseIterable {
     case samples
     /// Mean generated tokens per problem (k × tokens of one sample).
     case tokens
+    /// The thinking budget B: one curve per method and k across budgets (a budget sweep's
+    /// accuracy at fixed k).
+    case budget
+
+    /// The axis label.
+    public var label: String {
+        switch self {
+        case .samples: return "samples k"
+        case .tokens: return "mean generated tokens"
+        case .budget: return "thinking budget B (tokens)"
+        }
+    }
 }
 
 /// One curve: a method (at one budget) across k.
@@ -199,6 +211,7 @@ public struct ScalingCurve: Sendable, Equatable, Codable {
 
 /// Groups points by (method, budget) in order of first appearance, each curve sorted by k.
 public func scalingCurves(_ points: [SweepPoint], x axis: ScalingAxis = .samples) -> [ScalingCurve] {
+    if axis == .budget { return budgetCurves(points) }
     struct Key: Hashable { var method: String; var budget: Int? }
     var order: [Key] = []
     var groups: [Key: [SweepPoint]] = [:]
@@ -212,6 +225,26 @@ public func scalingCurves(_ points: [SweepPoint], x axis: ScalingAxis = .samples
         return ScalingCurve(name: key.budget.map { "\(key.method) (budget \($0))" } ?? key.method,
                             method: key.method, budget: key.budget,
                             x: sorted.map { axis == .samples ? Double($0.k) : $0.meanTokens },
+                            accuracy: sorted.map(\.accuracy), low: sorted.map(\.low), high: sorted.map(\.high))
+    }
+}
+
+/// Accuracy against the thinking budget at fixed k: groups the points that carry a budget by
+/// (method, k), in order of first appearance, each curve sorted by budget and named `method@k`.
+/// Points without a budget are left out (they belong to no budget).
+public func budgetCurves(_ points: [SweepPoint]) -> [ScalingCurve] {
+    struct Key: Hashable { var method: String; var k: Int }
+    var order: [Key] = []
+    var groups: [Key: [SweepPoint]] = [:]
+    for point in points where point.budget != nil {
+        let key = Key(method: point.method, k: point.k)
+        if groups[key] == nil { order.append(key) }
+        groups[key, default: []].append(point)
+    }
+    return order.map { key in
+        let sorted = (groups[key] ?? []).sorted { ($0.budget ?? 0) < ($1.budget ?? 0) }
+        return ScalingCurve(name: "\(key.method)@\(key.k)", method: key.method, budget: nil,
+                            x: sorted.map { Double($0.budget ?? 0) },
                             accuracy: sorted.map(\.accuracy), low: sorted.map(\.low), high: sorted.map(\.high))
     }
 }

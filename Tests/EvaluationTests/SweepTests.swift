@@ -135,3 +135,18 @@ private func benchmark() -> [ProblemSamples] {
     #expect(byTokens[0].x == [10, 40])
     #expect(byTokens[1].budget == nil && byTokens[1].low == [0.3])
 }
+
+@Test func budgetCurvesHoldKFixedAcrossBudgets() {
+    let point = { (method: String, k: Int, budget: Int?, accuracy: Double) in
+        SweepPoint(method: method, k: k, budget: budget, meanTokens: Double(k * (budget ?? 5)), accuracy: accuracy,
+                   low: accuracy - 0.1, high: accuracy + 0.1)
+    }
+    let points = [point("pass", 1, 16, 0.2), point("pass", 2, 16, 0.3), point("pass", 1, 0, 0.1),
+                  point("pass", 2, 0, 0.15), point("pass", 1, 24, 0.6), point("pass", 2, 24, 0.8),
+                  point("maj", 1, nil, 0.5)]
+    let curves = scalingCurves(points, x: .budget)
+    #expect(curves.map(\.name) == ["pass@1", "pass@2"])        // the point without a budget belongs to no curve
+    #expect(curves[0].x == [0, 16, 24] && curves[0].accuracy == [0.1, 0.2, 0.6])
+    #expect(curves[1].x == [0, 16, 24] && curves[1].high == [0.25, 0.4, 0.9])
+    #expect(ScalingAxis.budget.label.contains("budget"))
+}

@@ -36,7 +36,8 @@ extension CommandDefinition {
             ArgumentSpec("run", .string, help: "the eval run to reuse, with its temperature and max_tokens unless typed (default: the latest fitting run)"),
             ArgumentSpec("temperature", .float, bounds: 0...10, help: "sampling temperature when generating"),
             ArgumentSpec("max_tokens", .int, bounds: 1...32_768, help: "longest completion, in tokens"),
-            ArgumentSpec("x", .choice(["samples", "tokens"]), default: .choice("samples"), help: "the plot's x axis"),
+            ArgumentSpec("x", .choice(["samples", "tokens", "budget"]), default: .choice("samples"),
+                         help: "the plot's x axis: samples k, mean tokens, or the thinking budget (accuracy at each k across budgets)"),
             ArgumentSpec("to", .path, help: "draw the plot to this image (.png or .svg)"),
             ArgumentSpec("tsv", .path, help: "write the points to this TSV file"),
         ],
@@ -57,6 +58,9 @@ extension CommandDefinition {
         let axis = ScalingAxis(rawValue: try invocation.string("x") ?? "samples") ?? .samples
         let to = try invocation.string("to")
         let tsv = try invocation.writePath("tsv", session)
+        if axis == .budget, budgets == nil {
+            throw CommandError("scale: x=budget plots accuracy across thinking budgets — add budgets=0,8,16,… or use x=samples or x=tokens", kind: .usage)
+        }
 
         let methods = try ScaleSweep.methods(methodNames)
         // n defaults to the largest k typed (no point sampling more), else 64.
@@ -138,8 +142,8 @@ extension CommandDefinition {
         if let to {
             let series = try scalingSeries(points, axis: axis, prefix: nil)
             let plot = try evaluationCall("scale") {
-                try Plot.scaling(series, title: "accuracy vs. \(axis == .samples ? "samples" : "tokens"): \(subject)",
-                                 xLabel: axis == .samples ? "samples k" : "mean generated tokens",
+                try Plot.scaling(series, title: "accuracy vs. \(axis.rawValue): \(subject)",
+                                 xLabel: axis.label,
                                  log2X: series.allSatisfy { $0.x.allSatisfy { $0 > 0 } })
             }
             output.append(try PlotDrawing.draw(plot, to: to, ascii: false, session: session))

@@ -21,7 +21,8 @@ extension CommandDefinition {
         ],
         keys: [
             ArgumentSpec("to", .path, help: "the image to write (.png or .svg); absent: draw inline"),
-            ArgumentSpec("x", .choice(["samples", "tokens"]), default: .choice("samples"), help: "x axis for sweeps"),
+            ArgumentSpec("x", .choice(["samples", "tokens", "budget"]), default: .choice("samples"),
+                         help: "x axis for sweeps: samples k, mean tokens, or the thinking budget (accuracy at each k across budgets)"),
             ArgumentSpec("metric", .string, default: .string("reward"), help: "the metric to compare from metrics logs"),
             ArgumentSpec("smoothing", .int, default: .int(1), bounds: 1...10_000, help: "moving-average window for metrics"),
             ArgumentSpec("ascii", .bool, default: .bool(false), help: "also draw inline when writing a file"),
@@ -77,7 +78,7 @@ extension CommandDefinition {
                 }
             }
             plot = try domain("plot compare") {
-                try Plot.scaling(series, title: title ?? "\(names.joined(separator: " vs. ")): accuracy vs. \(axis == .samples ? "samples" : "tokens")", xLabel: axis == .samples ? "samples k" : "mean generated tokens",
+                try Plot.scaling(series, title: title ?? "\(names.joined(separator: " vs. ")): accuracy vs. \(axis == .samples ? "samples" : "tokens")", xLabel: axis.label,
                                  log2X: series.allSatisfy { $0.x.allSatisfy { $0 > 0 } })
             }
         } else {

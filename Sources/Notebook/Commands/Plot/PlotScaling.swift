@@ -16,7 +16,8 @@ extension CommandDefinition {
         positionals: [ArgumentSpec("file", .path, help: "a sweep TSV (default: the session's last sweep)")],
         keys: [
             ArgumentSpec("to", .path, help: "the image to write (.png or .svg); absent: draw inline"),
-            ArgumentSpec("x", .choice(["samples", "tokens"]), default: .choice("samples"), help: "the x axis"),
+            ArgumentSpec("x", .choice(["samples", "tokens", "budget"]), default: .choice("samples"),
+                         help: "the x axis: samples k, mean tokens, or the thinking budget (accuracy at each k across budgets)"),
             ArgumentSpec("ascii", .bool, default: .bool(false), help: "also draw inline when writing a file"),
             ArgumentSpec("title", .string, help: "the plot title"),
         ],
@@ -39,8 +40,8 @@ extension CommandDefinition {
         }
         let series = try scalingSeries(points, axis: axis, prefix: nil)
         let plot = try domain("plot scaling") {
-            try Plot.scaling(series, title: title ?? "accuracy vs. \(axis == .samples ? "samples" : "tokens")",
-                             xLabel: axis == .samples ? "samples k" : "mean generated tokens",
+            try Plot.scaling(series, title: title ?? "accuracy vs. \(axis.rawValue)",
+                             xLabel: axis.label,
                              log2X: series.allSatisfy { $0.x.allSatisfy { $0 > 0 } })
         }
         return try PlotDrawing.draw(plot, to: to, ascii: ascii, session: session)
@@ -50,6 +51,9 @@ extension CommandDefinition {
 /// Sweep points as plot series, one per (method, budget), names optionally prefixed by a run name.
 func scalingSeries(_ points: [SweepPoint], axis: ScalingAxis, prefix: String?) throws -> [PlotSeries] {
     guard !points.isEmpty else { throw CommandError("plot: the sweep has no points") }
+    if axis == .budget, !points.contains(where: { $0.budget != nil }) {
+        throw CommandError("plot: x=budget needs a budget sweep ('scale budgets=0,8,16 …'); this one has no budgets — use x=samples or x=tokens")
+    }
     return try scalingCurves(points, x: axis).map { curve in
         try domain("plot") {
             try PlotSeries(name: prefix.map { "\($0): \(curve.name)" } ?? curve.name, x: curve.x, y: curve.accuracy,
