@@ -93,6 +93,32 @@ enum PlotStyle {
         """
     }
 
+    /// A y-axis label for a metric: TRL's name made readable, with its unit where it has one.
+    static func metricLabel(_ name: String) -> String {
+        switch name {
+        case "completions/mean_length": return "length (tokens)"
+        case "thinking/mean_length": return "thinking (tokens)"
+        case "thinking/share": return "thinking share"
+        case "eval/accuracy": return "held-out accuracy"
+        case "learning_rate": return "learning rate"
+        case "time/step", "time/sampling", "time/training": return name.replacingOccurrences(of: "time/", with: "") + " (s)"
+        case "tokens_per_second": return "tokens/s"
+        case "frac_reward_zero_std": return "flat groups (share)"
+        default: return name
+        }
+    }
+
+    /// A tic spacing giving about four labelled tics over the finite values' range (1, 2 or 5 ×
+    /// a power of ten); nil when there is no range to space.
+    static func ticSpacing(_ values: [Double]) -> String? {
+        let finite = values.filter(\.isFinite)
+        guard let low = finite.min(), let high = finite.max(), high > low else { return nil }
+        let raw = (high - low) / 4
+        let magnitude = pow(10, (log10(raw)).rounded(.down))
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        return String(format: "%g", step)
+    }
+
     /// The y range for accuracies (every value in [0, 1]): the data's span with 8% padding (at
     /// least 0.02) on each side, clipped to [0, 1], so curves that live in 0.9–1 are not flattened
     /// against a 0–1 axis. Nil for other values (gnuplot autoscales).

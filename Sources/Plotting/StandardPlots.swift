@@ -16,15 +16,21 @@ extension Plot {
     ///   - xLabel: label of the shared x axis.
     ///   - smoothing: window of a trailing moving average (`movingAverage`); when above 1 the raw
     ///     values are drawn thin and grey and the average bold in colour. 1 draws the raw values only.
+    ///   - overlays: points drawn over a panel, by the panel's series name (e.g. held-out accuracy
+    ///     over the training accuracy); each overlay's rows are in the table under its own name.
     /// - Table columns: `series step value smoothed`.
+    /// Each panel's y label names the metric with its unit (`PlotStyle.metricLabel`), and its y tics
+    /// are spaced for about four labels whatever the range, so small panels do not collide.
     public static func metrics(_ series: [PlotSeries], title: String = "training metrics",
-                               xLabel: String = "step", smoothing: Int = 1) throws -> Plot {
-        try PlotStyle.validate(series, what: "metric")
+                               xLabel: String = "step", smoothing: Int = 1,
+                               overlays: [String: PlotSeries] = [:]) throws -> Plot {
+        try PlotStyle.validate(series + Array(overlays.values), what: "metric")
         guard smoothing >= 1 else {
             throw PlotError.invalidData("smoothing window \(smoothing) must be at least 1 (1 = no smoothing)")
         }
         var rows: [[String]] = []
-        for item in series {
+        let drawnOverlays = series.compactMap { overlays[$0.name] }
+        for item in series + drawnOverlays {
             let smooth = movingAverage(item.y, window: smoothing)
             for index in item.x.indices {
                 rows.append([item.name, PlotTable.cell(item.x[index]), PlotTable.cell(item.y[index]),
@@ -49,17 +55,23 @@ extension Plot {
         }
         for (index, item) in series.enumerated() {
             let color = PlotStyle.color(index)
-            var panel = "set ylabel \(GnuplotQuote.double(item.name))\nset key top left\n"
+            var panel = "set ylabel \(GnuplotQuote.double(PlotStyle.metricLabel(item.name)))\nset key top left\n"
+            let overlay = overlays[item.name]
+            panel += PlotStyle.ticSpacing(item.y + (overlay?.y ?? [])).map { "set ytics \($0)\n" } ?? "set ytics autofreq\n"
             if panels {
                 panel += index == series.count - 1 ? "set xlabel \(GnuplotQuote.double(xLabel))\n" : "unset xlabel\n"
             }
             body.append(.text(panel + "plot "))
             if smoothing > 1 {
                 body += [.data, .text(" skip 1 using 2:\(PlotStyle.select(item.name, column: 3)) with lines lw 1 lc rgb '#bbbbbb' title \"raw\", \\\n     "),
-                         .data, .text(" skip 1 using 2:\(PlotStyle.select(item.name, column: 4)) with lines lw 2 lc \(color) title \(GnuplotQuote.double("\(item.name) (moving average of \(smoothing))"))\n")]
+                         .data, .text(" skip 1 using 2:\(PlotStyle.select(item.name, column: 4)) with lines lw 2 lc \(color) title \(GnuplotQuote.double("\(item.name) (moving average of \(smoothing))"))")]
             } else {
-                body += [.data, .text(" skip 1 using 2:\(PlotStyle.select(item.name, column: 3)) with lines lw 2 lc \(color) title \(GnuplotQuote.double(item.name))\n")]
+                body += [.data, .text(" skip 1 using 2:\(PlotStyle.select(item.name, column: 3)) with lines lw 2 lc \(color) title \(GnuplotQuote.double(item.name))")]
             }
+            if let overlay {
+                body += [.text(", \\\n     "), .data, .text(" skip 1 using 2:\(PlotStyle.select(overlay.name, column: 3)) with points pt 7 ps 1 lc rgb '#000000' title \(GnuplotQuote.double(overlay.name))")]
+            }
+            body.append(.text("\n"))
         }
         if panels { body.append(.text("unset multiplot\n")) }
         return Plot(title: title, table: table, body: body)

@@ -151,3 +151,23 @@ import Testing
     }
     #expect(looks.count == 10 && Set(looks).count == 10)
 }
+
+/// Training panels: readable labels with units, about four y tics whatever the range, and held-out
+/// points over the accuracy panel.
+@Test func trainingPanelsHaveUnitsSpacedTicsAndHeldOutPoints() throws {
+    #expect(PlotStyle.metricLabel("completions/mean_length") == "length (tokens)")
+    #expect(PlotStyle.metricLabel("reward") == "reward")
+    #expect(PlotStyle.ticSpacing([0.91, 0.97]) == "0.02")      // 0.06 / 4 = 0.015 → 0.02, not every 0.005
+    #expect(PlotStyle.ticSpacing([0, 30]) == "10")
+    #expect(PlotStyle.ticSpacing([0.5, 0.5]) == nil)
+    let accuracy = try PlotSeries(name: "accuracy", x: [1, 2, 3, 4], y: [0.5, 0.6, 0.7, 0.8])
+    let length = try PlotSeries(name: "completions/mean_length", x: [1, 2, 3, 4], y: [10, 12, 14, 20])
+    let heldOut = try PlotSeries(name: "eval/accuracy", x: [2, 4], y: [0.55, 0.9])
+    let plot = try Plot.metrics([accuracy, length], overlays: ["accuracy": heldOut])
+    let script = plot.commands(dataSource: "$D")
+    #expect(script.contains("set ylabel \"length (tokens)\""))
+    #expect(script.contains("with points") && script.contains("title \"eval/accuracy\""))
+    #expect(script.components(separatedBy: "with points").count - 1 == 1)
+    #expect(plot.table.rows.contains(["eval/accuracy", "4.0", "0.9", "0.9"]))
+    #expect(script.contains("set ytics 0.1\n") && script.contains("set ytics 5\n"))
+}

@@ -9,7 +9,8 @@ extension CommandDefinition {
     static let plotCompare = CommandDefinition(CommandDeclaration(
         name: "plot", subverb: "compare",
         summary: "overlay runs: plot compare sft.tsv rl.tsv to=plots/compare.png",
-        help: "With sweep TSVs, draws every file's scaling curves on one plot, named 'file: method'. With "
+        help: "With sweep TSVs, draws every file's scaling curves on one plot, named 'file: method' (or label=), "
+            + "against mean generated tokens by default, so models that think for different lengths compare at equal compute. With "
             + "metrics logs (.csv or .jsonl), draws metric= from each file against step. Up to six files.",
         positionals: [
             ArgumentSpec("file1", .path, required: true, help: "first run"),
@@ -21,8 +22,8 @@ extension CommandDefinition {
         ],
         keys: [
             ArgumentSpec("to", .path, help: "the image to write (.png or .svg); absent: draw inline"),
-            ArgumentSpec("x", .choice(["samples", "tokens", "budget"]), default: .choice("samples"),
-                         help: "x axis for sweeps: samples k, mean tokens, or the thinking budget (accuracy at each k across budgets)"),
+            ArgumentSpec("x", .choice(["samples", "tokens", "budget"]), default: .choice("tokens"),
+                         help: "x axis for sweeps (default tokens: models compared at equal compute): samples k, mean tokens, or the thinking budget (accuracy at each k across budgets)"),
             ArgumentSpec("metric", .string, default: .string("reward"), help: "the metric to compare from metrics logs"),
             ArgumentSpec("smoothing", .int, default: .int(1), bounds: 1...10_000, help: "moving-average window for metrics"),
             ArgumentSpec("ascii", .bool, default: .bool(false), help: "also draw inline when writing a file"),
@@ -37,7 +38,7 @@ extension CommandDefinition {
             if let file = try invocation.readPath(name, session) { files.append(file) }
         }
         let to = try invocation.string("to")
-        let axis = ScalingAxis(rawValue: try invocation.string("x") ?? "samples") ?? .samples
+        let axis = ScalingAxis(rawValue: try invocation.string("x") ?? "tokens") ?? .tokens
         let metric = try invocation.string("metric") ?? "reward"
         let smoothing = try invocation.int("smoothing") ?? 1
         let ascii = try invocation.bool("ascii") ?? false

@@ -9,7 +9,8 @@ extension CommandDefinition {
         summary: "plot training curves: plot metrics reward,accuracy,length to=plots/add3-train.png",
         help: "Draws each named metric against step in its own panel. The data is the session's current training "
             + "run (or run=NAME, see 'runs'), or from=FILE (.csv with a 'step,<metric>,…' header, or .jsonl with one object per step). "
-            + "smoothing=W adds a trailing moving average.",
+            + "smoothing=W adds a trailing moving average. Held-out accuracy (rl eval_every=N) is drawn as points "
+            + "over the accuracy panel.",
         positionals: [ArgumentSpec("keys", .stringList, required: true, help: "metrics to draw, comma-separated")],
         keys: [
             ArgumentSpec("from", .path, help: "a metrics file (default: this session's training log)"),
@@ -45,7 +46,15 @@ extension CommandDefinition {
             }
             series.append(try domain("plot metrics") { try PlotSeries(name: key, x: steps, y: values) })
         }
-        let plot = try domain("plot metrics") { try Plot.metrics(series, smoothing: smoothing) }
+        // Held-out accuracy, when logged (rl eval_every=N), as points over the training accuracy.
+        var overlays: [String: PlotSeries] = [:]
+        if keys.contains("accuracy"), !keys.contains("eval/accuracy") {
+            let (steps, values) = log.series("eval/accuracy")
+            if !steps.isEmpty {
+                overlays["accuracy"] = try domain("plot metrics") { try PlotSeries(name: "eval/accuracy", x: steps, y: values) }
+            }
+        }
+        let plot = try domain("plot metrics") { try Plot.metrics(series, smoothing: smoothing, overlays: overlays) }
         return try PlotDrawing.draw(plot, to: to, ascii: ascii, session: session)
     }
 }
