@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Tasks", "Kernels"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Models", "Tasks", "Kernels"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Fixtures"]),
         // Drives the built `verity` binary through a pseudo-terminal and pipes; depends on it only
         // so that it is built first (and on CSupport for opening the pseudo-terminal).
         .testTarget(name: "VerityTests", dependencies: ["verity", "CSupport"], exclude: ["Fixtures"]),

@@ -42,18 +42,25 @@ extension CommandDefinition {
         name: "export", subverb: "metrics",
         summary: "write the training log: export metrics runs/add3.csv",
         help: "Writes every logged step of a training run (run=NAME, default the current one) with TRL's metric names, as CSV (header 'step,…') or, for .jsonl, one JSON "
-            + "object per line. 'plot metrics … from=PATH' reads either back. Written atomically.",
+            + "object per line, or for a name containing 'tfevents' a TensorBoard event file (open its folder with "
+            + "'tensorboard --logdir'). 'plot metrics … from=PATH' reads CSV and JSONL back. Written atomically.",
         positionals: [ArgumentSpec("path", .path, required: true, help: "a .csv or .jsonl file")],
         keys: [ArgumentSpec("run", .string, help: "the training run (see 'runs'; default: the current one)")],
         examples: ["export metrics /tmp/verity-example-metrics.csv run=run1"]
     )) { invocation, session in
         let path = try invocation.writePath("path", session) ?? ""
         let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
-        guard ext == "csv" || ext == "jsonl" else {
-            throw CommandError("export metrics: \(path) must end in .csv or .jsonl", kind: .usage)
+        let events = TensorBoardEvents.isEventFile(path)
+        guard ext == "csv" || ext == "jsonl" || events else {
+            throw CommandError("export metrics: \(path) must end in .csv or .jsonl, or be a TensorBoard event file (a name "
+                + "containing 'tfevents', e.g. runs/grpo/events.out.tfevents.verity)", kind: .usage)
         }
         let log = try session.trainingLog(named: try invocation.string("run"), for: "export metrics")
-        try AtomicFile.write(ext == "csv" ? log.csv : MetricsExport.jsonl(log), to: path)
+        if events {
+            try AtomicFile.write(TensorBoardEvents.data(log), to: path)
+        } else {
+            try AtomicFile.write(ext == "csv" ? log.csv : MetricsExport.jsonl(log), to: path)
+        }
         return .line("wrote \(log.rows.count) steps × \(log.names.count) metrics to \(path)")
     }
 
