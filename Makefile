@@ -7,7 +7,7 @@ VERITY       := .build/release/verity
 # No thread count is pinned: results are the same bits at any count (README, "One arithmetic"), so
 # the suite runs at the machine's default; OPENBLAS_NUM_THREADS=1 make test checks one thread.
 
-.PHONY: deps build run test test-unit test-notebooks bench clean
+.PHONY: deps build run test test-unit test-notebooks bench fuzz clean
 
 deps:
 	@bash scripts/deps.sh
@@ -35,6 +35,11 @@ bench: build
 	$(VERITY) bench
 	@if python3 -c 'import torch' 2>/dev/null; then python3 bench/torch_reference.py; \
 	else echo "bench: torch not importable; skipping the PyTorch reference (pip install torch)"; fi
+
+# The long fuzzing pass (the test suite runs a short one): generated command lines in child
+# processes; fails on a crash or a changed protected file. SEED=N picks another stream.
+fuzz: build
+	$(VERITY) fuzz --lines 100000 --replays 2000 --seed $${SEED:-1}
 
 clean:
 	rm -rf .build

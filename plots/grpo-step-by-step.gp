@@ -13,18 +13,23 @@ set rmargin 3
 set multiplot layout 4,1 title "training metrics"
 set ylabel "reward"
 set key top left
+set ytics 0.1
 unset xlabel
 plot 'grpo-step-by-step.tsv' skip 1 using 2:(strcol(1) eq "reward" ? $3 : NaN) with lines lw 2 lc rgb '#0072B2' title "reward"
 set ylabel "accuracy"
 set key top left
+set ytics 0.1
 unset xlabel
-plot 'grpo-step-by-step.tsv' skip 1 using 2:(strcol(1) eq "accuracy" ? $3 : NaN) with lines lw 2 lc rgb '#D55E00' title "accuracy"
-set ylabel "completions/mean_length"
+plot 'grpo-step-by-step.tsv' skip 1 using 2:(strcol(1) eq "accuracy" ? $3 : NaN) with lines lw 2 lc rgb '#D55E00' title "accuracy", \
+     'grpo-step-by-step.tsv' skip 1 using 2:(strcol(1) eq "eval/accuracy" ? $3 : NaN) with points pt 7 ps 1 lc rgb '#000000' title "eval/accuracy"
+set ylabel "length (tokens)"
 set key top left
+set ytics 2
 unset xlabel
 plot 'grpo-step-by-step.tsv' skip 1 using 2:(strcol(1) eq "completions/mean_length" ? $3 : NaN) with lines lw 2 lc rgb '#009E73' title "completions/mean_length"
-set ylabel "thinking/share"
+set ylabel "thinking share"
 set key top left
+set ytics 0.1
 set xlabel "step"
 plot 'grpo-step-by-step.tsv' skip 1 using 2:(strcol(1) eq "thinking/share" ? $3 : NaN) with lines lw 2 lc rgb '#CC79A7' title "thinking/share"
 unset multiplot

@@ -27,7 +27,7 @@ struct VerityCLI: ParsableCommand {
         abstract: "A notebook-style REPL for reasoning training with verifiable rewards and inference-time scaling.",
         discussion: "Without a subcommand, opens the interactive prompt (or runs stdin as a script when it is not a terminal).",
         version: VerityVersion.string,
-        subcommands: [RunNotebook.self, Bench.self, Serve.self])
+        subcommands: [RunNotebook.self, Bench.self, Serve.self, Fuzz.self])
 
     @Option(name: .long, help: "The session seed.")
     var seed: UInt64 = 1
