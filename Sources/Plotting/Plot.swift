@@ -108,12 +108,12 @@ enum PlotStyle {
         }
     }
 
-    /// A tic spacing giving about four labelled tics over the finite values' range (1, 2 or 5 ×
+    /// A tic spacing giving about three labelled tics over the finite values' range (1, 2 or 5 ×
     /// a power of ten); nil when there is no range to space.
     static func ticSpacing(_ values: [Double]) -> String? {
         let finite = values.filter(\.isFinite)
         guard let low = finite.min(), let high = finite.max(), high > low else { return nil }
-        let raw = (high - low) / 4
+        let raw = (high - low) / 3
         let magnitude = pow(10, (log10(raw)).rounded(.down))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
         return String(format: "%g", step)

@@ -41,12 +41,15 @@ extension Plot {
 
         var body: [Part] = [.text(PlotStyle.preamble(title: title))]
         let panels = series.count > 1
+        // A legend only where a panel draws more than its metric (raw + average, held-out points),
+        // outside the data on the right; otherwise the y label names the line.
+        let legend = smoothing > 1 || !overlays.isEmpty
         if panels {
             // Margins fixed so the panels' plotting areas line up whatever their tic labels.
             body.append(.text("""
                 unset title
                 set lmargin 10
-                set rmargin 3
+                set rmargin \(legend ? 26 : 3)
                 set multiplot layout \(series.count),1 title \(GnuplotQuote.double(title))
 
                 """))
@@ -55,9 +58,20 @@ extension Plot {
         }
         for (index, item) in series.enumerated() {
             let color = PlotStyle.color(index)
-            var panel = "set ylabel \(GnuplotQuote.double(PlotStyle.metricLabel(item.name)))\nset key top left\n"
+            var panel = "set ylabel \(GnuplotQuote.double(PlotStyle.metricLabel(item.name)))\n"
+            panel += legend ? "set key outside right top\n" : "unset key\n"
             let overlay = overlays[item.name]
-            panel += PlotStyle.ticSpacing(item.y + (overlay?.y ?? [])).map { "set ytics \($0)\n" } ?? "set ytics autofreq\n"
+            let values = (item.y + (overlay?.y ?? [])).filter(\.isFinite)
+            panel += "set autoscale y\n"
+            if let spacing = PlotStyle.ticSpacing(values) {
+                panel += "set ytics \(spacing)\n"
+            } else {
+                // A constant metric (all 0 at first, say): a range around it, not gnuplot's empty-range warning.
+                panel += "set ytics autofreq\n"
+                if let value = values.first {
+                    panel += (0...1).contains(value) ? "set yrange [0:1]\n" : "set yrange [\(value - 1):\(value + 1)]\n"
+                }
+            }
             if panels {
                 panel += index == series.count - 1 ? "set xlabel \(GnuplotQuote.double(xLabel))\n" : "unset xlabel\n"
             }

@@ -157,7 +157,7 @@ import Testing
 @Test func trainingPanelsHaveUnitsSpacedTicsAndHeldOutPoints() throws {
     #expect(PlotStyle.metricLabel("completions/mean_length") == "length (tokens)")
     #expect(PlotStyle.metricLabel("reward") == "reward")
-    #expect(PlotStyle.ticSpacing([0.91, 0.97]) == "0.02")      // 0.06 / 4 = 0.015 → 0.02, not every 0.005
+    #expect(PlotStyle.ticSpacing([0.91, 0.97]) == "0.02")      // 0.06 / 3 = 0.02: three labels, not one every 0.005
     #expect(PlotStyle.ticSpacing([0, 30]) == "10")
     #expect(PlotStyle.ticSpacing([0.5, 0.5]) == nil)
     let accuracy = try PlotSeries(name: "accuracy", x: [1, 2, 3, 4], y: [0.5, 0.6, 0.7, 0.8])
@@ -169,5 +169,5 @@ import Testing
     #expect(script.contains("with points") && script.contains("title \"eval/accuracy\""))
     #expect(script.components(separatedBy: "with points").count - 1 == 1)
     #expect(plot.table.rows.contains(["eval/accuracy", "4.0", "0.9", "0.9"]))
-    #expect(script.contains("set ytics 0.1\n") && script.contains("set ytics 5\n"))
+    #expect(script.contains("set ytics 0.2\n") && script.contains("set ytics 5\n"))
 }

@@ -1,5 +1,6 @@
 // plot metrics — training curves, one panel per metric, from the session's metrics log (filled by
 // the training commands) or from a metrics file (CSV with a `step,…` header, or JSONL).
+import Foundation
 import Plotting
 
 extension CommandDefinition {
@@ -18,8 +19,9 @@ extension CommandDefinition {
             ArgumentSpec("to", .path, help: "the image to write (.png or .svg); absent: draw inline"),
             ArgumentSpec("smoothing", .int, default: .int(1), bounds: 1...10_000, help: "moving-average window; 1 = raw"),
             ArgumentSpec("ascii", .bool, default: .bool(false), help: "also draw inline when writing a file"),
+            ArgumentSpec("title", .string, help: "the plot title (default: the run and its model, or the file)"),
         ],
-        examples: ["plot metrics reward,accuracy from=/tmp/verity-no-such-metrics.csv to=/tmp/verity-m.png smoothing=5 ascii=false", "plot metrics reward run=run1"]
+        examples: ["plot metrics reward,accuracy from=/tmp/verity-no-such-metrics.csv to=/tmp/verity-m.png smoothing=5 ascii=false", "plot metrics reward run=run1 title=demo"]
     )) { invocation, session in
         let keys = try invocation.strings("keys") ?? []
         let from = try invocation.readPath("from", session)
@@ -27,9 +29,11 @@ extension CommandDefinition {
         let to = try invocation.string("to")
         let smoothing = try invocation.int("smoothing") ?? 1
         let ascii = try invocation.bool("ascii") ?? false
+        let titleGiven = try invocation.string("title")
         try PlotDrawing.checkNotOverwritten(from.map { [$0] } ?? [], by: to)
         if from != nil, run != nil { throw CommandError("plot metrics: give from=FILE or run=NAME, not both", kind: .usage) }
         let log: MetricsLog
+        var subject = from.map { URL(fileURLWithPath: $0).lastPathComponent } ?? ""
         if let from {
             log = try MetricsLog.read(path: from)
         } else {
@@ -37,6 +41,7 @@ extension CommandDefinition {
                 throw CommandError("plot metrics: no training metrics in this session — train first ('rl', 'step') or give from=FILE")
             }
             log = try session.trainingLog(named: run, for: "plot metrics")
+            subject = session.trainingRunSubject(named: run)
         }
         var series: [PlotSeries] = []
         for key in keys {
@@ -54,7 +59,7 @@ extension CommandDefinition {
                 overlays["accuracy"] = try domain("plot metrics") { try PlotSeries(name: "eval/accuracy", x: steps, y: values) }
             }
         }
-        let plot = try domain("plot metrics") { try Plot.metrics(series, smoothing: smoothing, overlays: overlays) }
+        let plot = try domain("plot metrics") { try Plot.metrics(series, title: titleGiven ?? "training metrics: \(subject)", smoothing: smoothing, overlays: overlays) }
         return try PlotDrawing.draw(plot, to: to, ascii: ascii, session: session)
     }
 }

@@ -106,6 +106,17 @@ extension Session {
         return log
     }
 
+    /// `run1 (2x64+sft1500 → 2x64+sft1500+rl40)`: a run and what it trained, for figure titles.
+    func trainingRunSubject(named name: String?) -> String {
+        let all = self[TrainingRunsSlot.self]?.runs ?? []
+        let found: TrainingRun?
+        if let name { found = all.last { $0.name == name } } else { found = all.last }
+        guard let run = found else { return name ?? "" }
+        var now: String?
+        if let model = run.model, case .local(let local)? = self[ModelSlot.self], local.transformer === model { now = local.name }
+        return run.name + " (" + run.startedFrom + (now.map { " → " + $0 } ?? "") + ")"
+    }
+
     /// Renames the local model after training so tables and evaluation runs say what it is:
     /// `cd-sft` after 90 rl steps becomes `cd-sft+rl90`; more steps update the count.
     func nameModelAfterTraining(_ kind: String, steps: Int) {
