@@ -208,10 +208,14 @@ private final class RootFinder: NSObject, XMLParserDelegate {
     let directory = try scratchDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let gnuplot = Gnuplot()
-    // A constant metric: gnuplot widens the empty y range and says so.
+    // A constant metric gets a range around it (no empty-range warning); a constant outside 0–1 too.
     let flat = PlotSeries(name: "flat", y: [0.5, 0.5, 0.5])
     let files = try gnuplot.render(try Plot.metrics([flat]), to: directory.appendingPathComponent("flat.png").path)
-    #expect(files.warnings.contains { $0.lowercased().contains("range") })
+    #expect(files.warnings.isEmpty, "\(files.warnings)")
+    #expect(try Plot.metrics([flat]).commands(dataSource: "$D").contains("set yrange [0:1]"))
+    let big = PlotSeries(name: "big", y: [7, 7])
+    let bigFiles = try gnuplot.render(try Plot.metrics([big]), to: directory.appendingPathComponent("big.png").path)
+    #expect(bigFiles.warnings.isEmpty, "\(bigFiles.warnings)")
     // A single point per series still draws (points of linespoints).
     let single = try PlotSeries(name: "one", x: [4], y: [0.25], low: [0.2], high: [0.3])
     let text = try gnuplot.renderText(try Plot.scaling([single, try PlotSeries(name: "two", x: [1, 2], y: [0.1, 0.2])]))
