@@ -39,7 +39,7 @@ bench: build
 # The long fuzzing pass (the test suite runs a short one): generated command lines in child
 # processes; fails on a crash or a changed protected file. SEED=N picks another stream.
 fuzz: build
-	$(VERITY) fuzz --lines 100000 --replays 2000 --seed $${SEED:-1}
+	$(VERITY) fuzz --lines 100000 --replays 2000 --readers 10000 --seed $${SEED:-1}
 
 clean:
 	rm -rf .build

@@ -34,6 +34,9 @@ struct Fuzz: ParsableCommand {
     @Option(name: .long, help: "The generator's seed.")
     var seed: UInt64 = 1
 
+    @Option(name: .long, help: "Mutated inputs per file reader (checkpoint files, JSONL, notebooks, server replies), read in this process.")
+    var readers = 0
+
     @Option(name: .long, help: "Lines per piped batch (one child process each).")
     var batch = 200
 
@@ -81,10 +84,18 @@ struct Fuzz: ParsableCommand {
             report.touched += scratch.changedTargets(replaying: true)
             if report.touched.isEmpty == false { break }
         }
+        var readerRows: [(String, Int, Int)] = []
+        if readers > 0 {
+            var fuzzer = ReaderFuzz(folder: scratch.root, seed: seed)
+            readerRows = try fuzzer.run(count: readers)
+        }
         let seconds = Date().timeIntervalSince(started)
         print("fuzz: \(report.lines) lines (\(lines) piped in \(batchIndex) batches, \(replays) replayed writes) in "
               + String(format: "%.1f", seconds) + " s")
         print("fuzz: \(report.crashes.count) crashes, \(report.touched.count) protected files touched, \(report.timeouts) timeouts")
+        for (reader, inputs, refused) in readerRows {
+            print("fuzz: reader \(reader): \(inputs) mutants, \(refused) refused with an error, \(inputs - refused) read, 0 crashes")
+        }
         for crash in report.crashes { print("crash: \(crash)") }
         for path in report.touched { print("touched: \(path)") }
         if report.crashes.isEmpty && report.touched.isEmpty {

@@ -6,10 +6,15 @@ import Testing
 
 @Suite(.serialized) struct CommandFuzzTests {
     @Test func shortPassFindsNoCrashAndTouchesNothing() throws {
-        let result = try runVerity(["fuzz", "--lines", "3000", "--replays", "100", "--seed", "11"])
+        let result = try runVerity(["fuzz", "--lines", "3000", "--replays", "100", "--readers", "500", "--seed", "11"])
         #expect(result.status == 0, "\(result.out)\(result.err)")
         #expect(result.out.contains("fuzz: 3100 lines"))
         #expect(result.out.contains("0 crashes, 0 protected files touched"))
+        // Every reader of untrusted files took its 500 mutants; some must have been refused (or the
+        // mutations did nothing) and the run lived to print the row.
+        let rows = result.out.split(separator: "\n").filter { $0.hasPrefix("fuzz: reader ") }
+        #expect(rows.count == 6)
+        #expect(rows.allSatisfy { $0.contains("500 mutants") && !$0.contains(" 0 refused") })
     }
 
     @Test func theChecksCanFail() throws {

@@ -50,7 +50,7 @@ struct CompletionsRequest: Equatable {
 /// `countTokens` (a local tokenizer, when the caller has one), or from `usage.completion_tokens`
 /// shared among the choices in proportion to their characters. Thinking tokens are counted on
 /// returned tokens when present, otherwise estimated by the share of thinking characters.
-func parseCompletionsReply(_ bytes: [UInt8], url: String, prompts: [String], samples: Int, stopStrings: [String],
+public func parseCompletionsReply(_ bytes: [UInt8], url: String, prompts: [String], samples: Int, stopStrings: [String],
                            countTokens: ((String) -> Int?)? = nil) throws(RemoteGeneratorError) -> [[GeneratedText]] {
     let root: JSONObject
     do {
