@@ -33,7 +33,7 @@ struct ReaderFuzz {
     mutating func mutate(_ bytes: [UInt8], focus: Int? = nil) -> [UInt8] {
         var out = bytes
         let interesting: [[UInt8]] = ["99999999999999999999", "-1", "1e308", "\"", "{", "}", "[", "]", ",", ":", "null",
-                                      "\u{0}", "\\u0000", "18446744073709551615", "NaN", "0"].map { Array($0.utf8) }
+                                      "\u{0}", "\\u0000", "18446744073709551615", "9223372036854775807", "NaN", "0"].map { Array($0.utf8) }
         for _ in 0...below(4) {
             let span = max(1, min(out.count, focus ?? out.count))
             let at = below(span)

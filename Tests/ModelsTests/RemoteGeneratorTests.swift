@@ -241,3 +241,15 @@ func parseRemoteReply(_ json: String, prompts: [String], samples: Int, stop: [St
     #expect(requests[1].contains(#""prompt":["Q <think>abc</think>"]"#) && requests[1].contains(#""max_tokens":6"#))
     #expect(requests[2].contains(#""prompt":["Q <think>x</think>4"]"#) && requests[2].contains(#""max_tokens":7"#))
 }
+
+/// A server's `usage.completion_tokens` is a number it chose: Int.max (whose share overflowed an
+/// Int), a negative count or an absurd one must not trap or give negative tokens.
+@Test func implausibleUsageCountsFallBackToTheEstimate() throws {
+    for count in ["9223372036854775807", "-5", "1000000000000"] {
+        let json = #"{"choices":[{"index":0,"text":"abcdefgh","finish_reason":"stop"}],"usage":{"completion_tokens":"# + count + "}}"
+        let rows = try parseRemoteReply(json, prompts: ["p"], samples: 1)
+        #expect(rows[0][0].tokenCount == 2, "completion_tokens \(count)")      // 8 characters / 4
+    }
+    let honest = #"{"choices":[{"index":0,"text":"abcdefgh","finish_reason":"stop"}],"usage":{"completion_tokens":5}}"#
+    #expect(try parseRemoteReply(honest, prompts: ["p"], samples: 1)[0][0].tokenCount == 5)
+}

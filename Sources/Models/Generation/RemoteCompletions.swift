@@ -109,7 +109,9 @@ public func parseCompletionsReply(_ bytes: [UInt8], url: String, prompts: [Strin
     }
     let all = raws.compactMap { $0 }   // every index filled: count == expected, no repeats, all in range
 
-    let usageTokens = root["usage"]?.objectValue?["completion_tokens"]?.intValue
+    // A server's count is taken only when plausible: a negative or absurd one (Int.max would
+    // overflow the share below) falls back to the estimate.
+    let usageTokens = root["usage"]?.objectValue?["completion_tokens"]?.intValue.flatMap { (0...100_000_000).contains($0) ? $0 : nil }
     let totalCharacters = all.reduce(0) { $0 + $1.text.count }
     var result: [[GeneratedText]] = []
     for p in 0..<prompts.count {
