@@ -2,6 +2,42 @@
 // size d, dimension j pairs with j + d/2 (not adjacent pairs as in llama2.c / Meta's code).
 // angle(pos, j) = pos · theta^(−2j/d), j < d/2.
 
+/// How the rotary frequencies are rescaled for contexts longer than pre-training's (Hugging Face
+/// `rope_type`). Only the types whose tables do not depend on the sequence length are here:
+/// `linear` (position interpolation) and `llama3` (Llama 3.1's banded interpolation).
+public enum RopeScaling: Sendable, Equatable {
+    /// Plain RoPE.
+    case none
+    /// Every inverse frequency divided by `factor`.
+    case linear(factor: Float)
+    /// Llama 3.1: wavelengths above `originalMaxPositions / lowFreqFactor` are slowed by `factor`,
+    /// those below `originalMaxPositions / highFreqFactor` are kept, and the band between is
+    /// interpolated smoothly.
+    case llama3(factor: Float, lowFreqFactor: Float, highFreqFactor: Float, originalMaxPositions: Int)
+
+    /// The inverse frequencies θ^(−2j/d) for j < d/2, rescaled. Each step is rounded to Float as
+    /// PyTorch computes it in float32, so the tables match `transformers`' to the last bits or so.
+    public func inverseFrequencies(headDim: Int, theta: Float) -> [Float] {
+        let base = (0..<headDim / 2).map { j in Float(1.0 / libmPow(Double(theta), Double(2 * j) / Double(headDim))) }
+        switch self {
+        case .none:
+            return base
+        case .linear(let factor):
+            return base.map { $0 / factor }
+        case .llama3(let factor, let low, let high, let original):
+            let old = Float(original)
+            let lowWavelength = Float(Double(original) / Double(low)), highWavelength = Float(Double(original) / Double(high))
+            return base.map { f in
+                let wavelength = Float(2 * Double.pi) / f
+                if wavelength < highWavelength { return f }           // high frequencies: kept
+                if wavelength > lowWavelength { return f / factor }   // low frequencies: slowed
+                let smooth = (old / wavelength - low) / Float(Double(high) - Double(low))
+                return (1 - smooth) * f / factor + smooth * f
+            }
+        }
+    }
+}
+
 /// Cos/sin tables [positions, d/2] for head size `headDim` and base `theta`.
 public struct RopeTable: Sendable {
     public let headDim: Int
@@ -11,14 +47,15 @@ public struct RopeTable: Sendable {
 
     /// Builds the tables. The inverse frequencies are rounded to Float first, as Hugging Face does,
     /// so angles match PyTorch to the last bits at long positions.
-    public init(headDim: Int, positions: Int, theta: Float) {
+    public init(headDim: Int, positions: Int, theta: Float, scaling: RopeScaling = .none) {
         let half = headDim / 2
         self.headDim = headDim
         self.positions = positions
+        let inverse = scaling.inverseFrequencies(headDim: headDim, theta: theta)
         var c = [Float](repeating: 0, count: positions * half)
         var s = [Float](repeating: 0, count: positions * half)
         for j in 0..<half {
-            let invFreq = Float(1.0 / libmPow(Double(theta), Double(2 * j) / Double(headDim)))
+            let invFreq = inverse[j]
             for p in 0..<positions {
                 let angle = Double(Float(p) * invFreq)
                 c[p * half + j] = Float(libmCos(angle))

@@ -42,7 +42,7 @@ public final class Transformer: @unchecked Sendable {
         paramBuffer.initialize(repeating: 0)
         gradBuffer = .allocate(capacity: layout.count)
         gradBuffer.initialize(repeating: 0)
-        rope = RopeTable(headDim: config.headDim, positions: 0, theta: config.ropeTheta)
+        rope = RopeTable(headDim: config.headDim, positions: 0, theta: config.ropeTheta, scaling: config.ropeScaling)
     }
 
     deinit {
@@ -163,7 +163,7 @@ public final class Transformer: @unchecked Sendable {
     func ensureRope(_ n: Int) {
         if rope.positions < n {
             rope = RopeTable(headDim: config.headDim, positions: max(n, rope.positions * 2, 64),
-                             theta: config.ropeTheta)
+                             theta: config.ropeTheta, scaling: config.ropeScaling)
         }
     }
 }

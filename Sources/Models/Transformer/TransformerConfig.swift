@@ -1,5 +1,10 @@
 // TransformerConfig — what the model is: the Hugging Face `config.json` fields of the Llama /
-// Qwen2 decoder family, mapped explicitly, with defaults for absent keys (unknown keys ignored).
+// Qwen2 decoder family, mapped explicitly, with defaults for absent keys. Both forms that
+// `transformers` writes are read: 4.x (`rope_theta` and `rope_scaling` at the top level,
+// `torch_dtype`) and 5.x (`rope_parameters`, `dtype`). A key that would change the arithmetic and
+// that Verity does not implement is an error naming it; any other unknown key is kept in
+// `ignoredKeys` so that `model info` can list it.
+import Kernels
 
 /// A readable error from the model layer: what was wrong and what to do.
 public struct ModelError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -40,8 +45,15 @@ public struct TransformerConfig: Codable, Sendable, Equatable {
     public var architectures: [String] = ["LlamaForCausalLM"]
     /// Storage dtype named in config.json; Verity computes in float32 regardless.
     public var torchDtype: String = "float32"
+    /// Rescaled rotary frequencies (`rope_scaling` / `rope_parameters.rope_type`).
+    public var ropeScaling: RopeScaling = .none
+    /// Keys of the config.json this was read from that Verity does not use and that do not change
+    /// the arithmetic (sorted); empty for a config made in Verity.
+    public var ignoredKeys: [String] = []
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        static var allNames: [String] { allCases.map(\.rawValue) }
+
         case vocabSize = "vocab_size"
         case hiddenSize = "hidden_size"
         case intermediateSize = "intermediate_size"
@@ -59,6 +71,71 @@ public struct TransformerConfig: Codable, Sendable, Equatable {
         case modelType = "model_type"
         case architectures
         case torchDtype = "torch_dtype"
+        case dtype
+        case ropeScaling = "rope_scaling"
+        case ropeParameters = "rope_parameters"
+        case headDim = "head_dim"
+        case hiddenAct = "hidden_act"
+        case mlpBias = "mlp_bias"
+        case useSlidingWindow = "use_sliding_window"
+        case layerTypes = "layer_types"
+        case quantizationConfig = "quantization_config"
+        case partialRotaryFactor = "partial_rotary_factor"
+        case originalMaxPositionEmbeddings = "original_max_position_embeddings"
+        case attentionDropout = "attention_dropout"
+    }
+
+    /// Keys read and understood without a field of their own: they are harmless in the values a
+    /// Llama or Qwen2 checkpoint has (the decoder checks the ones that could matter).
+    static let understoodKeys: Set<String> = [
+        "transformers_version", "use_cache", "initializer_range", "pretraining_tp", "sliding_window",
+        "max_window_layers", "rope_type",
+    ]
+
+    /// Any JSON key, for listing the keys a config.json has.
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// `rope_scaling` (4.x) or `rope_parameters` (5.x): one object for every layer.
+    private struct RopeSpec: Decodable {
+        var ropeType: String?
+        var theta: Float?
+        var factor: Float?
+        var lowFreqFactor: Float?
+        var highFreqFactor: Float?
+        var originalMaxPositions: Int?
+        var partialRotaryFactor: Float?
+
+        private enum Keys: String, CodingKey, CaseIterable {
+            case ropeType = "rope_type", type, theta = "rope_theta", factor
+            case lowFreqFactor = "low_freq_factor", highFreqFactor = "high_freq_factor"
+            case originalMaxPositions = "original_max_position_embeddings"
+            case partialRotaryFactor = "partial_rotary_factor"
+        }
+
+        init(from decoder: Decoder) throws {
+            let all = try decoder.container(keyedBy: AnyKey.self)
+            let known = Set(Keys.allCases.map(\.rawValue))
+            // Per-layer-type tables ({"full_attention": {…}, "sliding_attention": {…}}) or the
+            // parameters of a type Verity lacks (yarn's beta_fast, …) are not silently dropped.
+            let extra = all.allKeys.map(\.stringValue).filter { !known.contains($0) }.sorted()
+            let c = try decoder.container(keyedBy: Keys.self)
+            ropeType = try c.decodeIfPresent(String.self, forKey: .ropeType) ?? c.decodeIfPresent(String.self, forKey: .type)
+            if !extra.isEmpty, (ropeType ?? "default") == "default" || ropeType == "linear" || ropeType == "llama3" {
+                throw ModelError("model config: the RoPE settings have keys Verity does not implement (\(extra.joined(separator: ", "))) "
+                                 + "— per-layer RoPE tables and extra scaling parameters are not supported")
+            }
+            theta = try c.decodeIfPresent(Float.self, forKey: .theta)
+            factor = try c.decodeIfPresent(Float.self, forKey: .factor)
+            lowFreqFactor = try c.decodeIfPresent(Float.self, forKey: .lowFreqFactor)
+            highFreqFactor = try c.decodeIfPresent(Float.self, forKey: .highFreqFactor)
+            originalMaxPositions = try c.decodeIfPresent(Int.self, forKey: .originalMaxPositions)
+            partialRotaryFactor = try c.decodeIfPresent(Float.self, forKey: .partialRotaryFactor)
+        }
     }
 
     /// A configuration; every argument has the default of a tiny Llama.
@@ -66,7 +143,8 @@ public struct TransformerConfig: Codable, Sendable, Equatable {
                 numHiddenLayers: Int = 4, numAttentionHeads: Int = 4, numKeyValueHeads: Int? = nil,
                 rmsNormEps: Float = 1e-5, ropeTheta: Float = 10_000, maxPositionEmbeddings: Int = 2048,
                 tieWordEmbeddings: Bool = false, attentionBias: Bool = false, bosTokenId: Int? = nil,
-                eosTokenId: Int? = nil, padTokenId: Int? = nil, modelType: String = "llama") {
+                eosTokenId: Int? = nil, padTokenId: Int? = nil, modelType: String = "llama",
+                ropeScaling: RopeScaling = .none) {
         self.vocabSize = vocabSize
         self.hiddenSize = hiddenSize
         self.intermediateSize = intermediateSize
@@ -83,6 +161,7 @@ public struct TransformerConfig: Codable, Sendable, Equatable {
         self.padTokenId = padTokenId
         self.modelType = modelType
         self.architectures = modelType == "qwen2" ? ["Qwen2ForCausalLM"] : ["LlamaForCausalLM"]
+        self.ropeScaling = ropeScaling
     }
 
     /// Decodes config.json. Absent keys take the defaults of transformers' `LlamaConfig` (vocab
@@ -100,7 +179,6 @@ public struct TransformerConfig: Codable, Sendable, Equatable {
         numAttentionHeads = try get(.numAttentionHeads, 32)
         numKeyValueHeads = try get(.numKeyValueHeads, numAttentionHeads)
         rmsNormEps = try get(.rmsNormEps, 1e-6)  // transformers' LlamaConfig / Qwen2Config default
-        ropeTheta = try get(.ropeTheta, 10_000)
         maxPositionEmbeddings = try get(.maxPositionEmbeddings, 2048)
         tieWordEmbeddings = try get(.tieWordEmbeddings, false)
         // Qwen2 always has q/k/v biases and its config.json has no attention_bias key.
@@ -109,7 +187,121 @@ public struct TransformerConfig: Codable, Sendable, Equatable {
         eosTokenId = try Self.decodeTokenId(c, .eosTokenId)
         padTokenId = try Self.decodeTokenId(c, .padTokenId)
         architectures = try get(.architectures, modelType == "qwen2" ? ["Qwen2ForCausalLM"] : ["LlamaForCausalLM"])
-        torchDtype = try get(.torchDtype, "float32")
+        torchDtype = try c.decodeIfPresent(String.self, forKey: .dtype) ?? get(.torchDtype, "float32")
+        try decodeRope(c)
+        try checkArithmeticKeys(c)
+        let modelled = Set(CodingKeys.allNames)
+        ignoredKeys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+            .filter { !modelled.contains($0) && !Self.understoodKeys.contains($0) }.sorted()
+        // Verity trains without dropout; a checkpoint that asks for some is told so in model info.
+        if let dropout = try? c.decodeIfPresent(Double.self, forKey: .attentionDropout), dropout != 0 {
+            ignoredKeys = (ignoredKeys + ["attention_dropout"]).sorted()
+        }
+    }
+
+    /// RoPE base and scaling from either form; 5.x's `rope_parameters` wins over 4.x's keys.
+    private mutating func decodeRope(_ c: KeyedDecodingContainer<CodingKeys>) throws {
+        let spec = try c.decodeIfPresent(RopeSpec.self, forKey: .ropeParameters)
+            ?? c.decodeIfPresent(RopeSpec.self, forKey: .ropeScaling)
+        ropeTheta = try spec?.theta ?? c.decodeIfPresent(Float.self, forKey: .ropeTheta) ?? 10_000
+        let partial = try spec?.partialRotaryFactor ?? c.decodeIfPresent(Float.self, forKey: .partialRotaryFactor) ?? 1
+        guard partial == 1 else {
+            throw ModelError("model config: partial_rotary_factor \(partial) is not supported — Verity rotates whole heads")
+        }
+        func need(_ value: Float?, _ key: String, _ type: String) throws -> Float {
+            guard let value, value.isFinite, value > 0 else {
+                throw ModelError("model config: rope type '\(type)' needs a positive \(key)")
+            }
+            return value
+        }
+        switch spec?.ropeType ?? "default" {
+        case "default":
+            ropeScaling = .none
+        case "linear":
+            ropeScaling = .linear(factor: try need(spec?.factor, "factor", "linear"))
+        case "llama3":
+            let original = try spec?.originalMaxPositions ?? c.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
+                ?? maxPositionEmbeddings
+            let low = try need(spec?.lowFreqFactor, "low_freq_factor", "llama3")
+            let high = try need(spec?.highFreqFactor, "high_freq_factor", "llama3")
+            guard high > low, original > 0 else {
+                throw ModelError("model config: rope type 'llama3' needs high_freq_factor > low_freq_factor and a positive "
+                                 + "original_max_position_embeddings")
+            }
+            ropeScaling = .llama3(factor: try need(spec?.factor, "factor", "llama3"), lowFreqFactor: low,
+                                  highFreqFactor: high, originalMaxPositions: original)
+        case let other:
+            throw ModelError("model config: rope type '\(other)' is not supported — Verity implements 'default', 'linear' "
+                             + "and 'llama3' (Llama 3.x); remove the scaling to run within the pre-training context")
+        }
+    }
+
+    /// Keys whose non-default values change the arithmetic in ways Verity does not implement.
+    private func checkArithmeticKeys(_ c: KeyedDecodingContainer<CodingKeys>) throws {
+        if let act = try c.decodeIfPresent(String.self, forKey: .hiddenAct), act != "silu" {
+            throw ModelError("model config: hidden_act '\(act)' is not supported — Verity's MLP is SwiGLU with silu")
+        }
+        if try c.decodeIfPresent(Bool.self, forKey: .mlpBias) == true {
+            throw ModelError("model config: mlp_bias true is not supported — Verity's MLP projections have no biases")
+        }
+        if let head = try c.decodeIfPresent(Int.self, forKey: .headDim), head != headDim {
+            throw ModelError("model config: head_dim \(head) differs from hidden_size/num_attention_heads = \(headDim), "
+                             + "which Verity's attention assumes")
+        }
+        if try c.decodeIfPresent(Bool.self, forKey: .useSlidingWindow) == true {
+            throw ModelError("model config: use_sliding_window true is not supported — Verity's attention sees the whole context")
+        }
+        if let kinds = try c.decodeIfPresent([String].self, forKey: .layerTypes), let other = kinds.first(where: { $0 != "full_attention" }) {
+            throw ModelError("model config: layer_types has '\(other)' — Verity implements only full_attention layers")
+        }
+        if c.contains(.quantizationConfig), !(try c.decodeNil(forKey: .quantizationConfig)) {
+            throw ModelError("model config: quantized checkpoints (quantization_config) are not supported — "
+                             + "load a float32, float16 or bfloat16 copy")
+        }
+    }
+
+    /// Writes the 4.x form, which `transformers` 4.x and 5.x both read.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(vocabSize, forKey: .vocabSize)
+        try c.encode(hiddenSize, forKey: .hiddenSize)
+        try c.encode(intermediateSize, forKey: .intermediateSize)
+        try c.encode(numHiddenLayers, forKey: .numHiddenLayers)
+        try c.encode(numAttentionHeads, forKey: .numAttentionHeads)
+        try c.encode(numKeyValueHeads, forKey: .numKeyValueHeads)
+        try c.encode(rmsNormEps, forKey: .rmsNormEps)
+        try c.encode(ropeTheta, forKey: .ropeTheta)
+        try c.encode(maxPositionEmbeddings, forKey: .maxPositionEmbeddings)
+        try c.encode(tieWordEmbeddings, forKey: .tieWordEmbeddings)
+        try c.encode(attentionBias, forKey: .attentionBias)
+        try c.encodeIfPresent(bosTokenId, forKey: .bosTokenId)
+        try c.encodeIfPresent(eosTokenId, forKey: .eosTokenId)
+        try c.encodeIfPresent(padTokenId, forKey: .padTokenId)
+        try c.encode(modelType, forKey: .modelType)
+        try c.encode(architectures, forKey: .architectures)
+        try c.encode(torchDtype, forKey: .torchDtype)
+        switch ropeScaling {
+        case .none: break
+        case .linear(let factor):
+            try c.encode(["rope_type": RopeValue.text("linear"), "factor": .real(factor)], forKey: .ropeScaling)
+        case .llama3(let factor, let low, let high, let original):
+            try c.encode(["rope_type": RopeValue.text("llama3"), "factor": .real(factor), "low_freq_factor": .real(low),
+                          "high_freq_factor": .real(high), "original_max_position_embeddings": .whole(original)],
+                         forKey: .ropeScaling)
+        }
+    }
+
+    /// One value of an encoded `rope_scaling` object.
+    private enum RopeValue: Encodable {
+        case text(String), real(Float), whole(Int)
+        func encode(to encoder: Encoder) throws {
+            var single = encoder.singleValueContainer()
+            switch self {
+            case .text(let v): try single.encode(v)
+            case .real(let v): try single.encode(v)
+            case .whole(let v): try single.encode(v)
+            }
+        }
     }
 
     /// Token ids are an integer, null, or (Llama 3 style) a list whose first entry is used.

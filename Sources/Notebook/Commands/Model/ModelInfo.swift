@@ -32,10 +32,21 @@ enum ModelInfoView {
             table.append(["vocab", "\(c.vocabSize)"])
             table.append(["tokenizer", "\(local.tokenizer.vocabularySize) tokens (\(local.tokenizer is CharTokenizer ? "characters" : "byte-level BPE"))"])
             table.append(["rope_theta", Format.compact(Double(c.ropeTheta))])
+            switch c.ropeScaling {
+            case .none: break
+            case .linear(let factor):
+                table.append(["rope scaling", "linear, factor \(Format.compact(Double(factor)))"])
+            case .llama3(let factor, let low, let high, let original):
+                table.append(["rope scaling", "llama3, factor \(Format.compact(Double(factor))), frequency factors "
+                              + "\(Format.compact(Double(low)))–\(Format.compact(Double(high))), original context \(original)"])
+            }
             table.append(["max_pos", "\(c.maxPositionEmbeddings)"])
             table.append(["tie", c.tieWordEmbeddings ? "true" : "false"])
             table.append(["bias", c.attentionBias ? "true" : "false"])
             table.append(["type", c.modelType])
+            if !c.ignoredKeys.isEmpty {
+                table.append(["ignored keys", c.ignoredKeys.joined(separator: ", ") + " (config.json keys that do not change the arithmetic)"])
+            }
             table.append(["arithmetic", Arithmetic.fingerprint])
         case .remote(let remote):
             table.append(["model", remote.generator.model])
