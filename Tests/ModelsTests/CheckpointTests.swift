@@ -54,7 +54,8 @@ func checkpointTestTensors(scale: Float) throws -> [String: Tensor] {
     try Checkpoint.save(to: url, config: CheckpointTestConfig(), tensors: tensors, tokenizer: tokenizer,
                         optimizer: optimizer, trainerState: state)
     let files = try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
-    #expect(files == ["config.json", "model.safetensors", "optimizer.safetensors", "tokenizer.json", "trainer_state.json"])
+    #expect(files == ["config.json", "generation_config.json", "model.safetensors", "optimizer.safetensors",
+                     "special_tokens_map.json", "tokenizer.json", "tokenizer_config.json", "trainer_state.json"])
 
     let loaded = try Checkpoint.load(from: url)
     #expect(try loaded.config(as: CheckpointTestConfig.self) == CheckpointTestConfig())

@@ -88,7 +88,8 @@ import Training
         #expect(text.contains("2 checkpoints saved (every 2 steps, keeping the newest 1); newest \(dir)/ckpts/step-000004"))
         #expect(try Self.entries("\(dir)/ckpts") == ["notes", "step-000004"])
         let files = try Self.entries("\(dir)/ckpts/step-000004")
-        #expect(files == ["config.json", "model.safetensors", "optimizer.safetensors", "tokenizer.json", "trainer_state.json"])
+        #expect(files == ["config.json", "generation_config.json", "model.safetensors", "optimizer.safetensors",
+                     "special_tokens_map.json", "tokenizer.json", "tokenizer_config.json", "trainer_state.json"])
         // The trainer continues counting: the next run's checkpoints carry its own steps.
         _ = try session.execute("rl steps=3 save_every=2 to=\(dir)/ckpts keep=2")
         #expect(try Self.entries("\(dir)/ckpts") == ["notes", "step-000006", "step-000008"])

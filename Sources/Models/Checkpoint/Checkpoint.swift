@@ -5,6 +5,8 @@
 //   tokenizer.json         the tokenizer (Hugging Face format)
 //   optimizer.safetensors  optional: optimizer moments, any names the trainer chooses
 //   trainer_state.json     optional: any Codable trainer state (step, RNG state, data order, …)
+//   tokenizer_config.json, special_tokens_map.json, generation_config.json
+//                          what AutoTokenizer and generate read (Checkpoint+Companions)
 // Saving never leaves a half-written checkpoint where a good one was: everything is encoded in
 // memory first, written into a sibling temporary directory, and only then swapped into place.
 
@@ -22,6 +24,9 @@ public struct CheckpointContents: Sendable {
     public var optimizer: [String: Tensor]?
     /// The raw `trainer_state.json` bytes, when present; decode with `trainerState(as:)`.
     public var trainerState: Data?
+    /// `tokenizer_config.json`, `special_tokens_map.json` and `generation_config.json` as found
+    /// (raw JSON objects), so that a save keeps them.
+    public var companions: [String: Data] = [:]
 
     /// Decodes `config.json` into the caller's config type.
     public func config<T: Decodable>(as type: T.Type) throws(CheckpointError) -> T {
@@ -56,15 +61,19 @@ public enum Checkpoint {
     /// `config` must encode to a JSON object (Hugging Face `config.json` keys). Nothing on disk
     /// changes if any part fails to encode (a tokenizer that throws, an inconsistent tensor).
     public static func save(to url: URL, config: some Encodable, tensors: [String: Tensor], tokenizer: any Tokenizer,
-                            optimizer: [String: Tensor]? = nil, trainerState: (any Encodable)? = nil) throws {
+                            optimizer: [String: Tensor]? = nil, trainerState: (any Encodable)? = nil,
+                            companions: [String: Data]? = nil) throws {
         try save(to: url, configJSON: try encodeObject(config, what: "model config"), tensors: tensors,
-                 tokenizer: tokenizer, optimizer: optimizer, trainerState: trainerState)
+                 tokenizer: tokenizer, optimizer: optimizer, trainerState: trainerState, companions: companions)
     }
 
     /// Saves with `config.json` given as raw JSON bytes (a JSON object), e.g. a loaded
     /// checkpoint's `configJSON`, so keys Verity does not model survive a load → save round trip.
+    /// `companions` are a loaded checkpoint's `tokenizer_config.json`, … (kept as they are);
+    /// the ones missing are made from the tokenizer's special tokens.
     public static func save(to url: URL, configJSON: Data, tensors: [String: Tensor], tokenizer: any Tokenizer,
-                            optimizer: [String: Tensor]? = nil, trainerState: (any Encodable)? = nil) throws {
+                            optimizer: [String: Tensor]? = nil, trainerState: (any Encodable)? = nil,
+                            companions: [String: Data]? = nil) throws {
         do {
             guard try JSONParser.parse([UInt8](configJSON)).objectValue != nil else {
                 throw CheckpointError.encodingFailed(what: "model config", reason: "it is not a JSON object")
@@ -78,6 +87,7 @@ public enum Checkpoint {
         // transformers refuses safetensors files whose metadata lacks format=pt.
         files.append((modelFile, try SafeTensors.encode(tensors, metadata: ["format": "pt"])))
         files.append((tokenizerFile, Data(try tokenizer.huggingFaceJSON())))
+        files += companionFiles(given: companions, tokenizer: tokenizer)
         if let optimizer { files.append((optimizerFile, try SafeTensors.encode(optimizer, metadata: ["format": "pt"]))) }
         if let trainerState { files.append((trainerStateFile, try encodeObject(trainerState, what: "trainer state"))) }
         // 2. Write them into a sibling temporary directory, then swap it into place.
@@ -110,7 +120,7 @@ public enum Checkpoint {
         let stateURL = url.appendingPathComponent(trainerStateFile)
         let state = FileManager.default.fileExists(atPath: stateURL.path) ? try readObject(stateURL) : nil
         return CheckpointContents(configJSON: configJSON, tensors: tensors, tokenizer: tokenizer,
-                                  optimizer: optimizer, trainerState: state)
+                                  optimizer: optimizer, trainerState: state, companions: try readCompanions(directory: url))
     }
 
     /// Encodes a value as pretty, key-sorted JSON and checks it is an object.

@@ -3,7 +3,8 @@
 // Written as: a WordLevel model whose vocab holds every token; `added_tokens` for the specials
 // (special: true, so `tokenizers` matches them before pre-tokenization); a Split pre-tokenizer
 // on the regex `[\s\S]` with behavior Isolated, which makes every character its own piece
-// (`.` would skip newlines); and a Fuse decoder, which joins tokens without spaces.
+// (`.` would skip newlines); a TemplateProcessing post-processor that starts every encoding with
+// `<bos>` (as Verity's prompts do); and a Fuse decoder, which joins tokens without spaces.
 
 extension CharTokenizer {
     /// The `tokenizer.json` document, pretty-printed UTF-8.
@@ -13,6 +14,24 @@ extension CharTokenizer {
                 ("id", .int(id)), ("content", .string(vocabulary[id])), ("single_word", .bool(false)),
                 ("lstrip", .bool(false)), ("rstrip", .bool(false)), ("normalized", .bool(false)),
                 ("special", .bool(true)),
+            ]))
+        }
+        // Hugging Face tokenizers add bos in the post-processor; Verity's prompts start with it
+        // (`encodePrompt`), so the saved tokenizer must add it too, or `generate` sees other inputs.
+        var postProcessor = JSONValue.null
+        if let bos = special.bos {
+            let token = vocabulary[bos]
+            func piece(_ kind: String, _ id: String, _ type: Int) -> JSONValue {
+                .object(JSONObject([(kind, .object(JSONObject([("id", .string(id)), ("type_id", .int(type))])))]))
+            }
+            postProcessor = .object(JSONObject([
+                ("type", .string("TemplateProcessing")),
+                ("single", .array([piece("SpecialToken", token, 0), piece("Sequence", "A", 0)])),
+                ("pair", .array([piece("SpecialToken", token, 0), piece("Sequence", "A", 0),
+                                 piece("SpecialToken", token, 1), piece("Sequence", "B", 1)])),
+                ("special_tokens", .object(JSONObject([(token, .object(JSONObject([
+                    ("id", .string(token)), ("ids", .array([.int(bos)])), ("tokens", .array([.string(token)])),
+                ])))]))),
             ]))
         }
         let vocab = JSONObject(vocabulary.enumerated().map { ($0.element, JSONValue.int($0.offset)) })
@@ -28,7 +47,7 @@ extension CharTokenizer {
                 ("behavior", .string("Isolated")),
                 ("invert", .bool(false)),
             ]))),
-            ("post_processor", .null),
+            ("post_processor", postProcessor),
             ("decoder", .object(JSONObject([("type", .string("Fuse"))]))),
             ("model", .object(JSONObject([
                 ("type", .string("WordLevel")),

@@ -30,7 +30,7 @@ extension CommandDefinition {
         let transformer = try domain("model load") { try Transformer(config: config, tensors: contents.tensors) }
         let model = LocalModel(transformer: transformer, tokenizer: contents.tokenizer,
                                name: url.standardizedFileURL.lastPathComponent, source: path,
-                               configJSON: contents.configJSON)
+                               configJSON: contents.configJSON, companions: contents.companions)
         session[ModelSlot.self] = .local(model)
         if contents.optimizer != nil || contents.trainerState != nil {
             session[TrainingStateSlot.self] = TrainingStateSnapshot(optimizer: contents.optimizer,

@@ -1,5 +1,5 @@
 // model save — writes the local model as a Hugging Face checkpoint directory (config.json,
-// model.safetensors, tokenizer.json), atomically: a crash leaves the old checkpoint or the new one.
+// model.safetensors, tokenizer.json and the companion files), atomically: a crash leaves the old checkpoint or the new one.
 // Optimizer and trainer state go beside it when a training command left them in `TrainingStateSlot`.
 import Foundation
 import Models
@@ -9,7 +9,9 @@ extension CommandDefinition {
     static let modelSave = CommandDefinition(CommandDeclaration(
         name: "model", subverb: "save",
         summary: "save the model as a Hugging Face checkpoint directory: model save checkpoints/add3",
-        help: "Writes config.json, model.safetensors and tokenizer.json (loadable by transformers), plus "
+        help: "Writes config.json, model.safetensors, tokenizer.json and the tokenizer_config.json, "
+            + "special_tokens_map.json and generation_config.json that AutoTokenizer and generate read (a loaded "
+            + "checkpoint keeps its own), plus "
             + "optimizer.safetensors and trainer_state.json when training state exists. The directory is "
             + "replaced atomically.",
         positionals: [ArgumentSpec("path", .path, required: true, help: "the checkpoint directory")],
@@ -32,10 +34,11 @@ func saveCheckpoint(_ model: LocalModel, to path: String, state: TrainingStateSn
     try domain(context) {
         if let json = model.configJSON {
             try Checkpoint.save(to: url, configJSON: json, tensors: model.transformer.tensors(), tokenizer: model.tokenizer,
-                                optimizer: state?.optimizer, trainerState: state?.trainerState)
+                                optimizer: state?.optimizer, trainerState: state?.trainerState, companions: model.companions)
         } else {
             try Checkpoint.save(to: url, config: model.transformer.config, tensors: model.transformer.tensors(),
-                                tokenizer: model.tokenizer, optimizer: state?.optimizer, trainerState: state?.trainerState)
+                                tokenizer: model.tokenizer, optimizer: state?.optimizer, trainerState: state?.trainerState,
+                                companions: model.companions)
         }
     }
 }

@@ -22,14 +22,19 @@ public struct LocalModel {
     /// The raw `config.json` of a loaded checkpoint, so keys Verity does not model survive a
     /// load → save round trip; nil for a model made with `model new`.
     public var configJSON: Data?
+    /// The loaded checkpoint's `tokenizer_config.json`, `special_tokens_map.json` and
+    /// `generation_config.json`, which `model save` keeps (a chat template lives there).
+    public var companions: [String: Data]
 
     /// Wraps a model and its tokenizer.
-    public init(transformer: Transformer, tokenizer: any Tokenizer, name: String, source: String, configJSON: Data? = nil) {
+    public init(transformer: Transformer, tokenizer: any Tokenizer, name: String, source: String, configJSON: Data? = nil,
+                companions: [String: Data] = [:]) {
         self.transformer = transformer
         self.tokenizer = tokenizer
         self.name = name
         self.source = source
         self.configJSON = configJSON
+        self.companions = companions
     }
 
     /// The token ids the model is prompted with for `text`: the beginning-of-sequence token (when

@@ -1,0 +1,56 @@
+// The small files beside a checkpoint that standard Hugging Face usage reads:
+//   tokenizer_config.json    which class to load and which strings are bos/eos/pad
+//   special_tokens_map.json  the same roles, for older readers
+//   generation_config.json   the ids `generate` starts, stops and pads with
+// A checkpoint loaded from elsewhere keeps its own (a chat template lives in tokenizer_config.json);
+// one made in Verity gets them written from its tokenizer's special tokens, so that AutoTokenizer +
+// AutoModelForCausalLM.generate condition the model exactly as Verity does.
+
+import Foundation
+
+extension Checkpoint {
+    public static let tokenizerConfigFile = "tokenizer_config.json"
+    public static let specialTokensMapFile = "special_tokens_map.json"
+    public static let generationConfigFile = "generation_config.json"
+    /// Companion files carried through load → save, in the order they are written.
+    public static let companionFiles = [tokenizerConfigFile, specialTokensMapFile, generationConfigFile]
+
+    /// The companion files for `tokenizer`: its bos, eos and pad tokens by string and by id.
+    public static func companions(for tokenizer: any Tokenizer) -> [String: Data] {
+        let special = tokenizer.special
+        let roles: [(String, Int?)] = [("bos", special.bos), ("eos", special.eos), ("pad", special.pad)]
+        var strings: [(String, JSONValue)] = []
+        var ids: [(String, JSONValue)] = []
+        for (role, id) in roles {
+            guard let id, let text = tokenizer.tokenString(id) else { continue }
+            strings.append(("\(role)_token", .string(text)))
+            ids.append(("\(role)_token_id", .int(id)))
+        }
+        // The tokenizer.json post-processor adds bos; `add_bos_token` says so to readers that look.
+        let config = JSONObject(strings + [
+            ("add_bos_token", .bool(special.bos != nil)),
+            ("add_eos_token", .bool(false)),
+            ("clean_up_tokenization_spaces", .bool(false)),
+            ("tokenizer_class", .string("PreTrainedTokenizerFast")),
+        ])
+        func bytes(_ object: JSONObject) -> Data { Data(JSONValue.object(object).serialized(indent: true)) }
+        return [tokenizerConfigFile: bytes(config), specialTokensMapFile: bytes(JSONObject(strings)),
+                generationConfigFile: bytes(JSONObject(ids))]
+    }
+
+    /// Reads the companion files present in `directory`; each must be a JSON object.
+    static func readCompanions(directory url: URL) throws(CheckpointError) -> [String: Data] {
+        var found: [String: Data] = [:]
+        for name in companionFiles {
+            let file = url.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: file.path) { found[name] = try readObject(file) }
+        }
+        return found
+    }
+
+    /// The files to write: `given` ones as they are, the rest made from the tokenizer.
+    static func companionFiles(given: [String: Data]?, tokenizer: any Tokenizer) -> [(String, Data)] {
+        let made = companions(for: tokenizer)
+        return companionFiles.compactMap { name in (given?[name] ?? made[name]).map { (name, $0) } }
+    }
+}
