@@ -135,13 +135,16 @@ func matchingBrace(_ chars: [Character], open: Int) -> Int? {
 }
 
 /// The number right after the first case-insensitive `marker` that is followed by one: spaces,
-/// an optional `$`, then `-?[0-9.,]+` with at least one digit. Trailing `.`/`,` are dropped.
+/// an optional `$`, then `-?[0-9.,]+` with at least one digit, optionally `/[0-9.,]+` (a fraction).
+/// Trailing `.`/`,` are dropped.
 func numberAfter(marker: String, in text: String) -> String? {
     var searchStart = text.startIndex
     while let r = text.range(of: marker, options: .caseInsensitive, range: searchStart..<text.endIndex) {
         let chars = Array(text[r.upperBound...].prefix(200))
         var i = 0
         while i < chars.count, chars[i] == " " || chars[i] == "\t" { i += 1 }
+        // MATH-style answers are LaTeX in math delimiters: "the answer is $-\frac{10}{9}$".
+        if let math = latexMath(chars, at: i) { return math }
         var token = ""
         if i < chars.count, chars[i] == "$" { token.append("$"); i += 1 }
         if i < chars.count, chars[i] == "-" { token.append("-"); i += 1 }
@@ -150,11 +153,43 @@ func numberAfter(marker: String, in text: String) -> String? {
             if chars[i] != "." && chars[i] != "," { digits = true }
             token.append(chars[i]); i += 1
         }
+        // A fraction `a/b` (`#### 1/2`) is one answer, not its numerator.
+        if digits, i + 1 < chars.count, chars[i] == "/", isDigit(chars[i + 1]) {
+            token.append("/"); i += 1
+            while i < chars.count, isNumberChar(chars[i]) { token.append(chars[i]); i += 1 }
+        }
         if digits { return trimSentencePunctuation(token) }
         // The harness takes the first *match* of its regex, so a marker without a number is skipped.
         searchStart = r.upperBound
     }
     return nil
+}
+
+/// The math span `$…$` or `\(…\)` starting at `i` when it holds a LaTeX command (so `$5` stays a
+/// currency amount), delimiters included; the comparison unwraps it.
+func latexMath(_ chars: [Character], at i: Int) -> String? {
+    guard i < chars.count else { return nil }
+    let (open, close): ([Character], [Character])
+    if chars[i] == "$" { (open, close) = (["$"], ["$"]) }
+    else if i + 1 < chars.count, chars[i] == "\\", chars[i + 1] == "(" { (open, close) = (["\\", "("], ["\\", ")"]) }
+    else { return nil }
+    var j = i + open.count
+    while j + close.count <= chars.count {
+        if Array(chars[j..<j + close.count]) == close {
+            let inner = chars[(i + open.count)..<j]
+            return inner.contains("\\") ? String(chars[i..<j + close.count]) : nil
+        }
+        j += 1
+    }
+    return nil
+}
+
+/// `\frac{a}{b}` (or `\dfrac`, `\tfrac`, `\cfrac`, with a `-` before it) ending just before `end`.
+func latexFractionEnding(_ chars: [Character], at end: Int) -> Int? {
+    let from = max(0, end - 80)
+    let tail = String(chars[from..<end])
+    guard let match = tail.firstMatch(of: /-?\\[dtc]?frac\{[^{}]*\}\{[^{}]*\}$/) else { return nil }
+    return from + tail.distance(from: tail.startIndex, to: match.range.lowerBound)
 }
 
 /// ASCII digit, `.` or `,`.
@@ -169,27 +204,40 @@ func isDigit(_ c: Character) -> Bool {
     return a >= 48 && a <= 57
 }
 
-/// The last numeric token in the text (see the file header for the convention).
+/// The last numeric token in the text (see the file header for the convention). Digits that
+/// continue a word or an identifier (`A2`, `x_3`, `step2`) are not a number and are skipped.
 func lastNumberToken(in text: String) -> String? {
     let chars = Array(text)
     var i = chars.count - 1
-    // Walk back to the last digit, then expand the token around it.
-    while i >= 0, !isDigit(chars[i]) { i -= 1 }
-    guard i >= 0 else { return nil }
     func isTokenChar(_ c: Character) -> Bool { isNumberChar(c) || c == "$" }
-    var end = i + 1
-    while end < chars.count, isTokenChar(chars[end]) { end += 1 }
-    var start = i
-    while start > 0, isTokenChar(chars[start - 1]) { start -= 1 }
-    // A fraction `a/b`: the token we found is the denominator when `digits/` precedes it.
-    if start >= 2, chars[start - 1] == "/", isDigit(chars[start - 2]) {
-        var s = start - 1
-        while s > 0, isTokenChar(chars[s - 1]) { s -= 1 }
-        start = s
+    func isWordChar(_ c: Character) -> Bool { c.isLetter || c == "_" }
+    while true {
+        // Walk back to the last digit, then expand the token around it.
+        while i >= 0, !isDigit(chars[i]) { i -= 1 }
+        guard i >= 0 else { return nil }
+        var end = i + 1
+        while end < chars.count, isTokenChar(chars[end]) { end += 1 }
+        var start = i
+        while start > 0, isTokenChar(chars[start - 1]) { start -= 1 }
+        // The denominator of `\frac{a}{b}`: the whole fraction is the answer.
+        if start > 0, chars[start - 1] == "{", end < chars.count, chars[end] == "}",
+           let begin = latexFractionEnding(chars, at: end + 1) {
+            return String(chars[begin...end])
+        }
+        if start > 0, isWordChar(chars[start - 1]) {
+            i = start - 1   // part of a word: look further back
+            continue
+        }
+        // A fraction `a/b`: the token we found is the denominator when `digits/` precedes it.
+        if start >= 2, chars[start - 1] == "/", isDigit(chars[start - 2]) {
+            var s = start - 1
+            while s > 0, isTokenChar(chars[s - 1]) { s -= 1 }
+            start = s
+        }
+        if start > 0, chars[start - 1] == "-" { start -= 1 }
+        let token = trimSentencePunctuation(String(chars[start..<end]))
+        return token.isEmpty ? nil : token
     }
-    if start > 0, chars[start - 1] == "-" { start -= 1 }
-    let token = trimSentencePunctuation(String(chars[start..<end]))
-    return token.isEmpty ? nil : token
 }
 
 /// Drops trailing `.` and `,` that end a sentence rather than a number.

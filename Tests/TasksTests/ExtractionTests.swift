@@ -130,3 +130,39 @@ import Testing
     #expect(e.extract("<think>lots of 12 and 13</think>I think 14 apples") == "14")
     #expect(e.extract("<think>12</think>no number") == nil)   // reasoning numbers do not count
 }
+
+/// Verdict of `completion` against `gold` with extractor `e` and numeric comparison.
+private func judged(_ completion: String, _ gold: String, _ e: AnswerExtractor) -> Bool {
+    verifyCompletion(completion, problem: Problem(id: "t", prompt: "", answer: gold), extractor: e, comparison: .numeric).correct
+}
+
+@Test func fractionsInEverySpellingAsRealModelsWriteThem() {
+    // Cases written from the MATH answer convention (LaTeX in math delimiters, \boxed) and GSM8K's.
+    for (completion, gold, e) in [
+        (#"so the answer is $\boxed{\dfrac{1}{2}}$"#, "0.5", AnswerExtractor.boxed),
+        (#"\boxed{\frac12}"#, "1/2", .boxed),
+        (#"The answer is $-\frac{10}{9}$."#, "-10/9", .answerIs),
+        (#"The answer is \(\tfrac{3}{4}\)"#, "0.75", .answerIs),
+        (#"Therefore the probability is $\frac{3}{4}$"#, "3/4", .lastNumber),
+        (#"which gives $-\dfrac{10}{9}$"#, "-10/9", .lastNumber),
+        ("#### 1/2", "0.5", .gsm8k),
+        ("The answer is 3/4.", "0.75", .answerIs),
+        (#"Thus $x = \frac{1}{2}$ and the answer is $\frac{1}{2}$"#, "0.5", .auto),
+    ] {
+        #expect(judged(completion, gold, e), "\(completion) with \(e.rawValue) must equal \(gold)")
+    }
+    // Inexact decimals stay unequal; currency after the marker stays currency.
+    #expect(!judged(#"The answer is $\frac{1}{3}$"#, "0.333", .answerIs))
+    #expect(AnswerExtractor.answerIs.extract("The answer is $18 in total") == "$18")
+}
+
+@Test func aNumberInsideAWordOrIdentifierIsNotTheAnswer() {
+    let e = AnswerExtractor.lastNumber
+    #expect(e.extract("The total is 45 dollars for item A2") == "45")
+    #expect(e.extract("We use step2 and x_3 to get 7 apples") == "7")
+    #expect(e.extract("see equation v2") == nil)
+    #expect(e.extract("It costs 12.50, see table B12.") == "12.50")
+    // Units after a number do not hide it.
+    #expect(e.extract("the distance is 5km") == "5")
+    #expect(AnswerExtractor.answerIs.extract("the answer is v2") == nil)
+}

@@ -11,14 +11,21 @@ extension CommandDefinition {
         help: "Shows how the current data set's extractor and comparison judge COMPLETION against answer=A "
             + "(or the gold answer of problem problem=N of split=, the train split by default as in 'data show'), and every component of the current reward "
             + "(set with 'reward …'; by default correctness, with format, length and language shown at weight 0). "
-            + "Without a data set, answer= is judged after </think> with numeric comparison.",
+            + "Without a data set, answer= is judged after </think> with numeric comparison; extract= and compare= "
+            + "choose the extractor and comparison (over the data set's), so a completion can be tried in any "
+            + "answer convention without loading a data set.",
         positionals: [ArgumentSpec("completion", .string, required: true, help: "the completion text (quote it)")],
         keys: [
             ArgumentSpec("answer", .string, help: "the gold answer to compare with"),
             ArgumentSpec("problem", .int, bounds: 0...1e9, help: "index of a problem of the current data set (as 'data show' numbers them)"),
             ArgumentSpec("split", .choice(["train", "test"]), default: .choice("train"), help: "the split problem= indexes"),
+            ArgumentSpec("extract", .choice(AnswerExtractor.allCases.map(\.rawValue)),
+                         help: "the answer extractor (default: the data set's, else after-think)"),
+            ArgumentSpec("compare", .choice(AnswerComparison.allCases.map(\.rawValue)),
+                         help: "the answer comparison (default: the data set's, else numeric)"),
         ],
-        examples: ["verify \"<think>3+6=9c0</think>579<eos>\" answer=579", "verify \"<think></think>12\" problem=0 split=test"]
+        examples: ["verify \"<think>3+6=9c0</think>579<eos>\" answer=579", "verify \"<think></think>12\" problem=0 split=test",
+                   "verify \"so the answer is $\\\\boxed{\\\\dfrac{1}{2}}$\" answer=0.5 extract=boxed compare=numeric"]
     )) { invocation, session in
         let completion = try invocation.string("completion") ?? ""
         let answer = try invocation.string("answer")
@@ -44,8 +51,10 @@ extension CommandDefinition {
         let reward = session[RewardSlot.self]
         var tokens: Int?
         if case .local(let model) = session[ModelSlot.self] { tokens = try? model.tokenizer.encode(completion).count }
-        let report = verifyCompletion(completion, problem: problem, extractor: dataset?.extractor ?? .afterThink,
-                                      comparison: dataset?.comparison ?? .numeric, reward: reward?.reward,
+        let extractor = try invocation.string("extract").flatMap(AnswerExtractor.init(rawValue:)) ?? dataset?.extractor ?? .afterThink
+        let comparison = try invocation.string("compare").flatMap(AnswerComparison.init(rawValue:)) ?? dataset?.comparison ?? .numeric
+        let report = verifyCompletion(completion, problem: problem, extractor: extractor,
+                                      comparison: comparison, reward: reward?.reward,
                                       tokenCount: tokens)
         return VerificationView.render(report, problem: problem, rewardSpec: reward?.spec,
                                        precision: session.settings.precision, tokenizer: tokens != nil)
