@@ -92,15 +92,15 @@ public final class ServedModel: @unchecked Sendable {
             sequences += try model.generate(prompts: Array(rows[start..<end]), controls: controls, rng: &rng, isCancelled: isCancelled)
             start = end
         }
-        return sequences.map { describe($0, eos: controls.eos, stops: usable.stopStrings) }
+        return sequences.map { describe($0, controls: controls, stops: usable.stopStrings) }
     }
 
     /// Text, pieces and finish reason of one sampled sequence.
-    func describe(_ s: SampledSequence, eos: Int?, stops: [String]) -> ServedCompletion {
+    func describe(_ s: SampledSequence, controls: DecodeControls, stops: [String]) -> ServedCompletion {
         // Pieces: what each token adds to the decoded text (an incomplete UTF-8 character shows
         // up in the token that completes it). The final end-of-sequence token adds nothing.
         var visibleCount = s.tokens.count
-        if let eos, s.tokens.last == eos { visibleCount -= 1 }
+        if controls.isEnd(s.tokens.last) { visibleCount -= 1 }
         let visible = Array(s.tokens[0..<visibleCount])
         let decoded = tokenizer.decode(visible)
         var pieces = self.pieces(of: visible, decoded: decoded)

@@ -84,7 +84,7 @@ public struct RolloutSampler: Sendable {
         for (k, s) in sequences.enumerated() {
             let problem = problems[k / samples]
             var visible = s.tokens
-            if let eos = controls.eos, visible.last == eos { visible.removeLast() }
+            if controls.isEnd(visible.last) { visible.removeLast() }
             let text = tokenizer.decode(visible)
             let scored = scorer.score(completion: text, problem: problem, tokenCount: s.tokens.count)
             var finish = RolloutFinish.stop

@@ -28,6 +28,7 @@ struct ThrowingTestTokenizer: Tokenizer {
     func decode(_ ids: [Int]) -> String { "" }
     func tokenString(_ id: Int) -> String? { nil }
     func huggingFaceJSON() throws -> [UInt8] { throw TokenizerError.invalidVocabulary("deliberate failure") }
+    func withSpecial(_ special: SpecialTokens) -> any Tokenizer { self }
 }
 
 func ioTemporaryDirectory() throws -> URL {

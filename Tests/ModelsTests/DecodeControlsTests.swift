@@ -7,7 +7,7 @@ import Testing
 struct LetterTokenizer: Tokenizer {
     let letters = Array("abcdefgh W")
     var vocabularySize: Int { letters.count + 3 }
-    var special: SpecialTokens { SpecialTokens(eos: letters.count, thinkStart: letters.count + 1, thinkEnd: letters.count + 2) }
+    var special = SpecialTokens(eos: 10, thinkStart: 11, thinkEnd: 12)
     func encode(_ text: String) throws -> [Int] {
         try text.map { ch in
             guard let i = letters.firstIndex(of: ch) else { throw ModelError("no token for '\(ch)'") }
@@ -17,6 +17,7 @@ struct LetterTokenizer: Tokenizer {
     func decode(_ ids: [Int]) -> String { String(ids.compactMap { $0 < letters.count ? letters[$0] : nil }) }
     func tokenString(_ id: Int) -> String? { id < letters.count ? String(letters[id]) : nil }
     func huggingFaceJSON() throws -> [UInt8] { [] }
+    func withSpecial(_ special: SpecialTokens) -> any Tokenizer { var copy = self; copy.special = special; return copy }
 }
 
 @Test func controlsFromOptionsUseTheTokenizer() throws {

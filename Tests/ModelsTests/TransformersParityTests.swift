@@ -181,3 +181,27 @@ private func decodeError(_ extra: String) -> String? {
     #expect(RopeScaling.linear(factor: 4).inverseFrequencies(headDim: 8, theta: 10_000)
             == RopeScaling.none.inverseFrequencies(headDim: 8, theta: 10_000).map { $0 / 4 })
 }
+
+@Test func everyDeclaredEndOfSequenceIdStopsGeneration() throws {
+    // Copy a transformers-made checkpoint and declare, as Qwen2.5-Instruct does, two eos ids in
+    // generation_config.json: the tokenizer's own and a token the greedy path produces midway.
+    let reference = try expected("qwen2_tied")
+    let greedy = reference.prompts[0].greedy
+    let stopAt = greedy[5]
+    let cut = try #require(greedy.firstIndex(of: stopAt))
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ends-\(UUID().uuidString)")
+    try FileManager.default.copyItem(at: try fixtureURL("hf_qwen2_tied"), to: dir)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try Data(#"{"eos_token_id": [0, \#(stopAt)], "transformers_version": "5.25.0"}"#.utf8)
+        .write(to: dir.appendingPathComponent("generation_config.json"))
+    let contents = try Checkpoint.load(from: dir)
+    #expect(contents.tokenizer.special.eos == 0)
+    #expect(contents.tokenizer.special.moreEnds == [stopAt])
+    let model = try Transformer(config: try contents.config(as: TransformerConfig.self), tensors: contents.tensors)
+    var controls = try DecodeControls(options: GenerationOptions(maxNewTokens: 16, temperature: 0), tokenizer: contents.tokenizer)
+    controls.temperature = 0
+    var rng = RNG(seed: 1)
+    let out = try model.generate(prompts: [reference.prompts[0].ids], controls: controls, rng: &rng)
+    #expect(out[0].tokens == Array(greedy[...cut]), "stops at the first declared end id, keeping it")
+    #expect(out[0].finishReason == .stop)
+}

@@ -86,13 +86,13 @@ import Testing
         let ids = try tokenizer.encode(text)
         #expect(ids.map { tokenizer.decode([$0]) }.joined() != text, "the fixture should split a character across tokens")
         let plain = served.describe(SampledSequence(prompt: [0], tokens: ids, logprobs: ids.map { _ in -1 }, finishReason: .length),
-                                    eos: nil, stops: [])
+                                    controls: DecodeControls(), stops: [])
         #expect(plain.text == text)
         #expect(plain.tokens.count == ids.count)
         #expect(plain.tokens.joined() == text)
         #expect(plain.textOffsets == plain.tokens.indices.map { i in plain.tokens[..<i].reduce(0) { $0 + $1.unicodeScalars.count } })
         let stopped = served.describe(SampledSequence(prompt: [0], tokens: ids, logprobs: ids.map { _ in -1 }, finishReason: .stopString),
-                                      eos: nil, stops: ["k", " ok"])
+                                      controls: DecodeControls(), stops: ["k", " ok"])
         #expect(stopped.text == "héllo wörld 😀")
         #expect(stopped.matchedStop == " ok")
         #expect(stopped.tokens.joined() == stopped.text && stopped.tokens.count == ids.count)

@@ -48,6 +48,18 @@ extension Checkpoint {
         return found
     }
 
+    /// The end-of-sequence ids a checkpoint declares: `generation_config.json`'s `eos_token_id`,
+    /// then `config.json`'s (each an id or a list of ids), in that order, once each.
+    static func declaredEnds(configJSON: Data, companions: [String: Data]) -> [Int] {
+        var ids: [Int] = []
+        for data in [companions[generationConfigFile], configJSON].compactMap({ $0 }) {
+            guard let object = try? JSONParser.parse([UInt8](data)).objectValue, let value = object["eos_token_id"] else { continue }
+            for id in value.arrayValue.map({ $0.compactMap(\.intValue) }) ?? value.intValue.map({ [$0] }) ?? []
+            where !ids.contains(id) { ids.append(id) }
+        }
+        return ids
+    }
+
     /// The files to write: `given` ones as they are, the rest made from the tokenizer.
     static func companionFiles(given: [String: Data]?, tokenizer: any Tokenizer) -> [(String, Data)] {
         let made = companions(for: tokenizer)

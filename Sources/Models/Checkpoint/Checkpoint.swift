@@ -114,13 +114,18 @@ public enum Checkpoint {
         let configJSON = try readObject(configURL)
         try checkLoadBudget(directory: url)
         let tensors = try readModelTensors(directory: url)
-        let tokenizer = try loadTokenizer(from: tokenizerURL)
+        var tokenizer = try loadTokenizer(from: tokenizerURL)
+        let companions = try readCompanions(directory: url)
+        let ends = declaredEnds(configJSON: configJSON, companions: companions)
+        if !ends.isEmpty {
+            tokenizer = tokenizer.withSpecial(tokenizer.special.withEnds(ends, vocabularySize: tokenizer.vocabularySize))
+        }
         let optimizerURL = url.appendingPathComponent(optimizerFile)
         let optimizer = FileManager.default.fileExists(atPath: optimizerURL.path) ? try SafeTensors.read(from: optimizerURL).tensors : nil
         let stateURL = url.appendingPathComponent(trainerStateFile)
         let state = FileManager.default.fileExists(atPath: stateURL.path) ? try readObject(stateURL) : nil
         return CheckpointContents(configJSON: configJSON, tensors: tensors, tokenizer: tokenizer,
-                                  optimizer: optimizer, trainerState: state, companions: try readCompanions(directory: url))
+                                  optimizer: optimizer, trainerState: state, companions: companions)
     }
 
     /// Encodes a value as pretty, key-sorted JSON and checks it is an object.

@@ -6,6 +6,8 @@
 public struct DecodeControls: Sendable, Equatable {
     /// End-of-sequence id: generation stops after it (it is kept as the last token). nil: never.
     public var eos: Int?
+    /// Further ids that end a sequence exactly as `eos` does (a checkpoint's extra eos ids).
+    public var moreEnds: [Int] = []
     /// `<think>` id: after it a sequence is "thinking" (in the prompt or generated).
     public var thinkStart: Int?
     /// `</think>` id: ends thinking; forced when the budget is reached.
@@ -44,8 +46,15 @@ public struct DecodeControls: Sendable, Equatable {
         self.init(eos: sp.eos, thinkStart: sp.thinkStart, thinkEnd: sp.thinkEnd, waitTokens: [],
                   thinkingBudget: o.thinkingBudget, waitExtensions: o.waitExtensions, stopSequences: [],
                   maxNewTokens: o.maxNewTokens, temperature: o.temperature, topK: o.topK, topP: o.topP)
+        moreEnds = sp.moreEnds
         if o.waitExtensions > 0 { waitTokens = try tokenizer.encode(o.waitText) }
         stopSequences = try o.stopStrings.filter { !$0.isEmpty }.map { try tokenizer.encode($0) }
+    }
+
+    /// True when `token` ends a sequence (`eos` or one of `moreEnds`).
+    public func isEnd(_ token: Int?) -> Bool {
+        guard let token else { return false }
+        return token == eos || moreEnds.contains(token)
     }
 
     /// Checks the controls against a vocabulary of `vocabSize` ids; messages say what to change.
@@ -59,7 +68,7 @@ public struct DecodeControls: Sendable, Equatable {
         try need(topK >= 0, "top_k must be ≥ 0 (0 = off), got \(topK)")
         try need(topP > 0 && topP <= 1, "top_p must be in (0, 1] (1 = off), got \(topP)")
         try need(waitExtensions >= 0, "wait extensions must be ≥ 0, got \(waitExtensions)")
-        try inVocab(eos, "eos"); try inVocab(thinkStart, "<think>"); try inVocab(thinkEnd, "</think>")
+        try inVocab(eos, "eos"); for id in moreEnds { try inVocab(id, "end") }; try inVocab(thinkStart, "<think>"); try inVocab(thinkEnd, "</think>")
         for t in waitTokens { try inVocab(t, "wait token") }
         if let b = thinkingBudget {
             try need(b >= 0, "thinking budget must be ≥ 0, got \(b)")

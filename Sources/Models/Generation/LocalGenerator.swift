@@ -77,7 +77,7 @@ public final class LocalGenerator: Generator, @unchecked Sendable {
             var row: [GeneratedText] = []
             for s in sequences[(i * samplesPerPrompt)..<((i + 1) * samplesPerPrompt)] {
                 var visible = s.tokens
-                if let eos = controls.eos, visible.last == eos { visible.removeLast() }
+                if controls.isEnd(visible.last) { visible.removeLast() }
                 let logprob = s.logprobs.reduce(0.0) { $0 + Double($1) }
                 row.append(GeneratedText(text: tokenizer.decode(visible), tokenCount: s.tokens.count,
                                          thinkingTokens: s.thinkingTokens, finishReason: s.finishReason, logprob: logprob))

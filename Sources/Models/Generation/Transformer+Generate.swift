@@ -170,7 +170,7 @@ extension Transformer {
         } else if s.thinking {
             s.out.thinkingTokens += 1
         }
-        if token == c.eos {
+        if c.isEnd(token) {
             s.done = true; s.out.finishReason = .stop
         } else if c.stopSequences.contains(where: { seq in s.out.tokens.count >= seq.count && s.out.tokens.suffix(seq.count).elementsEqual(seq) }) {
             s.done = true; s.out.finishReason = .stopString

@@ -31,7 +31,7 @@ public struct BPETokenizer: Tokenizer {
     /// The tokenizer.json this was loaded from, returned unchanged by `huggingFaceJSON()`.
     let sourceJSON: [UInt8]
     /// Special roles located by their strings (`<|im_end|>`, `<think>`, …) among added tokens and vocab.
-    public let special: SpecialTokens
+    public private(set) var special: SpecialTokens
 
     /// One more than the largest id of the vocab and added tokens.
     public var vocabularySize: Int { tokens.count }
@@ -132,4 +132,12 @@ public struct BPETokenizer: Tokenizer {
 
     /// The `tokenizer.json` this tokenizer was loaded from, byte for byte.
     public func huggingFaceJSON() throws(TokenizerError) -> [UInt8] { sourceJSON }
+}
+
+extension BPETokenizer {
+    public func withSpecial(_ special: SpecialTokens) -> any Tokenizer {
+        var copy = self
+        copy.special = special
+        return copy
+    }
 }

@@ -17,7 +17,7 @@ public struct CharTokenizer: Tokenizer, Equatable {
     /// Ids of the special (multi-character, matched-as-a-whole) tokens.
     public let specialIDs: Set<Int>
     /// Roles of the specials present (`<pad>`, `<bos>`, `<eos>`, `<think>`, `</think>`).
-    public let special: SpecialTokens
+    public private(set) var special: SpecialTokens
 
     private let characterIDs: [Unicode.Scalar: Int]
     /// Specials as scalar sequences, longest first, so encoding takes the longest match.
@@ -107,5 +107,13 @@ public struct CharTokenizer: Tokenizer, Equatable {
     /// The token's text, nil when `id` is out of range.
     public func tokenString(_ id: Int) -> String? {
         id >= 0 && id < vocabulary.count ? vocabulary[id] : nil
+    }
+}
+
+extension CharTokenizer {
+    public func withSpecial(_ special: SpecialTokens) -> any Tokenizer {
+        var copy = self
+        copy.special = special
+        return copy
     }
 }

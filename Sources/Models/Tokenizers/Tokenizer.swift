@@ -8,8 +8,46 @@ public struct SpecialTokens: Sendable, Equatable, Codable {
     public var pad: Int?
     public var thinkStart: Int?   // "<think>"
     public var thinkEnd: Int?     // "</think>"
+    /// Further ids that end a sequence as `eos` does: a checkpoint's `generation_config.json` or
+    /// `config.json` may list several (Qwen2.5-Instruct: `<|im_end|>` and `<|endoftext|>`).
+    public var moreEnds: [Int] = []
     public init(bos: Int? = nil, eos: Int? = nil, pad: Int? = nil, thinkStart: Int? = nil, thinkEnd: Int? = nil) {
         self.bos = bos; self.eos = eos; self.pad = pad; self.thinkStart = thinkStart; self.thinkEnd = thinkEnd
+    }
+
+    private enum CodingKeys: String, CodingKey { case bos, eos, pad, thinkStart, thinkEnd, moreEnds }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        bos = try c.decodeIfPresent(Int.self, forKey: .bos)
+        eos = try c.decodeIfPresent(Int.self, forKey: .eos)
+        pad = try c.decodeIfPresent(Int.self, forKey: .pad)
+        thinkStart = try c.decodeIfPresent(Int.self, forKey: .thinkStart)
+        thinkEnd = try c.decodeIfPresent(Int.self, forKey: .thinkEnd)
+        moreEnds = try c.decodeIfPresent([Int].self, forKey: .moreEnds) ?? []
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(bos, forKey: .bos)
+        try c.encodeIfPresent(eos, forKey: .eos)
+        try c.encodeIfPresent(pad, forKey: .pad)
+        try c.encodeIfPresent(thinkStart, forKey: .thinkStart)
+        try c.encodeIfPresent(thinkEnd, forKey: .thinkEnd)
+        if !moreEnds.isEmpty { try c.encode(moreEnds, forKey: .moreEnds) }
+    }
+
+    /// These roles with the end-of-sequence ids a checkpoint declares (`ids`, in order): the first
+    /// becomes `eos` (over one located by its string: the checkpoint's word is what `transformers`
+    /// obeys), the others end sequences too. Ids outside `0..<vocabularySize` are dropped.
+    public func withEnds(_ ids: [Int], vocabularySize: Int) -> SpecialTokens {
+        var copy = self
+        var ends: [Int] = []
+        for id in ids where id >= 0 && id < vocabularySize && !ends.contains(id) { ends.append(id) }
+        guard let first = ends.first else { return copy }
+        copy.eos = first
+        copy.moreEnds = Array(ends.dropFirst())
+        return copy
     }
 }
 
@@ -27,4 +65,6 @@ public protocol Tokenizer: Sendable {
     func tokenString(_ id: Int) -> String?
     /// The Hugging Face `tokenizer.json` document for this tokenizer, UTF-8 JSON.
     func huggingFaceJSON() throws -> [UInt8]
+    /// The same tokenizer with other special roles (a checkpoint's end-of-sequence ids).
+    func withSpecial(_ special: SpecialTokens) -> any Tokenizer
 }

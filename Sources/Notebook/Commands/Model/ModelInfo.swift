@@ -31,6 +31,11 @@ enum ModelInfoView {
             table.append(["ffn", "\(c.intermediateSize)"])
             table.append(["vocab", "\(c.vocabSize)"])
             table.append(["tokenizer", "\(local.tokenizer.vocabularySize) tokens (\(local.tokenizer is CharTokenizer ? "characters" : "byte-level BPE"))"])
+            if !local.tokenizer.special.moreEnds.isEmpty {
+                let ends = ([local.tokenizer.special.eos].compactMap { $0 } + local.tokenizer.special.moreEnds)
+                    .map { "\($0) \(local.tokenizer.tokenString($0).map { Format.quoted($0) } ?? "")" }
+                table.append(["end tokens", ends.joined(separator: ", ") + " (generation stops at any)"])
+            }
             table.append(["rope_theta", Format.compact(Double(c.ropeTheta))])
             switch c.ropeScaling {
             case .none: break
