@@ -15,7 +15,7 @@ public enum Registry {
         .eval, .showSamples, .scale, .verifierTrain, .verifierScore, .verifierSave, .verifierLoad, .compare,
         .plotScaling, .plotCompare, .plotMetrics, .plotSeeds, .bench,
         .sft, .sample, .showRollouts, .step, .rl, .filter, .star, .showTrainer, .runs,
-        .metrics, .exportMetrics, .exportRollouts,
+        .metrics, .exportMetrics, .exportRollouts, .exportRecipe,
     ]
 
     /// The definitions whose verb (or alias) is `verb`.
