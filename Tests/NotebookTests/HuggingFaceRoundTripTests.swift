@@ -114,3 +114,44 @@ import Kernels
         #expect(verity.answers == live.map(\.answer_ids))
     }
 }
+
+@Suite struct TokenLevelCommandTests {
+    static func session() throws -> Session {
+        let session = CommandTesting.session()
+        _ = try CommandTesting.run(session, "model load \(HuggingFaceRoundTripTests.checkpoint.path)")
+        return session
+    }
+
+    @Test func tokensShowsIdsBothWays() throws {
+        let session = try Self.session()
+        let encoded = try CommandTesting.run(session, #"tokens "12+34=" prompt=true"#)
+        #expect(encoded.contains("7 tokens: 1,8,9,6,10,11,17"), "the ids AutoTokenizer gave for this prompt")
+        let decoded = try CommandTesting.run(session, "tokens ids=1,8,9,6")
+        #expect(decoded.contains(#"decoded "<bos>12+""#))
+        #expect(CommandTesting.failure(session, "tokens ids=1,999").contains("id 999 is outside the vocabulary"))
+        #expect(CommandTesting.failure(session, #"tokens "1" ids=1"#).contains("not both"))
+    }
+
+    @Test func scoreGivesTheModelsLogProbabilitiesAndFirstChoices() throws {
+        // transformers' greedy answer to "12+34=" (the round-trip fixture): each of its tokens must
+        // be the model's first choice (rank 1), and scoring by text or by ids must agree.
+        let expected = try HuggingFaceRoundTripTests.expected()
+        let answer = try #require(expected.answers.first { $0.prompt == "12+34=" })
+        let session = try Self.session()
+        let ids = (answer.prompt_ids + answer.answer_ids).map(String.init).joined(separator: ",")
+        let byIDs = try CommandTesting.run(session, "score ids=\(ids) from=\(answer.prompt_ids.count)")
+        let rows = byIDs.split(separator: "\n").filter { $0.range(of: #"^\s*\d+\s+\d+\s"#, options: .regularExpression) != nil }
+        #expect(rows.count == answer.answer_ids.count)
+        for row in rows {
+            // "… logprob rank first-choice": the rank follows the four-decimal log-prob.
+            let rank = row.firstMatch(of: /-?\d+\.\d{4}\s+(\d+)\s/)?.output.1
+            #expect(rank == "1", "greedy token is rank 1: \(row)")
+        }
+        let text = try CommandTesting.run(session, "tokens ids=" + answer.answer_ids.map(String.init).joined(separator: ","))
+        let completion = try #require(text.split(separator: "\n").last.map { String($0.dropFirst("decoded ".count)) })
+        let byText = try CommandTesting.run(session, "score \"12+34=\" \(completion)")
+        let total = { (s: String) in s.split(separator: "\n").last { $0.hasPrefix("total logprob") } }
+        #expect(total(byIDs) != nil && total(byIDs) == total(byText))
+        #expect(CommandTesting.failure(session, "score ids=1,8 from=2").contains("leaves nothing to score"))
+    }
+}

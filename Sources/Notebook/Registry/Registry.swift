@@ -11,7 +11,7 @@ public enum Registry {
         .help, .set, .showSettings, .seed, .history, .rerun, .record, .run,
         .echo, .sleep, .quit, .expect, .repeatSeeds, .tally, .seedsSummary,
         .task, .dataSave, .dataLoad, .dataShow, .dataInfo, .reward, .verify,
-        .modelNew, .modelSave, .modelLoad, .modelInfo, .modelConnect, .generate,
+        .modelNew, .modelSave, .modelLoad, .modelInfo, .modelConnect, .generate, .tokens, .score,
         .eval, .showSamples, .scale, .verifierTrain, .verifierScore, .verifierSave, .verifierLoad, .compare,
         .plotScaling, .plotCompare, .plotMetrics, .plotSeeds, .bench,
         .sft, .sample, .showRollouts, .step, .rl, .filter, .star, .showTrainer, .runs,
