@@ -13,7 +13,7 @@ extension CommandDefinition {
             + "<bos> first). With ids=…: each id's string, and the ids decoded together.",
         positionals: [ArgumentSpec("text", .string, help: "the text to encode (quote it)")],
         keys: [
-            ArgumentSpec("ids", .intList, help: "token ids to show instead of a text"),
+            ArgumentSpec("ids", .intList, bounds: 0...Double(TransformerConfig.maxVocabulary - 1), help: "token ids to show instead of a text"),
             ArgumentSpec("prompt", .bool, default: .bool(false), help: "encode as a prompt (with <bos>)"),
         ],
         recorded: false,
@@ -53,7 +53,7 @@ extension CommandDefinition {
         positionals: [ArgumentSpec("prompt", .string, help: "the prompt text (quote it)"),
                       ArgumentSpec("completion", .string, help: "the completion text (quote it)")],
         keys: [
-            ArgumentSpec("ids", .intList, help: "the whole sequence in token ids instead of texts"),
+            ArgumentSpec("ids", .intList, bounds: 0...Double(TransformerConfig.maxVocabulary - 1), help: "the whole sequence in token ids instead of texts"),
             ArgumentSpec("from", .int, default: .int(1), bounds: 1...1e6, help: "with ids=: the index of the first scored token"),
         ],
         recorded: false,
