@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Models", dependencies: ["Kernels"], swiftSettings: fast),
         .target(name: "Tasks"),
         .target(name: "Training", dependencies: ["Kernels", "Models", "Tasks"], swiftSettings: fast),
-        .target(name: "Evaluation", dependencies: ["Models", "Tasks"], swiftSettings: fast),
+        .target(name: "Evaluation", dependencies: ["Kernels", "Models", "Tasks"], swiftSettings: fast),
         .target(name: "Plotting"),
         .target(name: "Serving", dependencies: ["Models", "Kernels"]),
         .target(name: "Notebook",

@@ -9,4 +9,5 @@ import Darwin
 @inline(__always) func libmCos(_ x: Double) -> Double { cos(x) }
 @inline(__always) func libmSin(_ x: Double) -> Double { sin(x) }
 @inline(__always) func libmPow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
-@inline(__always) func logf_(_ x: Float) -> Float { logf(x) }
+/// Single-precision natural log (libm's `logf`), shared with the sampler in Models.
+@inlinable @inline(__always) public func logf_(_ x: Float) -> Float { logf(x) }

@@ -23,6 +23,21 @@ enum CommandTesting {
         return ""
     }
 
+    /// Runs `executable` with `arguments` and returns its exit status and standard output
+    /// (standard error is discarded).
+    static func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: Data) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
     /// A fresh empty directory for one test.
     static func scratch() throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("verity-cmds-\(UUID().uuidString)")

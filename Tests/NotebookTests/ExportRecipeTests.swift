@@ -84,16 +84,8 @@ import Testing
     func trlLoadsAFreshExportLive() throws {
         let python = try #require(ProcessInfo.processInfo.environment["VERITY_PYTHON"])
         let (dir, _) = try Self.export()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [Self.fixtures.appendingPathComponent("check_trl_recipe.py").path, dir]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let (status, output) = try CommandTesting.runProcess(python, [Self.fixtures.appendingPathComponent("check_trl_recipe.py").path, dir])
+        #expect(status == 0)
         let live = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
         let fixture = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixtures
             .appendingPathComponent("trl_recipe_checked.json"))) as? [String: Any])

@@ -99,15 +99,9 @@ import Kernels
                      "sft steps=100 batch=32 lr=5e-3 warmup=20 source=mixed:0.5", "model save \(dir)/live"] {
             _ = try CommandTesting.run(session, line)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [Self.fixtures.appendingPathComponent("make_roundtrip_fixture.py").path, "--answer", "\(dir)/live"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let (status, output) = try CommandTesting.runProcess(python, [Self.fixtures.appendingPathComponent("make_roundtrip_fixture.py").path,
+                                                                      "--answer", "\(dir)/live"])
+        #expect(status == 0)
         let live = try JSONDecoder().decode([Answer].self, from: output)
         let verity = try Self.verityAnswers(URL(fileURLWithPath: "\(dir)/live"), prompts: live.map(\.prompt), maxNewTokens: 40)
         #expect(verity.prompts == live.map(\.prompt_ids))

@@ -86,4 +86,3 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-@inline(__always) func logf_(_ x: Float) -> Float { logf(x) }

@@ -1,16 +1,18 @@
-// Session slots — the extension points where domain commands keep their state. Each domain module
-// declares a slot key next to its commands, e.g.
+// Session slots — the extension points where domain commands keep their state. Each command family
+// declares its slot keys beside its commands, e.g.
 //
-//     enum ModelSlot: SessionSlot { typealias Value = LoadedModel }      // Commands/Model.swift
-//     session[ModelSlot.self] = model                                    // in `model new`
-//     guard let model = session[ModelSlot.self] else { throw CommandError("no model loaded — …") }
+//     public enum ModelSlot: SessionSlot { typealias Value = LoadedModel }   // Commands/Model/ModelSlot.swift
+//     session[ModelSlot.self] = .local(model)                               // in `model new`
+//     let model = try session.requireModel(for: "generate")                 // a readable error when empty
 //
-// Planned slots (filled as the engine, tasks, training and evaluation modules land):
-//   model            the policy being trained or sampled   (`model new|load|connect`)
-//   reference model  frozen copy for the KL term            (`rl kl=…`)
-//   data set         problems with train/test splits        (`task`, `data load`)
-//   rollouts         the last sampled and scored batch      (`sample`, `reward`, `show rollouts`)
-//   metrics log      per-step training metrics              (`step`, `rl`, `plot metrics`)
+// The slots, and where they are declared:
+//   ModelSlot, TrainingStateSlot   the model; optimizer and trainer state loaded with it   Commands/Model/ModelSlot.swift
+//   DatasetSlot, RewardSlot        the data set; the session reward                         Commands/Tasks/TaskSlots.swift
+//   TrainerSlot                    the policy-gradient trainer (pending rollouts, config)   Commands/Training/TrainerSlot.swift
+//   TrainingRunsSlot               named training runs and their metrics                    Commands/Training/TrainingRuns.swift
+//   EvaluationRunsSlot, VerifierSlot  named evaluations; the outcome verifier               Commands/Evaluation/EvalSlots.swift
+//   SeedTalliesSlot                claims tallied over seeds (`seeds`, `expect`)             Commands/Session/Seeds.swift
+//   GnuplotSlot, SweepSlot         the gnuplot process; the last scaling sweep              Commands/Plot/PlotSlots.swift
 // Rule for long commands: compute a step into locals, call `checkCancellation()`, then store the
 // result in the slot — so Ctrl-C leaves the session as it was after the last completed step.
 
