@@ -107,6 +107,27 @@ import Testing
         #expect(!written.isEmpty)
     }
 
+    /// The project's notebooks link plots in a top-level plots/ folder, outside their own. A real
+    /// replay needs --allow for that folder; --check writes nothing there, so it needs none.
+    @Test func checkNeedsNoAllowForPlotsItDoesNotWrite() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory + "/notebooks", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory + "/plots", withIntermediateDirectories: true)
+        try "step,reward\n1,0.25\n2,0.5\n".write(toFile: directory + "/notebooks/m.csv", atomically: true, encoding: .utf8)
+        try "```verity\nplot metrics reward from=notebooks/m.csv to=plots/p.png\n```\n"
+            .write(toFile: directory + "/notebooks/nb.md", atomically: true, encoding: .utf8)
+        let refused = try runVerity(["run", "notebooks/nb.md", "--write"], directory: directory)
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("outside the replayed notebook's folder"))
+        let write = try runVerity(["run", "notebooks/nb.md", "--write", "--allow", "plots"], directory: directory)
+        #expect(write.status == 0, "\(write.out)\(write.err)")
+        try FileManager.default.removeItem(atPath: directory + "/plots/p.png")
+        let check = try runVerity(["run", "notebooks/nb.md", "--check"], directory: directory)
+        #expect(check.status == 0, "\(check.out)\(check.err)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/plots/p.png"), "--check wrote the plot")
+    }
+
     @Test func failingCellNamesItsFileLine() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -43,12 +43,19 @@ enum PlotDrawing {
         var output = CommandOutput()
         let gnuplot = session.gnuplot()
         if let path {
-            // The image and its two companions, each under the write rules (FileAccess).
-            let stem = URL(fileURLWithPath: path).deletingPathExtension()
-            for target in [path, stem.appendingPathExtension("tsv").path, stem.appendingPathExtension("gp").path] {
-                try session.files.checkWrite(target)
+            // The files actually written go under the write rules (FileAccess): the image and its two
+            // companions, or nothing at `path` when a --check sends plots to its own scratch folder
+            // (then nothing there can be replaced, and the check replays without --allow).
+            let target: String
+            if let scratch = session.plotScratch {
+                target = scratch.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent).path
+            } else {
+                let stem = URL(fileURLWithPath: path).deletingPathExtension()
+                for file in [path, stem.appendingPathExtension("tsv").path, stem.appendingPathExtension("gp").path] {
+                    try session.files.checkWrite(file)
+                }
+                target = path
             }
-            let target = session.plotScratch.map { $0.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent).path } ?? path
             let rendered = try domain("plot") { try gnuplot.render(plot, to: target) }
             output.append(.line("wrote \(path) (data \(rendered.data.lastPathComponent), script \(rendered.script.lastPathComponent))"))
             output.blocks.append(.plot(PlotReference(path: path, title: plot.title)))
