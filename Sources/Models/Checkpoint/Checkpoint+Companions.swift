@@ -49,13 +49,13 @@ extension Checkpoint {
     }
 
     /// The end-of-sequence ids a checkpoint declares: `generation_config.json`'s `eos_token_id`,
-    /// then `config.json`'s (each an id or a list of ids), in that order, once each.
+    /// then `config.json`'s (each an id or a list of ids), in that order (`SpecialTokens.withEnds`
+    /// drops repeats and ids outside the vocabulary).
     static func declaredEnds(configJSON: Data, companions: [String: Data]) -> [Int] {
         var ids: [Int] = []
         for data in [companions[generationConfigFile], configJSON].compactMap({ $0 }) {
             guard let object = try? JSONParser.parse([UInt8](data)).objectValue, let value = object["eos_token_id"] else { continue }
-            for id in value.arrayValue.map({ $0.compactMap(\.intValue) }) ?? value.intValue.map({ [$0] }) ?? []
-            where !ids.contains(id) { ids.append(id) }
+            ids += value.arrayValue.map { $0.compactMap(\.intValue) } ?? value.intValue.map { [$0] } ?? []
         }
         return ids
     }

@@ -15,28 +15,6 @@ public struct SpecialTokens: Sendable, Equatable, Codable {
         self.bos = bos; self.eos = eos; self.pad = pad; self.thinkStart = thinkStart; self.thinkEnd = thinkEnd
     }
 
-    private enum CodingKeys: String, CodingKey { case bos, eos, pad, thinkStart, thinkEnd, moreEnds }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        bos = try c.decodeIfPresent(Int.self, forKey: .bos)
-        eos = try c.decodeIfPresent(Int.self, forKey: .eos)
-        pad = try c.decodeIfPresent(Int.self, forKey: .pad)
-        thinkStart = try c.decodeIfPresent(Int.self, forKey: .thinkStart)
-        thinkEnd = try c.decodeIfPresent(Int.self, forKey: .thinkEnd)
-        moreEnds = try c.decodeIfPresent([Int].self, forKey: .moreEnds) ?? []
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeIfPresent(bos, forKey: .bos)
-        try c.encodeIfPresent(eos, forKey: .eos)
-        try c.encodeIfPresent(pad, forKey: .pad)
-        try c.encodeIfPresent(thinkStart, forKey: .thinkStart)
-        try c.encodeIfPresent(thinkEnd, forKey: .thinkEnd)
-        if !moreEnds.isEmpty { try c.encode(moreEnds, forKey: .moreEnds) }
-    }
-
     /// These roles with the end-of-sequence ids a checkpoint declares (`ids`, in order): the first
     /// becomes `eos` (over one located by its string: the checkpoint's word is what `transformers`
     /// obeys), the others end sequences too. Ids outside `0..<vocabularySize` are dropped.

@@ -96,7 +96,7 @@ extension CommandDefinition {
             let z = row.reduce(0.0) { $0 + Foundation.exp(Double($1) - m) }
             let target = row.startIndex + ids[position]
             let logprob = Double(row[target]) - m - Foundation.log(z)
-            let rank = 1 + row.filter { $0 > row[target] }.count
+            let rank = 1 + row.count { $0 > row[target] }
             total += logprob
             let topID = top - row.startIndex
             table.append(["\(position)", "\(ids[position])", local.tokenizer.tokenString(ids[position]).map(Format.quoted) ?? "",
