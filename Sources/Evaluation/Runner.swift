@@ -76,9 +76,9 @@ func scoreCompletion(_ text: GeneratedText, problem: Problem, dataset: Dataset) 
 }
 
 /// Prompt length in tokens when the generator's tokenizer is known (the local model), else nil.
-func promptTokenCount(_ prompt: String, generator: any Generator) -> Int? {
+func promptTokenCount(_ prompt: String, system: String?, generator: any Generator) -> Int? {
     guard let local = generator as? LocalGenerator else { return nil }
-    return try? encodePrompt(prompt, tokenizer: local.tokenizer).count
+    return try? encodePrompt(prompt, tokenizer: local.tokenizer, system: system).count
 }
 
 /// Samples `n` completions of each problem on `generator` and scores them.
@@ -109,6 +109,9 @@ public func evaluate(generator: any Generator, dataset: Dataset, problems: [Prob
     for problem in problems where !seen.insert(problem.id).inserted {
         throw EvaluationError("eval: problem id '\(problem.id)' appears twice — give every problem a unique id")
     }
+    // The data set's system turn reaches a model that prompts through its chat template.
+    var options = options
+    options.system = dataset.system
     var texts: [[GeneratedText]] = []
     texts.reserveCapacity(problems.count)
     var start = 0, chunk = 0
@@ -133,7 +136,7 @@ public func evaluate(generator: any Generator, dataset: Dataset, problems: [Prob
     for (problem, row) in zip(problems, texts) {
         records.append(ProblemSamples(problemID: problem.id,
                                       samples: row.map { scoreCompletion($0, problem: problem, dataset: dataset) },
-                                      promptTokens: promptTokenCount(dataset.fullPrompt(problem), generator: generator)))
+                                      promptTokens: promptTokenCount(dataset.fullPrompt(problem), system: dataset.system, generator: generator)))
     }
     return try EvaluationRun(generatorName: generator.name, datasetName: dataset.name, options: options, seed: seed,
                              problems: problems, texts: texts, samples: records)

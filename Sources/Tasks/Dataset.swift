@@ -22,6 +22,9 @@ public struct Dataset: Sendable, Equatable {
     public var alphabet: Set<Character>?
     /// Text placed before every prompt (a system or reasoning instruction), or nil for none.
     public var promptPrefix: String?
+    /// The system turn for models prompted through a chat template (`model chat on`), or nil for
+    /// none; plain prompting does not use it (put an instruction in `promptPrefix` for that).
+    public var system: String? = nil
 
     /// Creates a data set. Use `Dataset.split(…)` to build disjoint splits from one list.
     public init(name: String, train: [Problem], test: [Problem],

@@ -75,7 +75,7 @@ public struct RolloutSampler: Sendable {
         let controls = try controls()
         var prompts: [[Int]] = []
         for p in problems {
-            let ids = try encodePrompt(dataset.fullPrompt(p), tokenizer: tokenizer)
+            let ids = try encodePrompt(dataset.fullPrompt(p), tokenizer: tokenizer, system: dataset.system)
             for _ in 0..<samples { prompts.append(ids) }
         }
         let sequences = try model.generate(prompts: prompts, controls: controls, rng: &rng, isCancelled: isCancelled)

@@ -99,7 +99,7 @@ public func sftExamples(problems: [Problem], dataset: Dataset, tokenizer: any To
     }
     return try problems.compactMap { p in
         guard let solution = p.solution else { return nil }
-        return SFTExample(prompt: try encodePrompt(dataset.fullPrompt(p), tokenizer: tokenizer),
+        return SFTExample(prompt: try encodePrompt(dataset.fullPrompt(p), tokenizer: tokenizer, system: dataset.system),
                           completion: try tokenizer.encode(solution) + [eos])
     }
 }

@@ -12,8 +12,10 @@ extension Checkpoint {
     public static let tokenizerConfigFile = "tokenizer_config.json"
     public static let specialTokensMapFile = "special_tokens_map.json"
     public static let generationConfigFile = "generation_config.json"
+    /// transformers ≥ 4.43 writes the chat template here rather than inside tokenizer_config.json.
+    public static let chatTemplateFile = "chat_template.jinja"
     /// Companion files carried through load → save, in the order they are written.
-    public static let companionFiles = [tokenizerConfigFile, specialTokensMapFile, generationConfigFile]
+    public static let companionFiles = [tokenizerConfigFile, specialTokensMapFile, generationConfigFile, chatTemplateFile]
 
     /// The companion files for `tokenizer`: its bos, eos and pad tokens by string and by id.
     public static func companions(for tokenizer: any Tokenizer) -> [String: Data] {
@@ -43,7 +45,8 @@ extension Checkpoint {
         var found: [String: Data] = [:]
         for name in companionFiles {
             let file = url.appendingPathComponent(name)
-            if FileManager.default.fileExists(atPath: file.path) { found[name] = try readObject(file) }
+            guard FileManager.default.fileExists(atPath: file.path) else { continue }
+            found[name] = name == chatTemplateFile ? try readText(file, limit: 1 << 20) : try readObject(file)
         }
         return found
     }
@@ -58,6 +61,18 @@ extension Checkpoint {
             ids += value.arrayValue.map { $0.compactMap(\.intValue) } ?? value.intValue.map { [$0] } ?? []
         }
         return ids
+    }
+
+    /// The chat template a checkpoint carries: `chat_template.jinja`, else `tokenizer_config.json`'s
+    /// `chat_template` (a string, or a list of named templates of which "default" or the first is taken).
+    public static func chatTemplateSource(companions: [String: Data]) -> String? {
+        if let data = companions[chatTemplateFile] { return String(decoding: data, as: UTF8.self) }
+        guard let data = companions[tokenizerConfigFile],
+              let value = (try? JSONParser.parse([UInt8](data)))?.objectValue?["chat_template"] else { return nil }
+        if let s = value.stringValue { return s }
+        let named = value.arrayValue?.compactMap(\.objectValue) ?? []
+        let pick = named.first { $0["name"]?.stringValue == "default" } ?? named.first
+        return pick?["template"]?.stringValue
     }
 
     /// The files to write: `given` ones as they are, the rest made from the tokenizer.

@@ -143,6 +143,16 @@ public enum Checkpoint {
     }
 
     /// Reads a JSON file and checks it is a well-formed object (no duplicate keys).
+    /// A UTF-8 text file of at most `limit` bytes (checked before reading).
+    static func readText(_ url: URL, limit: Int) throws(CheckpointError) -> Data {
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        guard size <= limit else { throw .invalidJSON(file: url.path, reason: "larger than \(limit) bytes") }
+        guard let data = try? Data(contentsOf: url), String(data: data, encoding: .utf8) != nil else {
+            throw .invalidJSON(file: url.path, reason: "cannot be read as UTF-8 text")
+        }
+        return data
+    }
+
     static func readObject(_ url: URL) throws(CheckpointError) -> Data {
         let data: Data
         do {

@@ -20,6 +20,9 @@ public struct GenerationOptions: Sendable, Equatable, Codable {
     public var waitExtensions: Int = 0
     /// The text appended on each extension.
     public var waitText: String = " Wait"
+    /// The system turn for models that prompt through a chat template (the data set's system
+    /// prompt); plain prompting does not use it.
+    public var system: String? = nil
 
     public init(maxNewTokens: Int = 64, temperature: Float = 1.0, topK: Int = 0, topP: Float = 1.0,
                 stopStrings: [String] = [], thinkingBudget: Int? = nil, waitExtensions: Int = 0,

@@ -6,9 +6,17 @@
 import Kernels
 
 /// Encodes a prompt the way every Verity component conditions the model: the tokenizer's `bos`
-/// (when it has one) followed by the text's ids. SFT, RL sampling and evaluation all use this,
-/// so a model is always scored on the prompts it was trained on.
-public func encodePrompt(_ text: String, tokenizer: any Tokenizer) throws -> [Int] {
+/// (when it has one) followed by the text's ids — or, when the tokenizer prompts through a chat
+/// template (`tokenizer.chat`), the rendered conversation (an optional `system` turn, the text as
+/// the user turn, the assistant's opening) encoded as it stands: the template writes `bos` itself
+/// where the model wants it, as `apply_chat_template(tokenize=True)` does. SFT, RL sampling and
+/// evaluation all use this, so a model is always scored on the prompts it was trained on.
+public func encodePrompt(_ text: String, tokenizer: any Tokenizer, system: String? = nil) throws -> [Int] {
+    if let chat = tokenizer.chat {
+        let ids = try tokenizer.encode(try chat.text(user: text, system: system))
+        guard !ids.isEmpty else { throw ModelError("the chat template rendered an empty prompt") }
+        return ids
+    }
     let ids = try tokenizer.encode(text)
     if let bos = tokenizer.special.bos { return [bos] + ids }
     guard !ids.isEmpty else {
@@ -58,7 +66,7 @@ public final class LocalGenerator: Generator, @unchecked Sendable {
         var ids: [[Int]] = []
         ids.reserveCapacity(prompts.count * samplesPerPrompt)
         for p in prompts {
-            let encoded = try encodePrompt(p, tokenizer: tokenizer)
+            let encoded = try encodePrompt(p, tokenizer: tokenizer, system: options.system)
             for _ in 0..<samplesPerPrompt { ids.append(encoded) }
         }
         var rng = RNG(seed: seed)

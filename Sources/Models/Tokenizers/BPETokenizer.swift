@@ -32,6 +32,8 @@ public struct BPETokenizer: Tokenizer {
     let sourceJSON: [UInt8]
     /// Special roles located by their strings (`<|im_end|>`, `<think>`, …) among added tokens and vocab.
     public private(set) var special: SpecialTokens
+    /// The chat template prompts go through (`model chat on`), nil to prompt plainly.
+    public private(set) var chat: ChatPrompting? = nil
 
     /// One more than the largest id of the vocab and added tokens.
     public var vocabularySize: Int { tokens.count }
@@ -138,6 +140,12 @@ extension BPETokenizer {
     public func withSpecial(_ special: SpecialTokens) -> any Tokenizer {
         var copy = self
         copy.special = special
+        return copy
+    }
+
+    public func withChat(_ chat: ChatPrompting?) -> any Tokenizer {
+        var copy = self
+        copy.chat = chat
         return copy
     }
 }

@@ -18,6 +18,8 @@ public struct CharTokenizer: Tokenizer, Equatable {
     public let specialIDs: Set<Int>
     /// Roles of the specials present (`<pad>`, `<bos>`, `<eos>`, `<think>`, `</think>`).
     public private(set) var special: SpecialTokens
+    /// The chat template prompts go through (`model chat on`), nil to prompt plainly.
+    public private(set) var chat: ChatPrompting? = nil
 
     private let characterIDs: [Unicode.Scalar: Int]
     /// Specials as scalar sequences, longest first, so encoding takes the longest match.
@@ -114,6 +116,12 @@ extension CharTokenizer {
     public func withSpecial(_ special: SpecialTokens) -> any Tokenizer {
         var copy = self
         copy.special = special
+        return copy
+    }
+
+    public func withChat(_ chat: ChatPrompting?) -> any Tokenizer {
+        var copy = self
+        copy.chat = chat
         return copy
     }
 }

@@ -45,4 +45,8 @@ public protocol Tokenizer: Sendable {
     func huggingFaceJSON() throws -> [UInt8]
     /// The same tokenizer with other special roles (a checkpoint's end-of-sequence ids).
     func withSpecial(_ special: SpecialTokens) -> any Tokenizer
+    /// The chat template prompts are wrapped in, or nil to prompt with the plain text.
+    var chat: ChatPrompting? { get }
+    /// The same tokenizer prompting through `chat` (nil: plainly).
+    func withChat(_ chat: ChatPrompting?) -> any Tokenizer
 }

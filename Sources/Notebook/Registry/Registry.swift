@@ -10,8 +10,8 @@ public enum Registry {
     public static let commands: [CommandDefinition] = [
         .help, .set, .showSettings, .seed, .history, .rerun, .record, .run,
         .echo, .sleep, .quit, .expect, .repeatSeeds, .tally, .seedsSummary,
-        .task, .dataSave, .dataLoad, .dataShow, .dataInfo, .reward, .verify,
-        .modelNew, .modelSave, .modelLoad, .modelInfo, .modelConnect, .generate, .tokens, .score,
+        .task, .dataSave, .dataLoad, .dataShow, .dataInfo, .dataSystem, .reward, .verify,
+        .modelNew, .modelSave, .modelLoad, .modelInfo, .modelChat, .modelConnect, .generate, .tokens, .score,
         .eval, .showSamples, .scale, .verifierTrain, .verifierScore, .verifierSave, .verifierLoad, .compare,
         .plotScaling, .plotCompare, .plotMetrics, .plotSeeds, .bench,
         .sft, .sample, .showRollouts, .step, .rl, .filter, .star, .showTrainer, .runs,

@@ -86,7 +86,7 @@ extension JinjaValue {
     }
 
     /// Python's `repr` (strings quoted), as lists and dicts show their items.
-    var repr: String {
+    public var repr: String {
         switch self {
         case .undefined: ""
         case .none: "None"

@@ -43,6 +43,7 @@ extension CommandDefinition {
         guard options.topP > 0 else { throw CommandError("generate: top_p must be above 0 (1 = off)") }
 
         let dataset = session[DatasetSlot.self]
+        options.system = dataset?.system
         let prompt: String
         var problem: Problem?
         switch (text, index) {
@@ -76,7 +77,7 @@ func sampleCompletions(_ model: LoadedModel, prompt: String, n: Int, options: Ge
     let cancelled = session.cancellationRequested
     switch model {
     case .local(let local):
-        let tokens = try local.encodePrompt(prompt)
+        let tokens = try local.encodePrompt(prompt, system: options.system)
         let controls = try domain("generate") { try DecodeControls(options: options, tokenizer: local.tokenizer) }
         var rng = RNG(seed: seed)
         let sequences = try domain("generate") {

@@ -36,6 +36,11 @@ enum ModelInfoView {
                     .map { "\($0) \(local.tokenizer.tokenString($0).map { Format.quoted($0) } ?? "")" }
                 table.append(["end tokens", ends.joined(separator: ", ") + " (generation stops at any)"])
             }
+            if let chat = local.tokenizer.chat {
+                table.append(["chat template", "on — \(ChatView.family(chat.template.source)) (model chat shows an example)"])
+            } else if let own = Checkpoint.chatTemplateSource(companions: local.companions) {
+                table.append(["chat template", "\(ChatView.family(own)), off (model chat on prompts through it)"])
+            }
             table.append(["rope_theta", Format.compact(Double(c.ropeTheta))])
             switch c.ropeScaling {
             case .none: break

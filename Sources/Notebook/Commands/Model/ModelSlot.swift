@@ -38,12 +38,13 @@ public struct LocalModel {
     }
 
     /// The token ids the model is prompted with for `text`: the beginning-of-sequence token (when
-    /// the tokenizer has one) followed by the encoded text — `Models.encodePrompt`, which the
+    /// the tokenizer has one) followed by the encoded text, or the chat template's rendering with
+    /// `system` when `model chat on` — `Models.encodePrompt`, which the
     /// trainer, SFT and `LocalGenerator` use too, so sampling, training and evaluation agree.
     /// - Throws: `CommandError` naming the character the tokenizer cannot encode.
-    public func encodePrompt(_ text: String) throws -> [Int] {
+    public func encodePrompt(_ text: String, system: String? = nil) throws -> [Int] {
         // `Models.encodePrompt` is the one function: the trainer, SFT and LocalGenerator call it too.
-        try domain("prompt") { try Models.encodePrompt(text, tokenizer: tokenizer) }
+        try domain("prompt") { try Models.encodePrompt(text, tokenizer: tokenizer, system: system) }
     }
 }
 

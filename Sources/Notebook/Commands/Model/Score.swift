@@ -28,7 +28,7 @@ extension CommandDefinition {
         case (.some, .some): throw CommandError("tokens: give a TEXT or ids=…, not both")
         case (nil, nil): throw CommandError("tokens: give a text in quotes, or ids=1,2,3")
         case (.some(let text), nil):
-            ids = try domain("tokens") { asPrompt ? try local.encodePrompt(text) : try local.tokenizer.encode(text) }
+            ids = try domain("tokens") { asPrompt ? try local.encodePrompt(text, system: session[DatasetSlot.self]?.system) : try local.tokenizer.encode(text) }
         case (nil, .some(let list)):
             ids = try checkedIDs(list, local, "tokens")
         }
@@ -66,7 +66,7 @@ extension CommandDefinition {
         let ids: [Int], start: Int
         switch (prompt, completion, given) {
         case (.some(let p), .some(let c), nil):
-            let head = try domain("score") { try local.encodePrompt(p) }
+            let head = try domain("score") { try local.encodePrompt(p, system: session[DatasetSlot.self]?.system) }
             let tail = try domain("score") { try local.tokenizer.encode(c) }
             guard !tail.isEmpty else { throw CommandError("score: the completion is empty — give the text to score") }
             ids = head + tail

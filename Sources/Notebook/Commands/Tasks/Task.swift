@@ -66,6 +66,7 @@ enum DatasetSummary {
         table.append(["comparison", dataset.comparison.rawValue])
         table.append(["alphabet", dataset.alphabet.map { "\($0.count) characters" } ?? "open (natural text)"])
         if let prefix = dataset.promptPrefix { table.append(["prompt prefix", Format.quoted(prefix)]) }
+        if let system = dataset.system { table.append(["system prompt", Format.quoted(system) + " (used with model chat on)"]) }
         if let sample = dataset.train.first ?? dataset.test.first {
             table.append(["sample prompt", Format.quoted(dataset.fullPrompt(sample))])
             if let solution = sample.solution { table.append(["sample solution", Format.quoted(solution)]) }

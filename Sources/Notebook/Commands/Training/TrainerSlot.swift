@@ -31,6 +31,8 @@ extension Session {
         let dataset = try requireDataset(for: command)
         let key = Self.datasetKey(dataset)
         if let handle = self[TrainerSlot.self], handle.trainer.model === local.transformer, handle.datasetKey == key {
+            // `model chat on|off` since the trainer was made: prompt as the model now does.
+            if handle.trainer.sampler.tokenizer.chat != local.tokenizer.chat { handle.trainer.setChat(local.tokenizer.chat) }
             return handle.trainer
         }
         let scorer = try rolloutScorer(dataset: dataset)
@@ -70,6 +72,7 @@ extension Session {
 
     static func datasetKey(_ dataset: Dataset) -> String {
         "\(dataset.name)#\(dataset.train.count)#\(dataset.train.first?.id ?? "")#\(dataset.train.last?.id ?? "")"
+            + "#\(dataset.promptPrefix ?? "")#\(dataset.system ?? "")"
     }
 
     /// A policy trainer state left by `model load` (trainer_state.json with a `cursor`), if any.
