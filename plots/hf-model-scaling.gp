@@ -1,0 +1,21 @@
+# accuracy vs. samples: qwen2-chat-tiny+sft600 on add-d1, n=16, T=1 — written by Verity; re-render with: gnuplot hf-model-scaling.gp
+set terminal pngcairo size 800,500 noenhanced font 'sans,10' background rgb 'white'
+set output 'hf-model-scaling.png'
+reset
+set datafile separator "\t"
+set title "accuracy vs. samples: qwen2-chat-tiny+sft600 on add-d1, n=16, T=1"
+set grid lc rgb '#dddddd'
+set border 3
+set tics nomirror
+set xlabel "samples k"
+set ylabel "accuracy"
+set key outside right top
+set logscale x 2
+set format x "%g"
+set yrange [0.000:0.537]
+plot 'hf-model-scaling.tsv' skip 1 using 2:(strcol(1) eq "pass" ? $4 : NaN):(strcol(1) eq "pass" ? $5 : NaN) with filledcurves fs transparent solid 0.12 noborder lc rgb '#0072B2' notitle, \
+     'hf-model-scaling.tsv' skip 1 using 2:(strcol(1) eq "maj" ? $4 : NaN):(strcol(1) eq "maj" ? $5 : NaN) with filledcurves fs transparent solid 0.12 noborder lc rgb '#D55E00' notitle, \
+     'hf-model-scaling.tsv' skip 1 using 2:(strcol(1) eq "pass" ? $3 : NaN) with linespoints lw 2 pt 7 ps 0.8 lc rgb '#0072B2' dt 1 title "pass", \
+     'hf-model-scaling.tsv' skip 1 using 2:(strcol(1) eq "maj" ? $3 : NaN) with linespoints lw 2 pt 7 ps 0.8 lc rgb '#D55E00' dt 1 title "maj"
+
+unset output
