@@ -23,11 +23,16 @@ extension CommandDefinition {
             ArgumentSpec("thinking", .bool, help: "the template's enable_thinking variable"),
             ArgumentSpec("date", .string, help: "the template's date_string variable"),
         ],
-        examples: ["model chat", "model chat off"]
+        examples: ["model chat", "model chat off",
+                   "model chat on system=\"Answer with a number.\" template=notebooks/models/chatml.jinja thinking=false date=\"26 Jul 2024\""]
     )) { invocation, session in
-        var local = try session.requireLocalModel(for: "model chat")
         let state = try invocation.string("state")
         let given = ["system", "template", "thinking", "date"].filter { invocation.isGiven($0) }
+        let system = try invocation.string("system")
+        let thinking = try invocation.bool("thinking")
+        let date = try invocation.string("date")
+        let templatePath = try invocation.string("template")
+        var local = try session.requireLocalModel(for: "model chat")
         switch state {
         case nil:
             guard given.isEmpty else { throw CommandError("model chat: \(given.joined(separator: ", ")) need 'on'") }
@@ -38,7 +43,7 @@ extension CommandDefinition {
         default:
             var companions = local.companions
             let source: String
-            if let path = try invocation.readPath("template", session) {
+            if templatePath != nil, let path = try invocation.readPath("template", session) {
                 let data = try domain("model chat") { () throws -> Data in
                     try RegularFile.require(path, wanted: "a .jinja chat template")
                     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
@@ -58,11 +63,11 @@ extension CommandDefinition {
             }
             let template = try domain("model chat") { try ChatTemplate(source) }
             var variables: [String: JinjaValue] = [:]
-            if let thinking = try invocation.bool("thinking") { variables["enable_thinking"] = .bool(thinking) }
-            if let date = try invocation.string("date") { variables["date_string"] = .string(date) }
+            if let thinking { variables["enable_thinking"] = .bool(thinking) }
+            if let date { variables["date_string"] = .string(date) }
             let tokens = ChatPrompting.specialTokenStrings(
                 tokenizerConfig: local.companions[Checkpoint.tokenizerConfigFile].map { [UInt8]($0) }, tokenizer: local.tokenizer)
-            let chat = ChatPrompting(template: template, system: try invocation.string("system"), variables: variables,
+            let chat = ChatPrompting(template: template, system: system, variables: variables,
                                      specialTokens: tokens)
             let tokenizer = local.tokenizer.withChat(chat)
             // Render and encode once now, so a template the tokenizer cannot encode fails here.
