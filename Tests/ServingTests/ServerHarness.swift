@@ -87,9 +87,14 @@ final class ServerProcess: @unchecked Sendable {
     var baseURL: String { "http://127.0.0.1:\(port)/v1" }
 
     /// Starts `verity serve DIRECTORY --port 0 [extra]` and waits for its "listening on" line.
-    init(checkpoint: URL, extra: [String] = []) throws {
+    convenience init(checkpoint: URL, extra: [String] = []) throws {
+        try self.init(arguments: ["serve", checkpoint.path, "--port", "0"] + extra)
+    }
+
+    /// Starts `verity ARGUMENTS` (a serve command with --port 0) and waits for its "listening on" line.
+    init(arguments: [String]) throws {
         process.executableURL = URL(fileURLWithPath: try verityBinaryPath())
-        process.arguments = ["serve", checkpoint.path, "--port", "0"] + extra
+        process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
