@@ -14,6 +14,15 @@ public enum EngineRecipe {
         public init(name: String, weight: Double) { self.name = name; self.weight = weight }
     }
 
+    /// A float as YAML 1.1 (PyYAML) reads it back as a float: `1e-08` would be a string, so an
+    /// exponent gets a `.` in its mantissa; whole values keep a `.0`.
+    static func yamlNumber(_ v: Double) -> String {
+        if v == v.rounded(), abs(v) < 1e15 { return String(format: "%.1f", v) }
+        let text = "\(v)"
+        guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }), !text[..<e].contains(".") else { return text }
+        return String(text[..<e]) + ".0" + String(text[e...])
+    }
+
     /// TRL `GRPOConfig` as YAML (`trl grpo --config FILE` or `GRPOConfig(**yaml.safe_load(…))`).
     /// One process: prompts × n completions per generation, split into `steps_per_generation` =
     /// minibatches optimizer steps of `per_device_train_batch_size` completions.
@@ -31,13 +40,7 @@ public enum EngineRecipe {
             lines.append("\(key): \(value)" + (note.isEmpty ? "" : "  # \(note)"))
         }
         func lacks(_ text: String) { missing.append("# - " + text) }
-        // YAML 1.1 (PyYAML) reads `1e-08` as a string: an exponent needs a `.` in its mantissa.
-        func number(_ v: Double) -> String {
-            if v == v.rounded(), abs(v) < 1e15 { return String(format: "%.1f", v) }
-            let text = "\(v)"
-            guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }), !text[..<e].contains(".") else { return text }
-            return String(text[..<e]) + ".0" + String(text[e...])
-        }
+        let number = yamlNumber
 
         put("output_dir", "verity-grpo")
         put("bf16", "false", "Verity computes in float32; bf16: true is faster on GPUs and changes the arithmetic")
