@@ -77,12 +77,16 @@ import Testing
 }
 
 @Test func tokenizerLoaderRejectsBrokenFiles() {
+    // Character files (Verity's Split pre-tokenizer) must be contiguous single characters.
+    let chars = #""pre_tokenizer":{"type":"Split","pattern":{"Regex":"[\\s\\S]"},"behavior":"Isolated","invert":false}"#
     let cases: [String] = [
         "[]", "{", #"{"model":{}}"#, #"{"model":{"type":"Unigram"}}"#,
-        #"{"model":{"type":"WordLevel","vocab":{"a":0,"b":5}}}"#,
-        #"{"model":{"type":"WordLevel","vocab":{"a":0,"b":0}}}"#,
-        #"{"model":{"type":"WordLevel","vocab":{"ab":0}}}"#,
-        #"{"model":{"type":"WordLevel","vocab":{"a":0}},"added_tokens":[{"id":3,"content":"<eos>"}]}"#,
+        #"{"model":{"type":"WordLevel","vocab":{"a":0,"b":5}},"# + chars + "}",
+        #"{"model":{"type":"WordLevel","vocab":{"a":0,"b":0}},"# + chars + "}",
+        #"{"model":{"type":"WordLevel","vocab":{"ab":0}},"# + chars + "}",
+        #"{"model":{"type":"WordLevel","vocab":{"a":0}},"added_tokens":[{"id":3,"content":"<eos>"}],"# + chars + "}",
+        // Word vocabularies: two words on one id.
+        #"{"model":{"type":"WordLevel","vocab":{"ab":0,"cd":0}}}"#,
     ]
     for text in cases {
         #expect(throws: TokenizerError.self, "\(text)") { _ = try parseTokenizer(json: Array(text.utf8), file: "t.json") }

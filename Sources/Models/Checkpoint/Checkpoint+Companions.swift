@@ -77,7 +77,7 @@ extension Checkpoint {
 
     /// The files to write: `given` ones as they are, the rest made from the tokenizer.
     static func companionFiles(given: [String: Data]?, tokenizer: any Tokenizer) -> [(String, Data)] {
-        let made = companions(for: tokenizer)
+        let made = tokenizer is IDTokenizer ? [:] : companions(for: tokenizer)   // ids-only: no strings to declare
         return companionFiles.compactMap { name in (given?[name] ?? made[name]).map { (name, $0) } }
     }
 }

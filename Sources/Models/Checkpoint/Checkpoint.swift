@@ -86,7 +86,8 @@ public enum Checkpoint {
         files.append((configFile, configJSON))
         // transformers refuses safetensors files whose metadata lacks format=pt.
         files.append((modelFile, try SafeTensors.encode(tensors, metadata: ["format": "pt"])))
-        files.append((tokenizerFile, Data(try tokenizer.huggingFaceJSON())))
+        // A model loaded without tokenizer.json is saved without one too (its ids are all it has).
+        if !(tokenizer is IDTokenizer) { files.append((tokenizerFile, Data(try tokenizer.huggingFaceJSON()))) }
         files += companionFiles(given: companions, tokenizer: tokenizer)
         if let optimizer { files.append((optimizerFile, try SafeTensors.encode(optimizer, metadata: ["format": "pt"]))) }
         if let trainerState { files.append((trainerStateFile, try encodeObject(trainerState, what: "trainer state"))) }
@@ -110,11 +111,23 @@ public enum Checkpoint {
         if !FileManager.default.fileExists(atPath: url.appendingPathComponent(shardIndexFile).path) {
             _ = try required(modelFile)
         }
-        let tokenizerURL = try required(tokenizerFile)
+        let tokenizerURL = url.appendingPathComponent(tokenizerFile)
         let configJSON = try readObject(configURL)
         try checkLoadBudget(directory: url)
         let tensors = try readModelTensors(directory: url)
-        var tokenizer = try loadTokenizer(from: tokenizerURL)
+        var tokenizer: any Tokenizer
+        if FileManager.default.fileExists(atPath: tokenizerURL.path) {
+            tokenizer = try loadTokenizer(from: tokenizerURL)
+        } else {
+            // No tokenizer.json: token ids only, sized and with bos/eos from config.json.
+            let object = (try? JSONParser.parse([UInt8](configJSON)))?.objectValue
+            guard let size = object?["vocab_size"]?.intValue, size > 0, size <= TransformerConfig.maxVocabulary else {
+                throw CheckpointError.missingFile(directory: url.path, file: tokenizerFile)
+            }
+            func id(_ key: String) -> Int? { object?[key]?.intValue.flatMap { $0 >= 0 && $0 < size ? $0 : nil } }
+            tokenizer = IDTokenizer(vocabularySize: size, special: SpecialTokens(bos: id("bos_token_id"), eos: id("eos_token_id"),
+                                                                               pad: id("pad_token_id")))
+        }
         let companions = try readCompanions(directory: url)
         let ends = declaredEnds(configJSON: configJSON, companions: companions)
         if !ends.isEmpty {

@@ -33,7 +33,13 @@ public func parseTokenizer(json bytes: [UInt8], file: String = "<memory>") throw
         throw .invalidFile(file: file, reason: "model.type is missing")
     }
     switch type {
-    case "WordLevel": return try CharTokenizer.fromHuggingFace(root, file: file)
+    case "WordLevel":
+        // Verity's own character tokenizers cut every character with a Split pre-tokenizer.
+        let pre = root["pre_tokenizer"]?.objectValue
+        if pre?["type"]?.stringValue == "Split", pre?["pattern"]?.objectValue?["Regex"]?.stringValue == #"[\s\S]"# {
+            return try CharTokenizer.fromHuggingFace(root, file: file)
+        }
+        return try WordLevelTokenizer.fromHuggingFace(root, file: file, source: bytes)
     case "BPE": return try BPETokenizer.fromHuggingFace(root, file: file, source: bytes)
         default: throw .unsupported(file: file, reason: "model type \(type)")
     }

@@ -17,6 +17,8 @@ extension CommandDefinition {
         positionals: [ArgumentSpec("prompt", .string, help: "the prompt text (quote it)")],
         keys: [
             ArgumentSpec("problem", .int, bounds: 0...1e9, help: "use problem N of the current data set instead of PROMPT"),
+            ArgumentSpec("ids", .intList, bounds: 0...Double(TransformerConfig.maxVocabulary - 1),
+                         help: "prompt token ids instead of PROMPT, used as given (no <bos> added; local models)"),
             ArgumentSpec("split", .choice(["test", "train"]), default: .choice("test"), help: "the split problem= indexes"),
             ArgumentSpec("n", .int, default: .int(4), bounds: 1...1024, help: "completions to sample"),
             ArgumentSpec("temperature", .float, bounds: 0...10, help: "sampling temperature; 0 = greedy"),
@@ -27,6 +29,7 @@ extension CommandDefinition {
             ArgumentSpec("waits", .int, default: .int(0), bounds: 0...64, help: "s1-style 'Wait' extensions of thinking"),
         ],
         examples: ["generate \"12+34=\" n=2 max_tokens=8 temperature=0.5 top_p=0.9 top_k=5 budget=4 waits=0",
+                   "generate ids=1,5,6 n=1 temperature=0 max_tokens=4",
                    "complete problem=0 split=test n=1 temperature=0"]
     )) { invocation, session in
         let text = try invocation.string("prompt")
@@ -42,6 +45,10 @@ extension CommandDefinition {
         options.waitExtensions = try invocation.int("waits") ?? 0
         guard options.topP > 0 else { throw CommandError("generate: top_p must be above 0 (1 = off)") }
 
+        if let given = try invocation.ints("ids") {
+            guard text == nil, index == nil else { throw CommandError("generate: give ids=… alone, without a PROMPT or problem=") }
+            return try generateFromIDs(given, n: n, options: options, session: session)
+        }
         let dataset = session[DatasetSlot.self]
         options.system = dataset?.system
         let prompt: String
@@ -96,6 +103,28 @@ func sampleCompletions(_ model: LoadedModel, prompt: String, n: Int, options: Ge
         }
         return result.first ?? []
     }
+}
+
+/// `generate ids=…`: samples from token ids as given and shows each completion's ids and text.
+func generateFromIDs(_ given: [Int], n: Int, options: GenerationOptions, session: Session) throws -> CommandOutput {
+    let local = try session.requireLocalModel(for: "generate ids=")
+    let ids = try checkedIDs(given, local, "generate")
+    let controls = try domain("generate") { try DecodeControls(options: options, tokenizer: local.tokenizer) }
+    var rng = RNG(seed: session.commandSeed())
+    let cancelled = session.cancellationRequested
+    let sequences = try domain("generate") {
+        try local.transformer.generate(prompts: Array(repeating: ids, count: n), controls: controls, rng: &rng, isCancelled: { cancelled() })
+    }
+    var output = CommandOutput.line("prompt ids " + ids.map(String.init).joined(separator: ",") + "  "
+                                    + Format.quoted(local.tokenizer.decode(ids)))
+    var table = Table(columns: [Table.Column("#", .right), Table.Column("tokens", .right), Table.Column("finish"),
+                                Table.Column("ids"), Table.Column("completion")])
+    for (i, s) in sequences.enumerated() {
+        table.append(["\(i)", "\(s.tokens.count)", s.finishReason.rawValue, s.tokens.map(String.init).joined(separator: ","),
+                      Format.quoted(local.tokenizer.decode(s.tokens))])
+    }
+    output.append(.table(table))
+    return output
 }
 
 /// The table `generate` prints.

@@ -30,7 +30,7 @@ enum ModelInfoView {
             table.append(["heads", "\(c.numAttentionHeads) (kv \(c.numKeyValueHeads), head size \(c.headDim))"])
             table.append(["ffn", "\(c.intermediateSize)"])
             table.append(["vocab", "\(c.vocabSize)"])
-            table.append(["tokenizer", "\(local.tokenizer.vocabularySize) tokens (\(local.tokenizer is CharTokenizer ? "characters" : "byte-level BPE"))"])
+            table.append(["tokenizer", "\(local.tokenizer.vocabularySize) tokens (\(local.tokenizer is CharTokenizer ? "characters" : local.tokenizer is WordLevelTokenizer ? "words" : local.tokenizer is IDTokenizer ? "ids only: no tokenizer.json" : "byte-level BPE"))"])
             if !local.tokenizer.special.moreEnds.isEmpty {
                 let ends = ([local.tokenizer.special.eos].compactMap { $0 } + local.tokenizer.special.moreEnds)
                     .map { "\($0) \(local.tokenizer.tokenString($0).map { Format.quoted($0) } ?? "")" }

@@ -112,7 +112,7 @@ extension CommandDefinition {
 }
 
 /// `list` as token ids of `local`'s vocabulary, refused when empty, too long or out of range.
-private func checkedIDs(_ list: [Int], _ local: LocalModel, _ command: String) throws -> [Int] {
+func checkedIDs(_ list: [Int], _ local: LocalModel, _ command: String) throws -> [Int] {
     let V = local.transformer.config.vocabSize
     guard !list.isEmpty else { throw CommandError("\(command): ids= is empty — give token ids like ids=1,8,9") }
     let limit = local.transformer.config.maxPositionEmbeddings
