@@ -7,7 +7,7 @@ VERITY       := .build/release/verity
 # No thread count is pinned: results are the same bits at any count (README, "One arithmetic"), so
 # the suite runs at the machine's default; OPENBLAS_NUM_THREADS=1 make test checks one thread.
 
-.PHONY: deps build run test test-unit test-notebooks bench fuzz clean
+.PHONY: deps build run test test-unit test-notebooks bench bench-qwen05 fuzz clean
 
 deps:
 	@bash scripts/deps.sh
@@ -35,6 +35,13 @@ bench: build
 	$(VERITY) bench
 	@if python3 -c 'import torch' 2>/dev/null; then python3 bench/torch_reference.py; \
 	else echo "bench: torch not importable; skipping the PyTorch reference (pip install torch)"; fi
+
+# A real model's shape (Qwen2.5-0.5B, random weights): save, load, sample at B = 1 and 16, then
+# transformers on the same checkpoint folder. Needs ~8 GB of memory and 2 GB in $$TMPDIR.
+bench-qwen05: build
+	$(VERITY) bench --config qwen05
+	@if python3 -c 'import torch, transformers' 2>/dev/null; then python3 bench/torch_reference.py --qwen05 $${TMPDIR:-/tmp}/verity-bench-qwen05; \
+	else echo "bench-qwen05: torch or transformers not importable; skipping the reference (pip install torch transformers)"; fi
 
 # The long fuzzing pass (the test suite runs a short one): generated command lines in child
 # processes; fails on a crash or a changed protected file. SEED=N picks another stream.

@@ -8,7 +8,14 @@
 - sgemm 2048^2 GFLOP/s (torch.mm), median of 5.
 
 CPU only, torch.set_num_threads(2). Run: python3 bench/torch_reference.py
+
+`--qwen05 DIR` measures `transformers` (Qwen2ForCausalLM, eager, float32) on the checkpoint that
+`verity bench --config qwen05` saved in DIR (the Qwen2.5-0.5B shape, random weights): load time and
+the resident memory it adds (`from_pretrained`, in this fresh process), then sampling at B = 1 and 16
+with `generate` (temperature 1, 32 new tokens after a one-token prompt, no stop: min_new_tokens),
+KV cache included. Needs transformers as well as torch.
 """
+import os
 import sys
 import time
 
@@ -150,7 +157,38 @@ def sgemm_gflops(n=2048, repeats=5):
     return sorted(rates)[len(rates) // 2]
 
 
+def resident_bytes():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def qwen05(directory, new_tokens=32, batches=(1, 16)):
+    import resource
+    import transformers
+    before = resident_bytes()
+    t0 = time.perf_counter()
+    model = transformers.AutoModelForCausalLM.from_pretrained(directory, dtype=torch.float32).eval()
+    load = time.perf_counter() - t0
+    added = resident_bytes() - before
+    params = sum(p.numel() for p in model.parameters())
+    print(f"transformers {transformers.__version__}, torch {torch.__version__}, threads {torch.get_num_threads()}")
+    print(f"qwen05: {params} parameters, load {load:.1f} s, +{added >> 20} MiB resident, "
+          f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10} MiB")
+    with torch.no_grad():
+        model.generate(torch.ones(1, 1, dtype=torch.long), do_sample=True, max_new_tokens=2, min_new_tokens=2)
+        for b in batches:
+            ids = torch.ones(b, 1, dtype=torch.long)
+            t0 = time.perf_counter()
+            out = model.generate(ids, attention_mask=torch.ones_like(ids), do_sample=True, temperature=1.0, top_k=0,
+                                 max_new_tokens=new_tokens, min_new_tokens=new_tokens, pad_token_id=0)
+            n = (out.shape[1] - 1) * b
+            print(f"qwen05: sampling B={b} {n / (time.perf_counter() - t0):.1f} tok/s", flush=True)
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--qwen05":
+        qwen05(sys.argv[2])
+        return
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, sgemm 2048^2 {sgemm_gflops():.0f} GFLOP/s")
     print(f"{'config':8} {'params':>10} {'train tok/s':>12} {'B=1':>9} {'B=16':>9} {'B=64':>9}")
     only = set(sys.argv[1:])  # optional config names, e.g. `tiny small`

@@ -90,8 +90,9 @@ struct Fuzz: ParsableCommand {
             readerRows = try fuzzer.run(count: readers)
         }
         let seconds = Date().timeIntervalSince(started)
-        print("fuzz: \(report.lines) lines (\(lines) piped in \(batchIndex) batches, \(replays) replayed writes) in "
-              + String(format: "%.1f", seconds) + " s")
+        print("fuzz: \(report.lines) lines run to completion (\(lines) piped in \(batchIndex) batches, \(replays) replayed writes) in "
+              + String(format: "%.1f", seconds) + " s"
+              + (report.uncounted > 0 ? "; \(report.uncounted) lines of timed-out batches not counted" : ""))
         print("fuzz: \(report.crashes.count) crashes, \(report.touched.count) protected files touched, \(report.timeouts) timeouts")
         for (reader, inputs, refused) in readerRows {
             print("fuzz: reader \(reader): \(inputs) mutants, \(refused) refused with an error, \(inputs - refused) read, 0 crashes")
@@ -113,19 +114,24 @@ struct FuzzReport {
     var crashes: [String] = []
     var touched: [String] = []
     var timeouts = 0
+    /// Lines of batches killed at the timeout: how many of them ran is unknown, so none is counted.
+    var uncounted = 0
 
     mutating func record(_ outcome: FuzzScratch.Outcome, lines count: Int, reproducer: String, name: String, scratch: FuzzScratch) {
-        lines += count
         switch outcome {
-        case .exited: break
-        case .timedOut: timeouts += 1
+        case .exited: lines += count
+        case .timedOut:
+            timeouts += 1
+            uncounted += count
         case .signalled(let signal):
+            lines += count
             let path = scratch.root + "/failures/" + name
             try? AtomicFile.write(reproducer, to: path)
             crashes.append("signal \(signal) — input kept as \(path)")
         }
     }
 }
+
 
 /// The scratch folder, its protected targets and the child processes.
 final class FuzzScratch {

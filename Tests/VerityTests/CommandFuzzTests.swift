@@ -8,12 +8,14 @@ import Testing
     @Test func shortPassFindsNoCrashAndTouchesNothing() throws {
         let result = try runVerity(["fuzz", "--lines", "3000", "--replays", "100", "--readers", "500", "--seed", "11"])
         #expect(result.status == 0, "\(result.out)\(result.err)")
-        #expect(result.out.contains("fuzz: 3100 lines"))
+        // Every line ran to completion, unless a batch hit the timeout (slow machine): then its lines
+        // are reported as not counted rather than claimed.
+        #expect(result.out.contains("fuzz: 3100 lines run to completion") || result.out.contains("lines of timed-out batches not counted"))
         #expect(result.out.contains("0 crashes, 0 protected files touched"))
         // Every reader of untrusted files took its 500 mutants; some must have been refused (or the
         // mutations did nothing) and the run lived to print the row.
         let rows = result.out.split(separator: "\n").filter { $0.hasPrefix("fuzz: reader ") }
-        #expect(rows.count == 6)
+        #expect(rows.count == 8)
         #expect(rows.allSatisfy { $0.contains("500 mutants") && !$0.contains(" 0 refused") })
     }
 

@@ -41,6 +41,9 @@ indirect enum JinjaNode {
 struct JinjaParser {
     let pieces: [JinjaPiece]
     var index = 0
+    /// Open blocks; a template is untrusted input, so nesting is bounded before recursion can exhaust the stack.
+    var depth = 0
+    static let maxDepth = 50
 
     static func parse(_ source: String) throws(ChatTemplateError) -> [JinjaNode] {
         var parser = JinjaParser(pieces: try JinjaLexer.pieces(source))
@@ -79,6 +82,9 @@ struct JinjaParser {
     }
 
     mutating func statement(_ keyword: String, _ tokens: [JinjaToken], line: Int) throws(ChatTemplateError) -> JinjaNode {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else { throw .at(line, "blocks are nested more than \(Self.maxDepth) deep") }
         var p = JinjaExpressionParser(tokens: tokens, line: line)
         switch keyword {
         case "if":
@@ -151,6 +157,21 @@ struct JinjaExpressionParser {
     let tokens: [JinjaToken]
     let line: Int
     var pos = 0
+    /// Recursion depth, bounded so that `((((…` from an untrusted file cannot exhaust the stack.
+    var depth = 0
+
+    /// Operators chained in one expression (`a + b + …`, `x.y.z…`, `v | f | g …`): each link nests the
+    /// tree one deeper, so chains are bounded too.
+    static let maxChain = 64
+    func link(_ n: inout Int) throws(ChatTemplateError) {
+        n += 1
+        guard n <= Self.maxChain else { throw .at(line, "more than \(Self.maxChain) operators chained in one expression") }
+    }
+
+    mutating func enter() throws(ChatTemplateError) {
+        depth += 1
+        guard depth <= JinjaParser.maxDepth else { throw .at(line, "an expression is nested more than \(JinjaParser.maxDepth) deep") }
+    }
 
     var atEnd: Bool { pos >= tokens.count }
     var peek: JinjaToken? { pos < tokens.count ? tokens[pos] : nil }
@@ -182,8 +203,12 @@ struct JinjaExpressionParser {
     }
 
     mutating func expression() throws(ChatTemplateError) -> JinjaExpr {
+        try enter()
+        defer { depth -= 1 }
         var e = try orExpression()
+        var n = 0
         while skip(.name("if")) {
+            try link(&n)
             let condition = try orExpression()
             let otherwise = skip(.name("else")) ? try expression() : nil
             e = .conditional(then: e, condition: condition, otherwise: otherwise)
@@ -192,21 +217,29 @@ struct JinjaExpressionParser {
     }
     mutating func orExpression() throws(ChatTemplateError) -> JinjaExpr {
         var e = try andExpression()
-        while skip(.name("or")) { e = .binary("or", e, try andExpression()) }
+        var n = 0
+        while skip(.name("or")) { try link(&n); e = .binary("or", e, try andExpression()) }
         return e
     }
     mutating func andExpression() throws(ChatTemplateError) -> JinjaExpr {
         var e = try notExpression()
-        while skip(.name("and")) { e = .binary("and", e, try notExpression()) }
+        var n = 0
+        while skip(.name("and")) { try link(&n); e = .binary("and", e, try notExpression()) }
         return e
     }
     mutating func notExpression() throws(ChatTemplateError) -> JinjaExpr {
-        if skip(.name("not")) { return .not(try notExpression()) }
+        if skip(.name("not")) {
+            try enter()
+            defer { depth -= 1 }
+            return .not(try notExpression())
+        }
         return try comparison()
     }
     mutating func comparison() throws(ChatTemplateError) -> JinjaExpr {
         var e = try additive()
+        var n = 0
         while true {
+            try link(&n)
             if case .op(let o)? = peek, ["==", "!=", "<", ">", "<=", ">="].contains(o) {
                 pos += 1
                 e = .binary(o, e, try additive())
@@ -222,26 +255,32 @@ struct JinjaExpressionParser {
     }
     mutating func additive() throws(ChatTemplateError) -> JinjaExpr {
         var e = try concatenation()
-        while case .op(let o)? = peek, o == "+" || o == "-" { pos += 1; e = .binary(o, e, try concatenation()) }
+        var n = 0
+        while case .op(let o)? = peek, o == "+" || o == "-" { try link(&n); pos += 1; e = .binary(o, e, try concatenation()) }
         return e
     }
     mutating func concatenation() throws(ChatTemplateError) -> JinjaExpr {
         var e = try multiplicative()
-        while skip(.op("~")) { e = .binary("~", e, try multiplicative()) }
+        var n = 0
+        while skip(.op("~")) { try link(&n); e = .binary("~", e, try multiplicative()) }
         return e
     }
     mutating func multiplicative() throws(ChatTemplateError) -> JinjaExpr {
         var e = try power()
-        while case .op(let o)? = peek, ["*", "/", "//", "%"].contains(o) { pos += 1; e = .binary(o, e, try power()) }
+        var n = 0
+        while case .op(let o)? = peek, ["*", "/", "//", "%"].contains(o) { try link(&n); pos += 1; e = .binary(o, e, try power()) }
         return e
     }
     mutating func power() throws(ChatTemplateError) -> JinjaExpr {
         var e = try unary(withFilters: true)
-        while skip(.op("**")) { e = .binary("**", e, try unary(withFilters: true)) }
+        var n = 0
+        while skip(.op("**")) { try link(&n); e = .binary("**", e, try unary(withFilters: true)) }
         return e
     }
     /// jinja2 applies postfix operators and filters to the negated value: `-7 | abs` is 7.
     mutating func unary(withFilters: Bool) throws(ChatTemplateError) -> JinjaExpr {
+        try enter()
+        defer { depth -= 1 }
         var e: JinjaExpr
         if skip(.op("-")) { e = .negate(try unary(withFilters: false)) }
         else if skip(.op("+")) { e = try unary(withFilters: false) }
@@ -299,7 +338,9 @@ struct JinjaExpressionParser {
     }
     mutating func postfix(_ base: JinjaExpr) throws(ChatTemplateError) -> JinjaExpr {
         var e = base
+        var n = 0
         while true {
+            try link(&n)
             if skip(.op(".")) {
                 if case .int(let i)? = peek { pos += 1; e = .subscriptIndex(e, .literal(.int(i))) }
                 else { e = .attribute(e, try name()) }
@@ -350,7 +391,9 @@ struct JinjaExpressionParser {
     }
     mutating func filtersAndTests(_ base: JinjaExpr) throws(ChatTemplateError) -> JinjaExpr {
         var e = base
+        var n = 0
         while true {
+            try link(&n)
             if skip(.op("|")) {
                 let filter = try name()
                 var (args, kwargs): ([JinjaExpr], [(String, JinjaExpr)]) = ([], [])

@@ -1,6 +1,7 @@
 // bench — the engine benchmark (`Models.runBenchmark`) as a table: training tokens/s, sampling
 // tokens/s at B = 1, 16, 64, and sgemm GFLOP/s; and (config=grpo) a GRPO step of the "Thinking
 // pays" recipe split into sampling and training. Serves the REPL command and `verity bench`.
+import Foundation
 import Kernels
 import Models
 import Training
@@ -16,7 +17,8 @@ extension CommandDefinition {
             + "GRPO steps of the Thinking-pays recipe (16 prompts × 8 samples, ≤ 48 tokens, the 0.78M model, freshly "
             + "initialised, every row trained) split into sampling and training.",
         keys: [
-            ArgumentSpec("config", .choice(["tiny", "small", "s15m", "all", "grpo"]), default: .choice("all"), help: "which shapes"),
+            ArgumentSpec("config", .choice(["tiny", "small", "s15m", "all", "grpo", "qwen05"]), default: .choice("all"),
+                         help: "which shapes (qwen05: the Qwen2.5-0.5B shape, saved, loaded and sampled; needs ~8 GB and 2 GB of disk)"),
             ArgumentSpec("quick", .bool, help: "short sequences and one timed step (default: the quick setting)"),
         ],
         recorded: false,
@@ -32,7 +34,7 @@ extension CommandDefinition {
 /// The engine benchmark behind `bench` and `verity bench`.
 public enum EngineBenchmark {
     /// The configuration names accepted by `run`.
-    public static let configurations = ["tiny", "small", "s15m", "all", "grpo"]
+    public static let configurations = ["tiny", "small", "s15m", "all", "grpo", "qwen05"]
 
     /// Runs the benchmark for `config` (`tiny`, `small`, `s15m` or `all`) and returns its table.
     /// `quick` cuts sequences to 16 tokens, batches to at most 8 and timed steps to 1.
@@ -43,6 +45,7 @@ public enum EngineBenchmark {
                            progress: (String) -> Void = { _ in },
                            isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> CommandOutput {
         if config == "grpo" { return try grpo(quick: quick, progress: progress, isCancelled: isCancelled) }
+        if config == "qwen05" { return try qwen05(quick: quick, batches: batches ?? [1, 16], progress: progress, isCancelled: isCancelled) }
         var cases: [BenchmarkCase]
         switch config {
         case "tiny": cases = [.tiny]
@@ -85,6 +88,27 @@ public enum EngineBenchmark {
     }
 
     /// GRPO steps of the recipe's shapes (3 timed, 1 when `quick`), one row each plus the mean.
+    /// The Qwen2.5-0.5B shape: save, load (time, memory) and sampling at `batches` (32 new tokens; 4 when quick).
+    /// The checkpoint stays in $TMPDIR/verity-bench-qwen05 for bench/torch_reference.py --qwen05.
+    static func qwen05(quick: Bool, batches: [Int], progress: (String) -> Void,
+                       isCancelled: @escaping @Sendable () -> Bool) throws -> CommandOutput {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("verity-bench-qwen05")
+        let report = try domain("bench") {
+            try runHFShapeBenchmark(directory: dir, newTokens: quick ? 4 : 32, batches: batches, progress: progress, isCancelled: isCancelled)
+        }
+        var table = Table(columns: [Table.Column("measure"), Table.Column("value", .right)])
+        table.append(["parameters", "\(report.parameters)"])
+        table.append(["save (fp32 safetensors)", Format.fixed(report.saveSeconds, 1) + " s"])
+        table.append(["load", Format.fixed(report.loadSeconds, 1) + " s"])
+        table.append(["resident memory added by the load", "\(report.loadResidentBytes >> 20) MiB"])
+        table.append(["peak resident memory (whole run)", "\(report.peakResidentBytes >> 20) MiB"])
+        for b in batches { table.append(["sampling B=\(b), \(report.newTokens) new tokens", (report.sampling[b].map { Format.fixed($0, 1) } ?? "-") + " tok/s"]) }
+        var output = CommandOutput.line("Qwen2.5-0.5B shape, random weights, checkpoint at \(report.directory) "
+                                        + "(python3 bench/torch_reference.py --qwen05 \(report.directory) measures transformers on it)")
+        output.append(.table(table))
+        return output
+    }
+
     static func grpo(quick: Bool, progress: (String) -> Void,
                      isCancelled: @escaping @Sendable () -> Bool) throws -> CommandOutput {
         let timings = try domain("bench") { try ThinkingPays.timeGRPO(steps: quick ? 1 : 3, isCancelled: isCancelled) }
