@@ -55,11 +55,12 @@ public func runHFShapeBenchmark(directory: URL, newTokens: Int, batches: [Int], 
         parameters = model.parameterCount
         progress("qwen05: \(parameters) parameters built in \(String(format: "%.1f", now() - t0)) s")
         // A tokenizer whose size matches the vocabulary: one Unicode scalar per id (ids only matter here).
+        // Code points without canonical equivalents (CJK unified ideographs, then the supplementary
+        // private-use planes), so no two are the same Swift string.
         var vocabulary = ["<|endoftext|>"]
-        var scalar: UInt32 = 0x4E00
-        while vocabulary.count < config.vocabSize {
-            if let u = Unicode.Scalar(scalar) { vocabulary.append(String(Character(u))) }
-            scalar += 1
+        let ranges: [ClosedRange<UInt32>] = [0x4E00...0x9FFF, 0xF0000...0xFFFFD, 0x100000...0x10FFFD]
+        for scalar in ranges.joined() where vocabulary.count < config.vocabSize {
+            if let u = Unicode.Scalar(scalar) { vocabulary.append(String(u)) }
         }
         let tokenizer = try CharTokenizer(vocabulary: vocabulary, specials: ["<|endoftext|>"])
         t0 = now()
