@@ -12,7 +12,8 @@ public struct HFShapeReport: Sendable {
     public var parameters: Int
     public var saveSeconds: Double
     public var loadSeconds: Double
-    /// Resident memory after the load minus before it, in bytes (weights, gradients, the run state).
+    /// Resident memory after the load minus before it, in bytes (the weights; gradient pages cost
+    /// nothing until a backward pass writes them).
     public var loadResidentBytes: Int
     /// Peak resident memory of the whole process so far, in bytes.
     public var peakResidentBytes: Int
@@ -71,8 +72,11 @@ public func runHFShapeBenchmark(directory: URL, newTokens: Int, batches: [Int], 
     if isCancelled() { throw CancellationError() }
     let before = residentBytes()
     t0 = now()
-    let contents = try Checkpoint.load(from: directory)
-    let model = try Transformer(config: try contents.config(as: TransformerConfig.self), tensors: contents.tensors)
+    let model: Transformer
+    do {   // the loaded tensors are copied into the model and freed here
+        let contents = try Checkpoint.load(from: directory)
+        model = try Transformer(config: try contents.config(as: TransformerConfig.self), tensors: contents.tensors)
+    }
     let load = now() - t0
     let added = residentBytes() - before
     progress("qwen05: loaded in \(String(format: "%.1f", load)) s, +\(added >> 20) MiB resident")

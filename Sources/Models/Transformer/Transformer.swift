@@ -3,6 +3,9 @@
 // layout, a per-tensor weight-decay mask, seeded initialisation and tensor import/export.
 // The passes live in Transformer+Forward / +Backward, decoding in Generation/.
 import Kernels
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A Llama / Qwen2 / SmolLM / TinyLlama style decoder (RMSNorm, RoPE, SwiGLU, grouped-query
 /// attention, optional q/k/v biases, tied or untied head), trainable on the CPU.
@@ -40,14 +43,19 @@ public final class Transformer: @unchecked Sendable {
         self.layout = layout
         paramBuffer = .allocate(capacity: layout.count)
         paramBuffer.initialize(repeating: 0)
-        gradBuffer = .allocate(capacity: layout.count)
-        gradBuffer.initialize(repeating: 0)
+        // Zeroed by calloc, whose large blocks are fresh mappings: the pages cost no memory until a
+        // backward pass writes them, so a model that only samples holds its weights alone.
+        guard let zeroed = calloc(max(1, layout.count), MemoryLayout<Float>.stride) else {
+            throw MemoryBudgetError(purpose: "the gradients of a model of \(layout.count) parameters", needed: layout.count * 4,
+                                    available: 0, advice: "use fewer layers or a smaller dim, ffn or vocab")
+        }
+        gradBuffer = UnsafeMutableBufferPointer(start: zeroed.bindMemory(to: Float.self, capacity: layout.count), count: layout.count)
         rope = RopeTable(headDim: config.headDim, positions: 0, theta: config.ropeTheta, scaling: config.ropeScaling)
     }
 
     deinit {
         paramBuffer.deallocate()
-        gradBuffer.deallocate()
+        free(gradBuffer.baseAddress)
     }
 
     /// A freshly initialised model: weights ~ N(0, 0.02²), norm weights 1, biases 0, drawn in
