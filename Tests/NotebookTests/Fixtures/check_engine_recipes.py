@@ -13,11 +13,12 @@ rollout and algorithm sections are turned into veRL's config dataclasses, which 
 file. verity_reward.py is imported and its `compute_score` called as veRL calls it, against a live
 `verity serve --reward` of the same setup.
 
-OpenRLHF (verified with openrlhf 0.10): the flags of train_openrlhf.sh are parsed by the argument
+OpenRLHF (verified with openrlhf 0.11.2): the flags of train_openrlhf.sh are parsed by the argument
 parser and validation code of OpenRLHF's own `openrlhf/cli/train_ppo_ray.py` (its `__main__` block,
 run without the final `train(args)` call, so no cluster is needed), then hierarchized as OpenRLHF does.
 """
 import ast
+from importlib import metadata
 import json
 import os
 import shlex
@@ -135,7 +136,7 @@ def main():
         import openrlhf
         checked = {"verl": check_verl(os.path.join(HERE, "verl_recipe"), PORT),
                    "openrlhf": check_openrlhf(os.path.join(HERE, "openrlhf_recipe")),
-                   "versions": {"verl": getattr(verl, "__version__", "?"), "openrlhf": getattr(openrlhf, "__version__", "?")}}
+                   "versions": {"verl": metadata.version("verl"), "openrlhf": metadata.version("openrlhf")}}
     finally:
         server.terminate()
         server.wait()
