@@ -90,4 +90,18 @@ import Testing
         _ = try CommandTesting.run(session, "eval problems=2 max_tokens=2")
         _ = try CommandTesting.run(session, "rl steps=1 prompts=2 n=2 max_tokens=2")
     }
+
+    @Test func generationDefaultsAreShownNotApplied() throws {
+        let dir = try CommandTesting.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: Self.checkpoint, toPath: "\(dir)/m")
+        let file = "\(dir)/m/generation_config.json"
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+        object.merge(["do_sample": true, "temperature": 0.7, "top_p": 0.8, "top_k": 20, "repetition_penalty": 1.05]) { $1 }
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: file))
+        let session = CommandTesting.session()
+        _ = try CommandTesting.run(session, "model load \(dir)/m")
+        let info = try CommandTesting.run(session, "model info")
+        #expect(info.contains("do_sample true, temperature 0.7, top_p 0.8, top_k 20, repetition_penalty 1.05 (shown, not applied"))
+    }
 }

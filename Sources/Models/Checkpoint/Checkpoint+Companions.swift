@@ -75,6 +75,23 @@ extension Checkpoint {
         return pick?["template"]?.stringValue
     }
 
+    /// The sampling defaults a checkpoint's `generation_config.json` declares (`do_sample`,
+    /// `temperature`, `top_p`, `top_k`, `repetition_penalty`, `max_new_tokens`), as key/value text in
+    /// that order. Verity shows them; its commands take their own sampling settings.
+    public static func generationDefaults(companions: [String: Data]) -> [(String, String)] {
+        guard let data = companions[generationConfigFile],
+              let object = (try? JSONParser.parse([UInt8](data)))?.objectValue else { return [] }
+        var out: [(String, String)] = []
+        for key in ["do_sample", "temperature", "top_p", "top_k", "repetition_penalty", "max_new_tokens"] {
+            switch object[key] {
+            case .bool(let b)?: out.append((key, b ? "true" : "false"))
+            case .number(let text)?: out.append((key, text))
+            default: break
+            }
+        }
+        return out
+    }
+
     /// The files to write: `given` ones as they are, the rest made from the tokenizer.
     static func companionFiles(given: [String: Data]?, tokenizer: any Tokenizer) -> [(String, Data)] {
         let made = tokenizer is IDTokenizer ? [:] : companions(for: tokenizer)   // ids-only: no strings to declare

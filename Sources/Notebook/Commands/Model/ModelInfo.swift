@@ -41,6 +41,11 @@ enum ModelInfoView {
             } else if let own = Checkpoint.chatTemplateSource(companions: local.companions) {
                 table.append(["chat template", "\(ChatView.family(own)), off (model chat on prompts through it)"])
             }
+            let defaults = Checkpoint.generationDefaults(companions: local.companions)
+            if !defaults.isEmpty {
+                table.append(["generation_config", defaults.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+                              + " (shown, not applied: eval, sample, rl and generate take their own settings)"])
+            }
             table.append(["rope_theta", Format.compact(Double(c.ropeTheta))])
             switch c.ropeScaling {
             case .none: break
