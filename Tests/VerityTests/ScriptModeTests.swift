@@ -128,6 +128,25 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory + "/plots/p.png"), "--check wrote the plot")
     }
 
+    @Test func checkNeedsNoAllowForDataItWritesAndReadsBack() throws {
+        // scale tsv=… then plot compare of that file: --check writes the TSV to its scratch folder
+        // and the compare reads it from there; the notebook's own file is neither needed nor replaced.
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory + "/notebooks", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory + "/plots", withIntermediateDirectories: true)
+        try ("```verity\nseed 1\ntask arithmetic op=add digits=1 train=20 test=8 think=none\nmodel new layers=1 dim=16 heads=2 ffn=32\n"
+             + "scale n=4 ks=1,2,4 methods=pass problems=8 max_tokens=4 tsv=plots/s.tsv\n"
+             + "plot compare plots/s.tsv plots/s.tsv label=a,b to=plots/c.png\n```\n")
+            .write(toFile: directory + "/notebooks/nb.md", atomically: true, encoding: .utf8)
+        let write = try runVerity(["run", "notebooks/nb.md", "--write", "--allow", "plots"], directory: directory)
+        #expect(write.status == 0, "\(write.out)\(write.err)")
+        try "changed\n".write(toFile: directory + "/plots/s.tsv", atomically: true, encoding: .utf8)
+        let check = try runVerity(["run", "notebooks/nb.md", "--check"], directory: directory)
+        #expect(check.status == 0, "\(check.out)\(check.err)")
+        #expect(try String(contentsOfFile: directory + "/plots/s.tsv", encoding: .utf8) == "changed\n", "--check replaced the TSV")
+    }
+
     @Test func failingCellNamesItsFileLine() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -47,6 +47,9 @@ public final class Session {
     /// While `verity run --check` replays a notebook: plots render into this folder (same file
     /// names) instead of over the images the notebook links to, so checking changes no file.
     public var plotScratch: URL?
+    /// Data files a `--check` wrote to `plotScratch` instead of where the notebook names them
+    /// (`scale tsv=…`): notebook path → scratch path, so a later read (`plot compare`) finds them.
+    public var checkRedirects: [String: String] = [:]
     /// The terminal's width in columns in an interactive session (nil in replays, tests, pipes).
     public var terminalColumns: Int?
 

@@ -57,7 +57,7 @@ extension CommandDefinition {
         let maxTokens = try invocation.int("max_tokens") ?? 64
         let axis = ScalingAxis(rawValue: try invocation.string("x") ?? "samples") ?? .samples
         let to = try invocation.string("to")
-        let tsv = try invocation.writePath("tsv", session)
+        let tsv = try invocation.outputPath("tsv", session)
         if axis == .budget, budgets == nil {
             throw CommandError("scale: x=budget plots accuracy across thinking budgets — add budgets=0,8,16,… or use x=samples or x=tokens", kind: .usage)
         }
@@ -137,7 +137,7 @@ extension CommandDefinition {
         output.append(.table(ScaleSweep.table(points, precision: session.settings.precision)))
         if let tsv {
             try evaluationCall("scale") { try writeSweepTSV(points, to: URL(fileURLWithPath: tsv)) }
-            output.append(.line("wrote \(tsv) (\(points.count) points)"))
+            output.append(.line("wrote \(try invocation.string("tsv") ?? tsv) (\(points.count) points)"))
         }
         if let to {
             let series = try scalingSeries(points, axis: axis, prefix: nil)
