@@ -29,9 +29,9 @@ private func templateSource(_ name: String) throws -> String {
             for (k, v) in tokens.pairs { variables[k] = v }
             for (k, v) in o["variables"]?.objectValue?.pairs ?? [] { variables[k] = v }
             let tools = o["tools"].flatMap { $0 == .null ? nil : $0 }
-            let rendered = try ChatTemplate.render(source: try #require(templates[name]), messagesJSON: try #require(o["messages"]),
-                                                   tools: tools, addGenerationPrompt: o["add_generation_prompt"]?.boolValue ?? false,
-                                                   variables: variables)
+            let rendered = try #require(templates[name]).render(messagesJSON: try #require(o["messages"]), tools: tools,
+                                                                addGenerationPrompt: o["add_generation_prompt"]?.boolValue ?? false,
+                                                                variables: variables)
             let expected = try #require(o["expected"]?.stringValue)
             if rendered != expected {
                 let label = "\(name)/\(o["case"]?.stringValue ?? "?") gen=\(o["add_generation_prompt"]?.boolValue ?? false)"

@@ -102,21 +102,13 @@ public struct Invocation: Sendable {
         return path
     }
 
-    /// A data file the command writes beside a plot (`scale tsv=…`): under `--check` it goes to the
-    /// check's scratch folder (nothing the notebook names is replaced, so no --allow is needed) and
-    /// later reads of the same path find it there; otherwise the write rules apply as for `writePath`.
+    /// A data file the command writes (`scale tsv=…`): under `--check` it goes to the check's scratch
+    /// folder (`Session.checkScratchTarget`), otherwise the write rules apply as for `writePath`.
     public func outputPath(_ name: String, _ session: Session) throws -> String? {
         guard let path = try string(name) else { return nil }
-        guard let scratch = session.plotScratch else {
-            try session.files.checkWrite(path)
-            return path
-        }
-        // A subfolder keeps the file's own name (labels come from it) apart from plot companions.
-        let folder = scratch.appendingPathComponent("data")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let target = folder.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent).path
-        session.checkRedirects[path] = target
-        return target
+        if let target = session.checkScratchTarget(for: path) { return target }
+        try session.files.checkWrite(path)
+        return path
     }
 
     /// A path argument the command will write (a file, or with `folder` a checkpoint folder),

@@ -47,9 +47,19 @@ public final class Session {
     /// While `verity run --check` replays a notebook: plots render into this folder (same file
     /// names) instead of over the images the notebook links to, so checking changes no file.
     public var plotScratch: URL?
-    /// Data files a `--check` wrote to `plotScratch` instead of where the notebook names them
-    /// (`scale tsv=…`): notebook path → scratch path, so a later read (`plot compare`) finds them.
+    /// Files a `--check` wrote to `plotScratch` instead of where the notebook names them (plots,
+    /// `scale tsv=…`): notebook path → scratch path, so a later read (`plot compare`) finds them.
     public var checkRedirects: [String: String] = [:]
+
+    /// Under `verity run --check`, where a file the notebook names is written instead — in the
+    /// scratch folder, under its own file name — recorded so later reads of the path find it; nil
+    /// when not checking (the file is written where it is named, under the write rules).
+    public func checkScratchTarget(for path: String) -> String? {
+        guard let scratch = plotScratch else { return nil }
+        let target = scratch.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent).path
+        checkRedirects[path] = target
+        return target
+    }
     /// The terminal's width in columns in an interactive session (nil in replays, tests, pipes).
     public var terminalColumns: Int?
 

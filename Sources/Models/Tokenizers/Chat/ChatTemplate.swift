@@ -52,12 +52,12 @@ public struct ChatTemplate: @unchecked Sendable {
 
     /// Renders from JSON: messages as transformers takes them (objects with role, content, and
     /// optionally tool_calls, reasoning_content, …), tools, and extra variables.
-    static func render(source template: ChatTemplate, messagesJSON: JSONValue, tools: JSONValue?, addGenerationPrompt: Bool,
-                       variables: [String: JSONValue]) throws(ChatTemplateError) -> String {
+    func render(messagesJSON: JSONValue, tools: JSONValue?, addGenerationPrompt: Bool,
+                variables: [String: JSONValue]) throws(ChatTemplateError) -> String {
         var scope: [String: JinjaValue] = [:]
         for (k, v) in variables { scope[k] = JinjaValue(json: v) }
         if let tools { scope["tools"] = JinjaValue(json: tools) }
         guard case .array(let turns) = messagesJSON else { throw ChatTemplateError("messages must be a JSON list") }
-        return try template.render(messages: turns.map(JinjaValue.init(json:)), addGenerationPrompt: addGenerationPrompt, variables: scope)
+        return try render(messages: turns.map(JinjaValue.init(json:)), addGenerationPrompt: addGenerationPrompt, variables: scope)
     }
 }

@@ -10,6 +10,17 @@
 import Foundation
 
 enum JinjaBuiltins {
+    /// What `for x in value` walks: list items, dict keys, string characters (code points); undefined is empty.
+    static func iterate(_ value: JinjaValue, line: Int) throws(ChatTemplateError) -> [JinjaValue] {
+        switch value {
+        case .array(let a): return a
+        case .object(let o): return o.keys.map { .string($0) }
+        case .string(let s): return s.unicodeScalars.map { .string(String($0)) }
+        case .undefined: return []
+        default: throw .at(line, "cannot loop over \(value.typeName)")
+        }
+    }
+
     static func attribute(_ base: JinjaValue, _ name: String, line: Int) throws(ChatTemplateError) -> JinjaValue {
         switch base {
         case .object(let o): return o[name] ?? .undefined(name)
@@ -93,7 +104,7 @@ enum JinjaBuiltins {
                 return .string(replace(s, old, new, count: arg(2).flatMap { if case .int(let c) = $0 { c } else { nil } } ?? -1))
             case "join":
                 guard let items = arg(0) else { throw .at(line, "join() needs a list") }
-                return .string(try JinjaRenderer(variables: [:]).iterate(items, line: line).map(\.printed).joined(separator: s))
+                return .string(try iterate(items, line: line).map(\.printed).joined(separator: s))
             case "find":
                 guard let needle = try stringArg(0) else { throw .at(line, "find() needs a string") }
                 return .int(find(s, needle) ?? -1)

@@ -14,7 +14,7 @@ extension JinjaBuiltins {
         func arg(_ i: Int, _ key: String) -> JinjaValue? { kwargs.first { $0.0 == key }?.1 ?? (i >= 0 && i < args.count ? args[i] : nil) }
         func list() throws(ChatTemplateError) -> [JinjaValue] {
             if case .string(let s) = v { return s.unicodeScalars.map { .string(String($0)) } }
-            return try JinjaRenderer(variables: [:]).iterate(v, line: line)
+            return try JinjaBuiltins.iterate(v, line: line)
         }
         func attributeOf(_ item: JinjaValue, _ path: JinjaValue?) throws(ChatTemplateError) -> JinjaValue {
             guard case .string(let p)? = path else { return item }
@@ -280,22 +280,16 @@ extension JinjaBuiltins {
         }
     }
 
+    /// A JSON string as Python's `json.dumps` writes it: the project's JSON writer (short escapes,
+    /// `\u00xx` for other control characters), then, with `ensure_ascii`, non-ASCII as UTF-16 `\uxxxx`.
     static func writeJSONString(_ s: String, into out: inout String, ascii: Bool) {
-        out += "\""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case _ where ch.value < 0x20 || (ascii && ch.value > 0x7e):
-                for unit in String(ch).utf16 { out += String(format: "\\u%04x", unit) }
-            default: out.unicodeScalars.append(ch)
-            }
+        var bytes: [UInt8] = []
+        JSONValue.writeString(s, into: &bytes)
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard ascii else { out += text; return }
+        for ch in text.unicodeScalars {
+            if ch.value < 0x80 { out.unicodeScalars.append(ch); continue }
+            for unit in String(ch).utf16 { out += String(format: "\\u%04x", unit) }
         }
-        out += "\""
     }
 }

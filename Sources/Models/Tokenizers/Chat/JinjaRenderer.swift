@@ -47,7 +47,7 @@ struct JinjaRenderer {
                 } else if targets.count == 1 {
                     assign(targets[0], value)
                 } else {
-                    let items = try iterate(value, line: line)
+                    let items = try JinjaBuiltins.iterate(value, line: line)
                     guard items.count == targets.count else {
                         throw .at(line, "cannot unpack \(items.count) values into \(targets.count) names")
                     }
@@ -76,7 +76,7 @@ struct JinjaRenderer {
 
     mutating func renderFor(_ targets: [String], _ iterable: JinjaExpr, _ filter: JinjaExpr?, _ body: [JinjaNode],
                             _ otherwise: [JinjaNode], line: Int) throws(ChatTemplateError) -> Flow {
-        var items = try iterate(try eval(iterable, line: line), line: line)
+        var items = try JinjaBuiltins.iterate(try eval(iterable, line: line), line: line)
         if let filter {
             var kept: [JinjaValue] = []
             for item in items {
@@ -115,16 +115,6 @@ struct JinjaRenderer {
         for (k, t) in targets.enumerated() { frame[t] = k < parts.count ? parts[k] : .undefined(t) }
     }
 
-    /// What `for x in value` walks: list items, dict keys, string characters; undefined is empty.
-    func iterate(_ value: JinjaValue, line: Int) throws(ChatTemplateError) -> [JinjaValue] {
-        switch value {
-        case .array(let a): return a
-        case .object(let o): return o.keys.map { .string($0) }
-        case .string(let s): return s.map { .string(String($0)) }
-        case .undefined: return []
-        default: throw .at(line, "cannot loop over \(value.typeName)")
-        }
-    }
 
     mutating func eval(_ e: JinjaExpr, line: Int) throws(ChatTemplateError) -> JinjaValue {
         switch e {

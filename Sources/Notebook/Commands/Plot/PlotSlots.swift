@@ -47,8 +47,8 @@ enum PlotDrawing {
             // companions, or nothing at `path` when a --check sends plots to its own scratch folder
             // (then nothing there can be replaced, and the check replays without --allow).
             let target: String
-            if let scratch = session.plotScratch {
-                target = scratch.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent).path
+            if let scratch = session.checkScratchTarget(for: path) {
+                target = scratch
             } else {
                 let stem = URL(fileURLWithPath: path).deletingPathExtension()
                 for file in [path, stem.appendingPathExtension("tsv").path, stem.appendingPathExtension("gp").path] {
