@@ -30,7 +30,23 @@ func parseRemoteReply(_ json: String, prompts: [String], samples: Int, stop: [St
     // Off switches are omitted rather than sent.
     let plain = CompletionsRequest(model: "m", prompts: ["x"], samplesPerPrompt: 1, options: GenerationOptions(), seed: 1, logprobs: false)
     guard case .object(let p) = try JSONParser.parse(try plain.body()) else { Issue.record("body is not an object"); return }
-    #expect(p["top_k"] == nil && p["stop"] == nil && p["logprobs"] == nil)
+    #expect(p["top_k"] == nil && p["stop"] == nil && p["logprobs"] == nil && p["min_p"] == nil)
+    // Neutral sampling switches the servers' own defaults off explicitly (llama-cpp-python's are on otherwise).
+    var neutral = plain
+    neutral.neutralSampling = true
+    guard case .object(let n) = try JSONParser.parse(try neutral.body()) else { Issue.record("body is not an object"); return }
+    #expect(n["top_k"]?.intValue == 0 && n["min_p"]?.intValue == 0)
+    #expect(n["repeat_penalty"]?.intValue == 1 && n["repetition_penalty"]?.intValue == 1)
+    var neutralTopK = request
+    neutralTopK.neutralSampling = true
+    guard case .object(let k) = try JSONParser.parse(try neutralTopK.body()) else { Issue.record("body is not an object"); return }
+    #expect(k["top_k"]?.intValue == 20)
+    // A server that refused top_k 0 as "off" (older vLLM) gets none; a set top_k is still sent.
+    neutral.omitTopKOff = true
+    neutralTopK.omitTopKOff = true
+    guard case .object(let o) = try JSONParser.parse(try neutral.body()),
+          case .object(let ok) = try JSONParser.parse(try neutralTopK.body()) else { Issue.record("body is not an object"); return }
+    #expect(o["top_k"] == nil && o["min_p"]?.intValue == 0 && ok["top_k"]?.intValue == 20)
     // Invalid options are errors, not requests.
     for bad in [GenerationOptions(maxNewTokens: 0), GenerationOptions(temperature: -1), GenerationOptions(topP: 0),
                 GenerationOptions(temperature: .nan), GenerationOptions(stopStrings: ["a", "b", "c", "d", "e"])] {
@@ -252,4 +268,49 @@ func parseRemoteReply(_ json: String, prompts: [String], samples: Int, stop: [St
     }
     let honest = #"{"choices":[{"index":0,"text":"abcdefgh","finish_reason":"stop"}],"usage":{"completion_tokens":5}}"#
     #expect(try parseRemoteReply(honest, prompts: ["p"], samples: 1)[0][0].tokenCount == 5)
+}
+
+@Test func oneSamplePerRequestForServersThatIgnoreN() throws {
+    // llama-cpp-python's server: one prompt per request, no n. 2 prompts × 2 samples = 4 requests,
+    // each with one prompt, n 1 and its own seed; answers land in [prompt][sample] order.
+    func reply(_ text: String) -> StubHTTPServer.Reply {
+        .init(status: 200, body: #"{"choices":[{"index":0,"text":"\#(text)","finish_reason":"stop"}]}"#)
+    }
+    let server = try StubHTTPServer(replies: [reply("a0"), reply("a1"), reply("b0"), reply("b1")])
+    let g = try RemoteGenerator(baseURL: "http://127.0.0.1:\(server.port)/v1", model: "m", timeout: 5,
+                                promptsPerRequest: 1, serverSamples: false)
+    let out = try g.generate(prompts: ["A", "B"], samplesPerPrompt: 2, options: GenerationOptions(), seed: 5) { false }
+    #expect(out.map { $0.map(\.text) } == [["a0", "a1"], ["b0", "b1"]])
+    let requests = server.requests
+    #expect(requests.count == 4)
+    #expect(requests.allSatisfy { $0.contains(#""n":1"#) })
+    #expect(requests[0].contains(#""prompt":["A"]"#) && requests[2].contains(#""prompt":["B"]"#))
+    let seeds = requests.compactMap { r in r.range(of: #""seed":[0-9]+"#, options: .regularExpression).map { String(r[$0]) } }
+    #expect(seeds.count == 4 && Set(seeds).count == 4, "each request has its own seed: \(seeds)")
+    // With n honoured (the default), a single-choice reply for 2 samples says what to do.
+    let short = try StubHTTPServer(replies: [reply("only")])
+    let h = try RemoteGenerator(baseURL: "http://127.0.0.1:\(short.port)/v1", model: "m", timeout: 5)
+    do {
+        _ = try h.generate(prompts: ["A"], samplesPerPrompt: 2, options: GenerationOptions(), seed: 5) { false }
+        Issue.record("expected a malformed-reply error")
+    } catch let error as RemoteGeneratorError {
+        #expect(String(describing: error).contains("batch=1 n=false"))
+    }
+}
+
+@Test func neutralSamplingLeavesTopKOutWhenTheServerRefusesZero() throws {
+    let ok = #"{"choices":[{"index":0,"text":"x","finish_reason":"stop"}]}"#
+    let server = try StubHTTPServer(replies: [
+        .init(status: 400, body: #"{"error":{"message":"top_k must be -1 (disable), or at least 1, got 0."}}"#),
+        .init(status: 200, body: ok), .init(status: 200, body: ok),
+    ])
+    let g = try RemoteGenerator(baseURL: "http://127.0.0.1:\(server.port)/v1", model: "m", timeout: 5, requestLogprobs: false)
+    for _ in 0..<2 {
+        let out = try g.generate(prompts: ["Q"], samplesPerPrompt: 1, options: GenerationOptions(), seed: 1) { false }
+        #expect(out.first?.first?.text == "x")
+    }
+    let requests = server.requests
+    #expect(requests.count == 3)
+    #expect(requests[0].contains(#""top_k":0"#) && requests[0].contains(#""repeat_penalty":1"#))
+    #expect(requests.dropFirst().allSatisfy { !$0.contains("top_k") && $0.contains(#""min_p":0"#) })   // remembered
 }

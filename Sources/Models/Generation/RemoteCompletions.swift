@@ -16,10 +16,19 @@ struct CompletionsRequest: Equatable {
     var options: GenerationOptions
     var seed: UInt64
     var logprobs: Bool
+    /// Send the extension fields that switch off server-side sampling defaults, so the server
+    /// samples the model's own distribution as Verity does locally: `top_k: 0` when off (unless
+    /// `omitTopKOff`: older vLLM and SGLang accept only -1, llama-cpp-python only ≥ 0), `min_p: 0`,
+    /// `repeat_penalty: 1` (llama.cpp) and `repetition_penalty: 1` (vLLM, SGLang).
+    /// llama-cpp-python's server otherwise applies top_k 40, min_p 0.05 and a repeat penalty of
+    /// 1.1 — even to greedy decoding. Servers ignore fields they do not know; OpenAI's API refuses them.
+    var neutralSampling: Bool = false
+    /// Leave `top_k` out when off even with `neutralSampling` (the server refused `top_k: 0`).
+    var omitTopKOff: Bool = false
 
-    /// The JSON body. `stop` is omitted when empty, `top_k` when off (it is an extension that
-    /// vLLM, SGLang and llama.cpp accept), and the seed is reduced to 31 bits, the range every
-    /// server accepts.
+    /// The JSON body. `stop` is omitted when empty, `top_k` when off unless `neutralSampling` (it is
+    /// an extension that vLLM, SGLang and llama.cpp accept), and the seed is reduced to 31 bits, the
+    /// range every server accepts.
     func body() throws(RemoteGeneratorError) -> [UInt8] {
         let o = options
         guard samplesPerPrompt >= 1 else { throw .invalidRequest("samples per prompt must be at least 1, got \(samplesPerPrompt)") }
@@ -37,7 +46,14 @@ struct CompletionsRequest: Equatable {
             ("top_p", .number(String(describing: o.topP))),
             ("seed", .int(Int(seed & 0x7FFF_FFFF))),
         ]
-        if o.topK > 0 { fields.append(("top_k", .int(o.topK))) }
+        if o.topK > 0 {
+            fields.append(("top_k", .int(o.topK)))
+        } else if neutralSampling && !omitTopKOff {
+            fields.append(("top_k", .int(0)))
+        }
+        if neutralSampling {
+            fields += [("min_p", .int(0)), ("repeat_penalty", .int(1)), ("repetition_penalty", .int(1))]
+        }
         if !o.stopStrings.isEmpty { fields.append(("stop", .array(o.stopStrings.map(JSONValue.string)))) }
         if logprobs { fields.append(("logprobs", .int(1))) }
         return JSONValue.object(JSONObject(fields)).serialized()

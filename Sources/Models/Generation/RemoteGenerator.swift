@@ -22,11 +22,18 @@ public final class RemoteGenerator: Generator {
     public let promptsPerRequest: Int
     /// Ask for per-token log-probabilities (`logprobs: 1`) for exact token and thinking counts.
     public let requestLogprobs: Bool
+    /// Ask the server for several samples per prompt with `n`; when false each sample is its own
+    /// request with its own seed (llama-cpp-python's server ignores `n`).
+    public let serverSamples: Bool
+    /// Switch off server-side sampling defaults with extension fields (see `CompletionsRequest.neutralSampling`).
+    public let neutralSampling: Bool
     /// A local tokenizer to count tokens when the server returns none (optional).
     public let tokenizer: (any Tokenizer)?
     private let apiKey: String?
     /// Set when the server refused `logprobs`; later requests go without it.
     private var logprobsRefused = false
+    /// Set when the server refused `top_k: 0` as "off"; later requests leave it out.
+    private var topKOffRefused = false
 
     /// `model @ host`, for tables and plots.
     public var name: String { "\(model) @ \(baseURL.host ?? baseURL.absoluteString)" }
@@ -34,7 +41,8 @@ public final class RemoteGenerator: Generator {
     /// Connects to `baseURL`. `apiKeyVariable` names an environment variable holding a bearer
     /// token (it must be set if given). No request is made until `generate`.
     public init(baseURL: String, model: String, apiKeyVariable: String? = nil, timeout: Double = 300,
-                promptsPerRequest: Int = 16, requestLogprobs: Bool = true, tokenizer: (any Tokenizer)? = nil) throws(RemoteGeneratorError) {
+                promptsPerRequest: Int = 16, serverSamples: Bool = true, neutralSampling: Bool = true, requestLogprobs: Bool = true,
+                tokenizer: (any Tokenizer)? = nil) throws(RemoteGeneratorError) {
         let trimmed = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               url.host != nil else {
@@ -54,6 +62,8 @@ public final class RemoteGenerator: Generator {
         self.model = model
         self.timeout = timeout
         self.promptsPerRequest = promptsPerRequest
+        self.serverSamples = serverSamples
+        self.neutralSampling = neutralSampling
         self.requestLogprobs = requestLogprobs
         self.tokenizer = tokenizer
     }
@@ -74,38 +84,70 @@ public final class RemoteGenerator: Generator {
         return try sample(prompts: prompts, samplesPerPrompt: samplesPerPrompt, options: options, seed: seed, isCancelled: isCancelled)
     }
 
-    /// Plain sampling: one round of requests, chunked.
+    /// Plain sampling: one round of requests, chunked (or, without `serverSamples`, one round per sample).
     func sample(prompts: [String], samplesPerPrompt: Int, options: GenerationOptions, seed: UInt64,
                 isCancelled: () -> Bool) throws -> [[GeneratedText]] {
         var result: [[GeneratedText]] = []
         result.reserveCapacity(prompts.count)
+        let perRequest = serverSamples ? samplesPerPrompt : 1
+        let rounds = serverSamples ? 1 : samplesPerPrompt
         var start = 0
         while start < prompts.count {
-            if isCancelled() { throw CancellationError() }
             let chunk = Array(prompts[start..<min(start + promptsPerRequest, prompts.count)])
-            // A distinct seed per chunk, derived from the caller's, keeps chunks independent
-            // while the whole call stays reproducible.
-            var request = CompletionsRequest(model: model, prompts: chunk, samplesPerPrompt: samplesPerPrompt,
-                                             options: options, seed: seed &+ UInt64(start) &* 0x9E37_79B9_7F4A_7C15,
-                                             logprobs: requestLogprobs && !logprobsRefused)
-            let reply: [UInt8]
-            do {
-                reply = try post(try request.body(), isCancelled: isCancelled)
-            } catch RemoteGeneratorError.httpStatus(_, let status, let message)
-                        where request.logprobs && (status == 400 || status == 422) && message.lowercased().contains("logprob") {
-                // Some servers do not return log-probabilities for completions: retry without
-                // (token counts then come from the tokenizer or usage).
-                logprobsRefused = true
-                request.logprobs = false
-                reply = try post(try request.body(), isCancelled: isCancelled)
+            var rows = [[GeneratedText]](repeating: [], count: chunk.count)
+            for round in 0..<rounds {
+                if isCancelled() { throw CancellationError() }
+                // A distinct seed per chunk (and round), derived from the caller's, keeps requests
+                // independent while the whole call stays reproducible.
+                let requestSeed = seed &+ UInt64(start) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(round) &* 0xBF58_476D_1CE4_E5B9
+                let parsed = try request(chunk, samples: perRequest, options: options, seed: requestSeed, isCancelled: isCancelled)
+                for i in chunk.indices { rows[i] += parsed[i] }
             }
-            let tokenizer = self.tokenizer
-            result += try parseCompletionsReply(reply, url: completionsURL.absoluteString, prompts: chunk,
-                                                samples: samplesPerPrompt, stopStrings: options.stopStrings,
-                                                countTokens: tokenizer.map { t in { try? t.encode($0).count } })
+            result += rows
             start += chunk.count
         }
         return result
+    }
+
+    /// One completions request for `prompts` × `samples`, parsed.
+    private func request(_ prompts: [String], samples: Int, options: GenerationOptions, seed: UInt64,
+                         isCancelled: () -> Bool) throws -> [[GeneratedText]] {
+        var request = CompletionsRequest(model: model, prompts: prompts, samplesPerPrompt: samples, options: options,
+                                         seed: seed, logprobs: requestLogprobs && !logprobsRefused,
+                                         neutralSampling: neutralSampling, omitTopKOff: topKOffRefused)
+        var reply: [UInt8] = []
+        // At most one retry per refusable extension: logprobs (some servers return none for
+        // completions; token counts then come from the tokenizer or usage) and top_k 0 as "off".
+        for _ in 0..<3 {
+            do {
+                reply = try post(try request.body(), isCancelled: isCancelled)
+                break
+            } catch RemoteGeneratorError.httpStatus(let url, let status, let message) where [400, 422, 500].contains(status) {
+                let text = message.lowercased()
+                if request.logprobs && status != 500 && text.contains("logprob") {
+                    logprobsRefused = true
+                    request.logprobs = false
+                } else if request.neutralSampling && !request.omitTopKOff && options.topK == 0 && text.contains("top_k") {
+                    topKOffRefused = true
+                    request.omitTopKOff = true
+                } else {
+                    throw RemoteGeneratorError.httpStatus(url: url, status: status, message: message)
+                }
+            }
+        }
+        let tokenizer = self.tokenizer
+        do {
+            return try parseCompletionsReply(reply, url: completionsURL.absoluteString, prompts: prompts, samples: samples,
+                                             stopStrings: options.stopStrings,
+                                             countTokens: tokenizer.map { t in { try? t.encode($0).count } })
+        } catch {
+            // Servers that take one prompt and ignore `n` (llama-cpp-python's) answer with one choice.
+            guard prompts.count * samples > 1, case .malformedReply(let url, let reason) = error, reason.hasSuffix("samples") else {
+                throw error
+            }
+            throw RemoteGeneratorError.malformedReply(url: url, reason: reason + " — if the server takes one prompt per request "
+                                                      + "and ignores n, connect with batch=1 n=false")
+        }
     }
 
     var completionsURL: URL { baseURL.appendingPathComponent("completions") }
