@@ -7,7 +7,7 @@ VERITY       := .build/release/verity
 # No thread count is pinned: results are the same bits at any count (README, "One arithmetic"), so
 # the suite runs at the machine's default; OPENBLAS_NUM_THREADS=1 make test checks one thread.
 
-.PHONY: deps build run test test-unit test-notebooks bench bench-qwen05 fuzz clean
+.PHONY: deps build run test test-unit test-notebooks test-interop bench bench-qwen05 fuzz clean
 
 deps:
 	@bash scripts/deps.sh
@@ -30,6 +30,12 @@ test: deps
 	@if [ -x $(VERITY) ] && $(VERITY) run --help >/dev/null 2>&1; then \
 	  for nb in notebooks/*.md; do [ -e "$$nb" ] || continue; echo "notebook $$nb"; $(VERITY) run "$$nb" --check --allow plots || exit 1; done; \
 	fi
+
+# Verity against llama.cpp's server (llama-cpp-python), serving a GGUF file Verity writes: greedy
+# evaluation identical to the local model's, sampled pass@k and maj@k within 0.1. Not part of
+# `make test`: the first run builds llama.cpp from source (~5 min; cached in .build/interop-venv).
+test-interop: build
+	bash scripts/interop.sh
 
 bench: build
 	$(VERITY) bench
