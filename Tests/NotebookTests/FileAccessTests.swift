@@ -103,6 +103,28 @@ import Testing
         session.files = previous
     }
 
+    @Test func aFolderWhoseFilesLinkOutsideIsNotRead() throws {
+        // A checkpoint folder inside the notebook's folder whose files are links to a checkpoint
+        // outside it: the folder passes the area check, its files do not.
+        let area = try Area()
+        defer { try? FileManager.default.removeItem(atPath: area.root) }
+        let session = try Self.session()
+        _ = try session.execute("model save \(area.outside)/m")
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: area.nb + "/m", withIntermediateDirectories: false)
+        for file in try fm.contentsOfDirectory(atPath: area.outside + "/m") {
+            try fm.createSymbolicLink(atPath: area.nb + "/m/" + file, withDestinationPath: area.outside + "/m/" + file)
+        }
+        _ = try session.execute("model save \(area.nb)/real")
+        let previous = session.files.confine(toFolderOf: area.nb + "/n.md", allowing: [])
+        let message = CommandTesting.failure(session, "model load \(area.nb)/m")
+        #expect(message.contains("refusing to read") && message.contains("in '\(area.nb)/m'"), "\(message)")
+        #expect(CommandTesting.failure(session, "rl steps=1 prompts=2 n=2 max_tokens=4 ref=\(area.nb)/m").contains("refusing to read"))
+        #expect(CommandTesting.failure(session, "model load \(area.nb)/real").isEmpty, "a real checkpoint inside still loads")
+        session.files = previous
+        #expect(CommandTesting.failure(session, "model load \(area.nb)/m").isEmpty, "typed commands keep their freedom")
+    }
+
     @Test func aNotebookRunByANotebookStaysInTheOuterArea() throws {
         let area = try Area()
         defer { try? FileManager.default.removeItem(atPath: area.root) }

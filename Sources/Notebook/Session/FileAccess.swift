@@ -10,7 +10,8 @@
 //   kind of folder a write may replace; `model save` recognises them itself.
 // - While a notebook or script is replayed (`verity run FILE`, `run FILE`): every path it reads or
 //   writes must lie, after resolving symbolic links, inside the notebook's own folder or a folder
-//   the user allowed explicitly (`verity run --allow DIR`, `run FILE allow=DIR`).
+//   the user allowed explicitly (`verity run --allow DIR`, `run FILE allow=DIR`). Reading a folder
+//   (a checkpoint) checks what is in it too: a folder inside whose files link outside is refused.
 // The check runs just before the write; a file swapped for a link in between is outside this model.
 import Foundation
 #if canImport(Glibc)
@@ -43,6 +44,25 @@ public struct FileAccess: Sendable, Equatable {
     /// - Throws: when a replayed notebook reaches outside its area.
     public func checkRead(_ path: String) throws {
         try checkArea(path, verb: "read")
+        guard roots != nil else { return }
+        // A folder is read through its entries (a checkpoint's config.json, weights, tokenizer …):
+        // each, links resolved, must lie in the area too. Checkpoints are shallow; the walk is bounded.
+        var pending = [(path: FileAccess.absolute(path), depth: 0)]
+        var seen = 0
+        while let (folder, depth) = pending.popLast() {
+            var status = stat()
+            guard stat(folder, &status) == 0, status.st_mode & S_IFMT == S_IFDIR,
+                  let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+            for entry in entries.sorted() {
+                seen += 1
+                guard seen <= 10_000 else {
+                    throw CommandError("refusing to read '\(path)': the folder holds more than 10,000 entries, which a checkpoint never does")
+                }
+                let inner = folder + "/" + entry
+                try checkArea(inner, verb: "read", shown: "\(entry)' in '\(depth == 0 ? path : folder)")
+                if depth < 3 { pending.append((inner, depth + 1)) }
+            }
+        }
     }
 
     /// Checks that a command may write `path` (a file, or with `folder` a checkpoint folder).
@@ -67,13 +87,13 @@ public struct FileAccess: Sendable, Equatable {
         try checkArea(path, verb: "write")
     }
 
-    private func checkArea(_ path: String, verb: String) throws {
+    private func checkArea(_ path: String, verb: String, shown: String? = nil) throws {
         guard let roots else { return }
         let real = FileAccess.resolved(FileAccess.absolute(path))
         let areas = roots + allowed
         if areas.contains(where: { real == $0 || real.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) { return }
         let folder = roots.first ?? "."
-        throw CommandError("refusing to \(verb) '\(path)': it is outside the replayed notebook's folder \(folder), "
+        throw CommandError("refusing to \(verb) '\(shown ?? path)': it is outside the replayed notebook's folder \(folder), "
                            + "and a notebook may only \(verb) inside its own folder — to allow another folder, replay it "
                            + "with 'verity run FILE --allow DIR' (or 'run FILE allow=DIR')")
     }
