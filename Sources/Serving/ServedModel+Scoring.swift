@@ -58,7 +58,7 @@ extension ServedModel {
         }
         let batch = try TokenBatch(rows: rows.count, length: T, inputs: inputs, targets: [Int32](repeating: -1, count: rows.count * T))
         let logits = try model.logits(batch)   // [rows, T, V]; causal, so padding after a row's end cannot change it
-        let invT = Double(temperature > 0 ? 1 / temperature : 1)
+        let invT = Double(1 / scoringTemperature(temperature))
         return rows.enumerated().map { b, sequence in
             (0..<max(0, sequence.count - 1)).map { t in
                 positionScore(logits, base: (b * T + t) * V, vocabulary: V, next: sequence[t + 1], invT: invT, top: k)

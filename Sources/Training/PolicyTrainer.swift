@@ -173,7 +173,7 @@ public final class PolicyTrainer: @unchecked Sendable {
         if !batch.hasAdvantages { try batch.assignAdvantages(estimator: config.advantage, epsilon: config.advantageEpsilon) }
         let trainStart = Date()
         let rows = trainableRows(batch.rollouts, config: config)
-        let temperature = Float(config.temperature > 0 ? config.temperature : 1)
+        let temperature = scoringTemperature(Float(config.temperature))
         if let reference, config.needsReference {
             try fillReferenceLogprobs(reference: reference, rollouts: &batch.rollouts, rows: rows, temperature: temperature, padId: padId)
         }

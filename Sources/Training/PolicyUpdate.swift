@@ -98,7 +98,7 @@ func minibatchGradient(model: Transformer, rollouts: [Rollout], rows: [Int], con
                                      normalizer: config.effectiveLossNormalizer)
     var weightOf: [Int: Double] = [:]
     for (k, r) in rows.enumerated() { weightOf[r] = weights[k] }
-    let temperature = Float(config.temperature > 0 ? config.temperature : 1)
+    let temperature = scoringTemperature(Float(config.temperature))
     let settings = config.lossSettings
     var total = PolicyLossResult(loss: 0, dLogprob: [], dEntropy: nil, kl: 0, entropy: 0, clipLow: 0, clipHigh: 0, dualClip: 0, tokens: 0)
     model.zeroGradients()

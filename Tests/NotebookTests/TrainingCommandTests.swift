@@ -99,6 +99,26 @@ import Training
         #expect(session.existingTrainer?.step == 1)
     }
 
+    @Test func setSamplingSettingsReachTheTrainer() throws {
+        // Before a trainer exists: the trainer made later starts from what was set.
+        let session = try Self.tinySession()
+        _ = try session.execute("set temperature=0.5 max_tokens=6")
+        _ = try session.execute("sample prompts=1 n=2")
+        #expect(session.existingTrainer?.config.temperature == 0.5)
+        #expect(session.existingTrainer?.config.maxNewTokens == 6)
+        // With a trainer: set changes it too, and says so.
+        let output = try CommandTesting.run(session, "set temperature=0.75")
+        #expect(output.contains("the trainer samples with temperature"))
+        #expect(session.existingTrainer?.config.temperature == 0.75)
+        // A value the trainer refuses (greedy sampling with group advantages) changes nothing.
+        #expect(!CommandTesting.failure(session, "set temperature=0 precision=5").isEmpty)
+        #expect(session.existingTrainer?.config.temperature == 0.75)
+        #expect(session.settings.value("temperature") == .float(0.75) && session.settings.precision == 3)
+        // Settings that are not the trainer's leave it alone.
+        _ = try session.execute("set precision=4")
+        #expect(session.existingTrainer?.config.temperature == 0.75)
+    }
+
     @Test func badKeysAndValues() throws {
         let session = try Self.tinySession()
         #expect(CommandTesting.failure(session, "rl steps=1 algo=ppo").contains("algo must be one of grpo, dr-grpo, dapo, rloo, reinforce"))

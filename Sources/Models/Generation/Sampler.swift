@@ -14,6 +14,12 @@ enum TokenPlan: Sendable {
     case sample(u: Double)
 }
 
+/// The temperature log-probabilities are taken at: the sampling temperature, or 1 when decoding
+/// greedily (temperature 0), so a greedy sample still has the model's own log-probability. The one
+/// place this rule is written: the sampler, the trainer's update and `verity serve` all use it.
+@inline(__always)
+public func scoringTemperature(_ temperature: Float) -> Float { temperature > 0 ? temperature : 1 }
+
 /// Chooses tokens from logits rows with fixed sampling settings.
 struct Sampler: Sendable {
     let temperature: Float
@@ -25,7 +31,7 @@ struct Sampler: Sendable {
 
     /// log p(token) under softmax(logits / T'), T' = temperature or 1 when greedy, using `scratch` (≥ V floats).
     func logprob(of token: Int, _ logits: UnsafePointer<Float>, _ v: Int, scratch: UnsafeMutablePointer<Float>) -> Float {
-        let invT: Float = temperature > 0 ? 1 / temperature : 1
+        let invT: Float = 1 / scoringTemperature(temperature)
         let m = maxValue(logits, v)
         let sum = expShiftedSum(out: scratch, inp: logits, count: v, shift: m, scale: invT)
         return (logits[token] - m) * invT - logf_(sum)
@@ -33,7 +39,7 @@ struct Sampler: Sendable {
 
     /// Samples (or takes the argmax of) one row with uniform draw `u` ∈ [0, 1).
     func sample(_ logits: UnsafePointer<Float>, _ v: Int, u: Double, scratch: UnsafeMutablePointer<Float>) -> (token: Int, logprob: Float) {
-        let invT: Float = temperature > 0 ? 1 / temperature : 1
+        let invT: Float = 1 / scoringTemperature(temperature)
         let m = maxValue(logits, v)
         let w = scratch
         let total = expShiftedSum(out: w, inp: logits, count: v, shift: m, scale: invT)

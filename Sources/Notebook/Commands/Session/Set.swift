@@ -6,8 +6,10 @@ extension CommandDefinition {
         name: "set",
         summary: "change session defaults: set temperature=0.7 max_tokens=128",
         help: "Changes one or more settings for the rest of the session. A command key with the same "
-            + "name takes the setting's value when the line does not give one. Without arguments, "
-            + "lists the settings like 'show settings'.",
+            + "name takes the setting's value when the line does not give one. The sampling settings "
+            + "(temperature, top_p, top_k, max_tokens) reach the trainer too: a new trainer starts from them "
+            + "and an existing one changes with them ('show trainer'). Without arguments, lists the settings "
+            + "like 'show settings'.",
         keys: SettingsTable.all,
         examples: ["set precision=4", "set temperature=0.7 max_tokens=128", "set progress=off"],
         keysElsewhere: Dictionary(TrainerArguments.fields.map { field in
@@ -24,8 +26,19 @@ extension CommandDefinition {
             lines.append("\(spec.name) = \(value)")
         }
         if lines.isEmpty { return SettingsView.render(session) }
+        // The live trainer samples with the sampling settings too; its checks run before anything changes.
+        let given = Session.samplingSettings.filter { invocation.isGiven($0) }
+        let previous = session.settings
+        var trainerLine: String? = nil
+        if !given.isEmpty, let trainer = session.existingTrainer {
+            session.settings = changed
+            defer { session.settings = previous }
+            let config = try domain("set") { try session.withSetSamplingSettings(trainer.config, only: given) }
+            try domain("set") { try trainer.setConfig(config) }
+            trainerLine = "the trainer samples with \(given.joined(separator: ", ")) too ('show trainer')"
+        }
         // All values were validated before any is applied: a bad key leaves every setting as it was.
         session.settings = changed
-        return .lines(lines)
+        return .lines(lines + (trainerLine.map { [$0] } ?? []))
     }
 }
