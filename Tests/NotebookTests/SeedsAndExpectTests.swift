@@ -70,6 +70,26 @@ import Testing
         #expect(try CommandTesting.run(session, "expect max(len) == \(byHand.max() ?? 0)").hasPrefix("expect ok"))
     }
 
+    @Test func aTallyCanBeADifferenceToOneTalliedBeforeIt() throws {
+        // last(T) is the value T recorded last: inside a repeat cell, this seed's.
+        let text = "# Seeds\n\n```verity\ntask arithmetic op=add digits=1 train=50 test=20\n```\n\n"
+            + "```verity\nrepeat seeds=2..3\n" + Self.body + "tally twice 2 * last(len)\ntally diff last(twice) - last(len)\n```\n"
+        let session = CommandTesting.session()
+        let result = NotebookRunner.run(try NotebookDocument.markdown(text), file: "s.md", session: session)
+        #expect(result.failure == nil, "\(String(describing: result.failure))")
+        let tallies = try #require(session[SeedTalliesSlot.self])
+        for seed: UInt64 in [2, 3] {
+            let len = try #require(tallies.value("len", seed: seed))
+            #expect(tallies.value("twice", seed: seed) == 2 * len)
+            #expect(tallies.value("diff", seed: seed) == len, "this seed's len, not the other seed's")
+        }
+        #expect(CommandTesting.failure(session, "expect last(nothing) > 0").contains("no tally 'nothing'"))
+        // seeds summary NAMES shows those tallies, in that order.
+        let header = try CommandTesting.run(session, "seeds summary diff,len").split(separator: "\n").first ?? ""
+        #expect(header.split(separator: " ") == ["seed", "diff", "len"])
+        #expect(CommandTesting.failure(session, "seeds summary len,nope").contains("no tally 'nope'"))
+    }
+
     /// The 97.5% t quantiles against published values (any statistics table): from the table up to
     /// 30 degrees of freedom, from the expansion beyond.
     @Test func tQuantilesMatchTheTables() {

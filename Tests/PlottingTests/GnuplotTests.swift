@@ -270,6 +270,12 @@ private final class RootFinder: NSObject, XMLParserDelegate {
     let means = rows.filter { $0.count == 6 && $0[3] == "mean" }
     #expect(means.map { $0[0] } == ["gain", "rl"])
     #expect(means.first.map { Double($0[4]) == -0.3 && Double($0[5]) == 0.8 } == true)
-    #expect(try String(contentsOf: files.script, encoding: .utf8).contains("with yerrorbars"))
+    let script = try String(contentsOf: files.script, encoding: .utf8)
+    #expect(script.contains("with yerrorbars") && !script.contains("rotate"))
+    // Five or more figures slant their names; gnuplot still draws them.
+    let many = (1...6).map { SeedFigure(name: "d_practice\($0)", values: [0, 0.1, 0.2], mean: 0.1, low: -0.1, high: 0.3) }
+    let slanted = try Gnuplot().render(try Plot.seeds(many, title: "m"), to: directory.appendingPathComponent("m.png").path)
+    #expect(try String(contentsOf: slanted.script, encoding: .utf8).contains("set xtics rotate by 30 right ("))
+    #expect(try Data(contentsOf: slanted.image).prefix(8) == Data(pngSignature))
     #expect(throws: PlotError.self) { try Plot.seeds([]) }
 }

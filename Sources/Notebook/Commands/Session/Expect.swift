@@ -13,7 +13,8 @@ extension CommandDefinition {
             + "of eval runs (as=NAME); gain(A, B), gain_low(A, B), gain_high(A, B): accuracy(A) − accuracy(B) and its "
             + "95% paired-bootstrap interval; metric(NAME[, first|last|min|max|mean]) from the training log; and over "
             + "the seeds of a tally (see 'help repeat'): mean(T), sd(T), low(T), high(T) (95% t-interval), min(T), "
-            + "max(T), n(T), count(T > X). Reading figures never changes the session.",
+            + "max(T), n(T), count(T > X), and last(T), the value tally T recorded last (this seed's, inside a repeat "
+            + "cell). Reading figures never changes the session.",
         takesText: true,
         examples: ["expect 2 * 3 >= 6", "expect 0.52 within 0.05 of 0.5"]
     )) { invocation, session in

@@ -12,6 +12,8 @@
 //     mean(T), sd(T), low(T), high(T), min(T), max(T), n(T)   over the seeds of a tally T (low/high:
 //                          95% t-interval of the mean)
 //     count(T > X)         how many seeds of tally T satisfy the comparison (any of > >= < <= =)
+//     last(T)              the value tally T recorded last (inside a repeat cell: this seed's, once
+//                          tallied), so a tally can be a difference to a figure tallied before it
 //
 // Reading a figure never changes the session: bootstrap and vote subsets use fixed seeds.
 import Evaluation
@@ -101,10 +103,11 @@ struct FigureEvaluator {
         case "metric": return try metric(try arg(0, "a metric name"), args.count > 1 ? args[1] : "last")
         case "mean", "sd", "low", "high", "min", "max", "n": return try tallyStatistic(name, try arg(0, "a tally name"))
         case "count": return try count(inner)
+        case "last": return try tally(try arg(0, "a tally name")).last ?? 0   // tally() never returns an empty list
         default:
             if let k = atK(name, "pass@") { return try passAt(k, try arg(0, "a run name")) }
             if let k = atK(name, "maj@") { return try majAt(k, try arg(0, "a run name")) }
-            throw CommandError("unknown figure '\(name)' — use accuracy, pass@K, maj@K, tokens, gain, gain_low, gain_high, metric, mean, sd, low, high, min, max, n or count")
+            throw CommandError("unknown figure '\(name)' — use accuracy, pass@K, maj@K, tokens, gain, gain_low, gain_high, metric, mean, sd, low, high, min, max, n, count or last")
         }
     }
 

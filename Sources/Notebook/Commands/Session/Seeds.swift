@@ -86,20 +86,26 @@ extension CommandDefinition {
     static let seedsSummary = CommandDefinition(CommandDeclaration(
         name: "seeds", subverb: "summary",
         summary: "per-seed tallies with mean, sd and 95% interval",
-        help: "One row per seed and one column per tally, then the mean, the standard deviation and the 95% "
-            + "t-interval of the mean over seeds."
-    )) { _, session in
+        help: "One row per seed and one column per tally (all of them, or the NAMES given, in that order), then "
+            + "the mean, the standard deviation and the 95% t-interval of the mean over seeds.",
+        positionals: [ArgumentSpec("names", .stringList, help: "the tallies to show, comma-separated (default: all)")],
+        examples: ["seeds summary", "seeds summary gain,tokens"]
+    )) { invocation, session in
         guard let tallies = session[SeedTalliesSlot.self], !tallies.names.isEmpty else {
             throw CommandError("seeds summary: no tallies yet — use 'tally NAME FIGURE' inside a 'repeat seeds=…' cell")
         }
+        let names = try invocation.strings("names") ?? tallies.names
+        for name in names where tallies.values(name) == nil {
+            throw CommandError("seeds summary: no tally '\(name)' — tallies: \(tallies.names.joined(separator: ", "))")
+        }
         let p = session.settings.precision
-        var table = Table(columns: [Table.Column("seed")] + tallies.names.map { Table.Column($0, .right) })
+        var table = Table(columns: [Table.Column("seed")] + names.map { Table.Column($0, .right) })
         for seed in tallies.seeds {
-            table.append(["\(seed)"] + tallies.names.map { name in
+            table.append(["\(seed)"] + names.map { name in
                 tallies.value(name, seed: seed).map { Format.fixed($0, p) } ?? "-"
             })
         }
-        let stats = tallies.names.map { SeedStatistics(tallies.values($0) ?? []) }
+        let stats = names.map { SeedStatistics(tallies.values($0) ?? []) }
         table.append(["mean"] + stats.map { Format.fixed($0.mean, p) })
         table.append(["sd"] + stats.map { Format.fixed($0.sd, p) })
         table.append(["95% low"] + stats.map { Format.fixed($0.low, p) })
