@@ -23,7 +23,7 @@ run: build
 # The whole test suite: unit and integration tests, then every notebook replayed with --check.
 # Tests run one at a time: the kernels' thread pool is process-wide, and numeric tests that compare
 # two runs bit for bit must not share the cores (and that setting) with other tests. The unit
-# tests take about a minute, the notebooks about ten (mostly their five-seed cells).
+# tests take about a minute, the notebooks about eleven (mostly their multi-seed cells).
 test: deps
 	$(SWIFT) build $(SWIFTFLAGS)
 	$(SWIFT) test $(SWIFTFLAGS) --no-parallel
