@@ -83,9 +83,10 @@ public func pairedBootstrap(_ a: [Double], _ b: [Double], resamples: Int = 10_00
 }
 
 /// Paired bootstrap of two checkpoints' sample records: problems are matched by `problemID`, and
-/// each problem's accuracy is its fraction of correct samples (pass@1 with n samples).
+/// each problem's score is `score` of its samples — by default its fraction of correct samples
+/// (pass@1 with n samples); `perProblemPassAtK(k)` or `perProblemMajorityAtK(k)` compare at k.
 public func pairedBootstrap(_ a: [ProblemSamples], _ b: [ProblemSamples], resamples: Int = 10_000,
-                            confidence: Double = 0.95,
+                            confidence: Double = 0.95, score: (ProblemSamples) throws -> Double = { Double($0.correctCount) / Double($0.n) },
                             using generator: inout some RandomNumberGenerator) throws -> PairedBootstrapResult {
     var bByID: [String: ProblemSamples] = [:]
     for problem in b {
@@ -108,8 +109,28 @@ public func pairedBootstrap(_ a: [ProblemSamples], _ b: [ProblemSamples], resamp
         guard problem.n > 0, other.n > 0 else {
             throw EvaluationError("paired bootstrap: problem '\(problem.problemID)' has no samples in A or B")
         }
-        accuracyA.append(Double(problem.correctCount) / Double(problem.n))
-        accuracyB.append(Double(other.correctCount) / Double(other.n))
+        accuracyA.append(try score(problem))
+        accuracyB.append(try score(other))
     }
     return try pairedBootstrap(accuracyA, accuracyB, resamples: resamples, confidence: confidence, using: &generator)
+}
+
+/// A problem's unbiased pass@k (Chen et al. 2021), for `pairedBootstrap(_:_:score:)`.
+public func perProblemPassAtK(_ k: Int) -> (ProblemSamples) throws -> Double {
+    { problem in
+        guard k >= 1, k <= problem.n else {
+            throw EvaluationError("pass@\(k): problem '\(problem.problemID)' has \(problem.n) samples — k must lie in 1…\(problem.n)")
+        }
+        return try passAtK(n: problem.n, c: problem.correctCount, k: k)
+    }
+}
+
+/// A problem's maj@k, the exact expectation over its k-subsets, for `pairedBootstrap(_:_:score:)`.
+public func perProblemMajorityAtK(_ k: Int) -> (ProblemSamples) throws -> Double {
+    { problem in
+        guard k >= 1, k <= problem.n else {
+            throw EvaluationError("maj@\(k): problem '\(problem.problemID)' has \(problem.n) samples — k must lie in 1…\(problem.n)")
+        }
+        return try weightedVoteAtK(problem.samples, k: k, weighting: .uniform)
+    }
 }

@@ -23,9 +23,9 @@ public struct RunComparison: Sendable, Equatable, Codable {
 /// Compares two runs on the same problems (matched by id) by a paired bootstrap with a generator
 /// seeded with `seed`. Throws when the runs cover different problems.
 public func compareRuns(_ a: EvaluationRun, _ b: EvaluationRun, resamples: Int = 10_000, confidence: Double = 0.95,
-                        seed: UInt64) throws -> RunComparison {
+                        seed: UInt64, score: (ProblemSamples) throws -> Double = { Double($0.correctCount) / Double($0.n) }) throws -> RunComparison {
     var rng = RNG(seed: seed)
-    let result = try pairedBootstrap(a.samples, b.samples, resamples: resamples, confidence: confidence, using: &rng)
+    let result = try pairedBootstrap(a.samples, b.samples, resamples: resamples, confidence: confidence, score: score, using: &rng)
     func accuracy(_ run: EvaluationRun) -> Double {
         run.samples.reduce(0.0) { $0 + Double($1.correctCount) / Double(max($1.n, 1)) } / Double(max(run.samples.count, 1))
     }

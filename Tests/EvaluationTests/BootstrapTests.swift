@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import Evaluation
+import Kernels
 
 @Test func percentileInterpolatesLinearly() {
     // Hand values (NumPy's default method): [1, 2, 3, 4] at 0.25 → 1.75, at 0.5 → 2.5.
@@ -52,4 +53,30 @@ import Testing
     #expect(throws: EvaluationError.self) { try pairedBootstrap(a, [problem("x", n: 1, c: 1)], using: &generator) }
     #expect(throws: EvaluationError.self) { try pairedBootstrap([1, 0], [1], using: &generator) }
     #expect(throws: EvaluationError.self) { try pairedBootstrap([1], [1], confidence: 1.5, using: &generator) }
+}
+
+/// The paired bootstrap at k: per-problem pass@k by hand (1 − C(n−c, k)/C(n, k)) and maj@k.
+@Test func pairedBootstrapComparesPassAndMajorityAtK() throws {
+    func problem(_ id: String, _ answers: [String], correct: String) -> ProblemSamples {
+        ProblemSamples(problemID: id, samples: answers.map { ScoredSample(answerKey: $0, correct: $0 == correct) })
+    }
+    // A: p1 has 1 of 4 right, p2 4 of 4; B: p1 none, p2 2 of 4.
+    let a = [problem("p1", ["7", "1", "2", "3"], correct: "7"), problem("p2", ["5", "5", "5", "5"], correct: "5")]
+    let b = [problem("p2", ["5", "5", "6", "6"], correct: "5"), problem("p1", ["1", "1", "2", "3"], correct: "7")]
+    var rng = RNG(seed: 3)
+    let pass2 = try pairedBootstrap(a, b, resamples: 500, score: perProblemPassAtK(2), using: &rng)
+    // pass@2: A = (1 − 3/6, 1) = (0.5, 1); B = (0, 1 − 1/6); difference ((0.5 − 0) + (1 − 5/6)) / 2 = 1/3.
+    #expect(abs(pass2.meanDifference - 1.0 / 3.0) < 1e-12)
+    #expect(pass2.low >= 1.0 / 6.0 - 1e-12 && pass2.high <= 0.5 + 1e-12, "resampled means lie between the two problems' differences")
+    // pass@1 through the default score is the share of correct samples.
+    var rng1 = RNG(seed: 3)
+    let pass1 = try pairedBootstrap(a, b, resamples: 10, using: &rng1)
+    #expect(abs(pass1.meanDifference - ((0.25 - 0) + (1 - 0.5)) / 2) < 1e-12)
+    // maj@4 is the vote over all four: A right on p2 only (p1's votes split 1-1-1-1: a tie, broken
+    // evenly, 1/4 right); B: p2 ties 5 and 6 (1/2), p1 wrong.
+    var rng4 = RNG(seed: 3)
+    let maj4 = try pairedBootstrap(a, b, resamples: 10, score: perProblemMajorityAtK(4), using: &rng4)
+    #expect(abs(maj4.meanDifference - ((0.25 - 0) + (1 - 0.5)) / 2) < 1e-12)
+    #expect(throws: EvaluationError.self) { _ = try perProblemPassAtK(5)(a[0]) }
+    #expect(throws: EvaluationError.self) { _ = try perProblemMajorityAtK(0)(a[0]) }
 }

@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 @testable import Notebook
+import Evaluation
 
 @Suite struct SeedsAndExpectTests {
     @Test func expectComparesFiguresAndFailsWithBothSides() throws {
@@ -125,5 +126,30 @@ import Testing
         #expect(recorded.renderMarkdown() == "# Title\n<!-- verity arithmetic: n9-x -->\n\nText.\n\n```verity\necho a\n```\n")
         let again = try NotebookDocument.markdown(recorded.renderMarkdown()).recordingArithmetic("n10-y")
         #expect(again.renderMarkdown() == "# Title\n<!-- verity arithmetic: n10-y -->\n\nText.\n\n```verity\necho a\n```\n")
+    }
+}
+
+@Suite struct CompareAtKTests {
+    @Test func compareAndExpectAtKAgreeWithTheEstimators() throws {
+        let session = CommandTesting.session()
+        for line in ["task arithmetic op=add digits=1 train=40 test=12 think=mixed", "model new layers=1 dim=16 heads=2 ffn=32 max_pos=32",
+                     "eval problems=12 n=8 temperature=1 max_tokens=6 as=a", "eval problems=12 n=8 temperature=1.5 max_tokens=6 as=b"] {
+            _ = try session.execute(line)
+        }
+        let table = try CommandTesting.run(session, "compare a b ks=1,4,8 resamples=200")
+        let rows = table.split(separator: "\n").filter { $0.first.map { " 0123456789".contains($0) } == true && $0.split(separator: " ").count == 9 }
+        #expect(rows.count == 3, "\(table)")
+        // The k = 1 row's difference equals the accuracy difference, and gain@K equals the estimators' difference.
+        let a = try session.requireRun("a", for: "t").run, b = try session.requireRun("b", for: "t").run
+        for k in [1, 4, 8] {
+            let expected = try passAtK(a.samples, k: k) - passAtK(b.samples, k: k)
+            let figure = try CommandTesting.run(session, "expect gain@\(k)(a, b) within 1e-9 of \(expected)")
+            #expect(figure.hasPrefix("expect ok"), "\(figure)")
+            let majority = try majorityAtK(a.samples, k: k) - majorityAtK(b.samples, k: k)
+            #expect(try CommandTesting.run(session, "expect majgain@\(k)(a, b) within 1e-9 of \(majority)").hasPrefix("expect ok"))
+            #expect(try CommandTesting.run(session, "expect gain_low@\(k)(a, b) <= gain@\(k)(a, b)").hasPrefix("expect ok"))
+            #expect(try CommandTesting.run(session, "expect gain_high@\(k)(a, b) >= gain@\(k)(a, b)").hasPrefix("expect ok"))
+        }
+        #expect(CommandTesting.failure(session, "compare a b ks=9").contains("k must lie in 1…8"))
     }
 }

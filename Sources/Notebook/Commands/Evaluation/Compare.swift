@@ -11,7 +11,10 @@ extension CommandDefinition {
         help: "Matches the problems of eval runs A and B by id (both must cover the same problems), takes each "
             + "problem's accuracy (share of correct samples), and resamples the problems with replacement, the same "
             + "draw for both runs, to get the interval of accuracy(A) − accuracy(B) and the share of resamples in "
-            + "which A is ahead. Shared difficulty cancels, so the interval is narrower than two separate ones.",
+            + "which A is ahead. Shared difficulty cancels, so the interval is narrower than two separate ones. "
+            + "With ks=, the same paired bootstrap for pass@k and maj@k at each k (per problem: the unbiased "
+            + "pass@k and the exact maj@k), one row per k: whether the difference between two models holds, "
+            + "shrinks or reverses as more samples are drawn.",
         positionals: [
             ArgumentSpec("a", .string, required: true, help: "the first run's name (as=…)"),
             ArgumentSpec("b", .string, required: true, help: "the second run's name"),
@@ -19,13 +22,15 @@ extension CommandDefinition {
         keys: [
             ArgumentSpec("resamples", .int, default: .int(10_000), bounds: 1...1_000_000, help: "bootstrap resamples"),
             ArgumentSpec("confidence", .float, default: .float(0.95), bounds: 0.5...0.999, help: "confidence level of the interval"),
+            ArgumentSpec("ks", .intList, bounds: 1...4096, help: "also compare pass@k and maj@k at these k (each ≤ both runs' samples)"),
         ],
-        examples: ["compare example example resamples=100 confidence=0.9"]
+        examples: ["compare example example resamples=100 confidence=0.9 ks=1,2"]
     )) { invocation, session in
         let nameA = try invocation.string("a") ?? ""
         let nameB = try invocation.string("b") ?? ""
         let resamples = try invocation.int("resamples") ?? 10_000
         let confidence = try invocation.double("confidence") ?? 0.95
+        let ks = try invocation.ints("ks")
         let a = try session.requireRun(nameA, for: "compare")
         let b = try session.requireRun(nameB, for: "compare")
         let seed = session.commandSeed()
@@ -45,6 +50,26 @@ extension CommandDefinition {
                 + "[\(Format.fixed(boot.low, p)), \(Format.fixed(boot.high, p))] over \(boot.resamples) paired resamples",
             "share of resamples with \(a.name) ahead: \(Format.fixed(boot.shareAGreater, p))",
         ]))
+        guard let ks else { return output }
+        var byK = Table(columns: [Table.Column("k", .right), Table.Column("pass@k \(a.name)", .right), Table.Column(b.name, .right),
+                                  Table.Column("difference", .right), Table.Column("\(percent)% interval", .right),
+                                  Table.Column("maj@k \(a.name)", .right), Table.Column(b.name, .right),
+                                  Table.Column("difference", .right), Table.Column("\(percent)% interval", .right)])
+        for k in ks {
+            var cells = ["\(k)"]
+            for majority in [false, true] {
+                let score = majority ? perProblemMajorityAtK(k) : perProblemPassAtK(k)
+                let (valueA, valueB, paired) = try evaluationCall("compare") {
+                    let va = try a.run.samples.map(score).reduce(0, +) / Double(max(a.run.samples.count, 1))
+                    let vb = try b.run.samples.map(score).reduce(0, +) / Double(max(b.run.samples.count, 1))
+                    return (va, vb, try compareRuns(a.run, b.run, resamples: resamples, confidence: confidence, seed: seed, score: score).bootstrap)
+                }
+                cells += [Format.fixed(valueA, p), Format.fixed(valueB, p), Format.fixed(paired.meanDifference, p),
+                          "\(Format.fixed(paired.low, p))–\(Format.fixed(paired.high, p))"]
+            }
+            byK.append(cells)
+        }
+        output.append(.table(byK))
         return output
     }
 }

@@ -11,7 +11,8 @@ extension CommandDefinition {
             + "Sides are numbers and figures joined by + - * /, compared with > >= < <= = (or ==) !=, or "
             + "'A within TOL of B' (|A − B| ≤ TOL). Figures: accuracy(RUN), pass@K(RUN), maj@K(RUN), tokens(RUN) "
             + "of eval runs (as=NAME); gain(A, B), gain_low(A, B), gain_high(A, B): accuracy(A) − accuracy(B) and its "
-            + "95% paired-bootstrap interval; metric(NAME[, first|last|min|max|mean]) from the training log; and over "
+            + "95% paired-bootstrap interval, and gain@K, gain_low@K, gain_high@K (pass@K) and majgain@K, majgain_low@K, "
+            + "majgain_high@K (maj@K) the same at K samples; metric(NAME[, first|last|min|max|mean]) from the training log; and over "
             + "the seeds of a tally (see 'help repeat'): mean(T), sd(T), low(T), high(T) (95% t-interval), min(T), "
             + "max(T), n(T), count(T > X), and last(T), the value tally T recorded last (this seed's, inside a repeat "
             + "cell). Reading figures never changes the session.",

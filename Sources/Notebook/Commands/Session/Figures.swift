@@ -8,6 +8,8 @@
 //     gain(A, B)           accuracy(A) − accuracy(B) on the same problems
 //     gain_low(A, B)       lower end of the 95% paired-bootstrap interval of that gain
 //     gain_high(A, B)      its upper end (2000 resamples, fixed seed)
+//     gain@K(A, B), gain_low@K, gain_high@K      the same for pass@K (per problem, unbiased)
+//     majgain@K(A, B), majgain_low@K, majgain_high@K   the same for maj@K
 //     metric(NAME)         the last logged value of a training metric; metric(NAME, first|last|min|max|mean)
 //     mean(T), sd(T), low(T), high(T), min(T), max(T), n(T)   over the seeds of a tally T (low/high:
 //                          95% t-interval of the mean)
@@ -105,9 +107,15 @@ struct FigureEvaluator {
         case "count": return try count(inner)
         case "last": return try tally(try arg(0, "a tally name")).last ?? 0   // tally() never returns an empty list
         default:
+            for (prefix, majority) in [("gain", false), ("majgain", true)] {
+                for part in ["", "_low", "_high"] {
+                    guard let k = atK(name, prefix + part + "@") else { continue }
+                    return try gain(try arg(0, "two run names"), try arg(1, "two run names"), part: "gain" + part, k: k, majority: majority)
+                }
+            }
             if let k = atK(name, "pass@") { return try passAt(k, try arg(0, "a run name")) }
             if let k = atK(name, "maj@") { return try majAt(k, try arg(0, "a run name")) }
-            throw CommandError("unknown figure '\(name)' — use accuracy, pass@K, maj@K, tokens, gain, gain_low, gain_high, metric, mean, sd, low, high, min, max, n, count or last")
+            throw CommandError("unknown figure '\(name)' — use accuracy, pass@K, maj@K, tokens, gain, gain_low, gain_high, gain@K, majgain@K (and their _low/_high), metric, mean, sd, low, high, min, max, n, count or last")
         }
     }
 
@@ -131,9 +139,11 @@ struct FigureEvaluator {
         return try evaluationCall("expect") { try majorityAtK(r.samples, k: k) }
     }
 
-    private func gain(_ a: String, _ b: String, part: String) throws -> Double {
+    private func gain(_ a: String, _ b: String, part: String, k: Int? = nil, majority: Bool = false) throws -> Double {
         let (ra, rb) = (try stored(a).run, try stored(b).run)
-        let result = try evaluationCall("expect") { try compareRuns(ra, rb, resamples: 2000, confidence: 0.95, seed: 0) }
+        let score: (ProblemSamples) throws -> Double = k.map { majority ? perProblemMajorityAtK($0) : perProblemPassAtK($0) }
+            ?? { Double($0.correctCount) / Double($0.n) }
+        let result = try evaluationCall("expect") { try compareRuns(ra, rb, resamples: 2000, confidence: 0.95, seed: 0, score: score) }
         switch part {
         case "gain_low": return result.bootstrap.low
         case "gain_high": return result.bootstrap.high
