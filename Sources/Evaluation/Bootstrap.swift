@@ -82,12 +82,13 @@ public func pairedBootstrap(_ a: [Double], _ b: [Double], resamples: Int = 10_00
                                  shareAGreater: greater, resamples: resamples, confidence: confidence)
 }
 
-/// Paired bootstrap of two checkpoints' sample records: problems are matched by `problemID`, and
-/// each problem's score is `score` of its samples — by default its fraction of correct samples
-/// (pass@1 with n samples); `perProblemPassAtK(k)` or `perProblemMajorityAtK(k)` compare at k.
-public func pairedBootstrap(_ a: [ProblemSamples], _ b: [ProblemSamples], resamples: Int = 10_000,
-                            confidence: Double = 0.95, score: (ProblemSamples) throws -> Double = { Double($0.correctCount) / Double($0.n) },
-                            using generator: inout some RandomNumberGenerator) throws -> PairedBootstrapResult {
+/// A problem's accuracy: its fraction of correct samples (pass@1 with n samples).
+public func perProblemAccuracy(_ problem: ProblemSamples) -> Double { Double(problem.correctCount) / Double(problem.n) }
+
+/// The problems of A and B matched by `problemID` (A's order), each scored by `score`: the paired
+/// values a paired bootstrap resamples. Throws when the problems differ, repeat or have no samples.
+public func pairedScores(_ a: [ProblemSamples], _ b: [ProblemSamples],
+                         score: (ProblemSamples) throws -> Double = perProblemAccuracy) throws -> (a: [Double], b: [Double]) {
     var bByID: [String: ProblemSamples] = [:]
     for problem in b {
         guard bByID.updateValue(problem, forKey: problem.problemID) == nil else {
@@ -97,7 +98,7 @@ public func pairedBootstrap(_ a: [ProblemSamples], _ b: [ProblemSamples], resamp
     guard a.count == b.count else {
         throw EvaluationError("paired bootstrap: A has \(a.count) problems but B has \(b.count) — evaluate both on the same problems")
     }
-    var accuracyA: [Double] = [], accuracyB: [Double] = []
+    var scoresA: [Double] = [], scoresB: [Double] = []
     var seen = Set<String>()
     for problem in a {
         guard seen.insert(problem.problemID).inserted else {
@@ -109,10 +110,20 @@ public func pairedBootstrap(_ a: [ProblemSamples], _ b: [ProblemSamples], resamp
         guard problem.n > 0, other.n > 0 else {
             throw EvaluationError("paired bootstrap: problem '\(problem.problemID)' has no samples in A or B")
         }
-        accuracyA.append(try score(problem))
-        accuracyB.append(try score(other))
+        scoresA.append(try score(problem))
+        scoresB.append(try score(other))
     }
-    return try pairedBootstrap(accuracyA, accuracyB, resamples: resamples, confidence: confidence, using: &generator)
+    return (scoresA, scoresB)
+}
+
+/// Paired bootstrap of two checkpoints' sample records: problems are matched by `problemID` and
+/// scored by `score` — by default their accuracy; `perProblemPassAtK(k)` or
+/// `perProblemMajorityAtK(k)` compare at k.
+public func pairedBootstrap(_ a: [ProblemSamples], _ b: [ProblemSamples], resamples: Int = 10_000,
+                            confidence: Double = 0.95, score: (ProblemSamples) throws -> Double = perProblemAccuracy,
+                            using generator: inout some RandomNumberGenerator) throws -> PairedBootstrapResult {
+    let scores = try pairedScores(a, b, score: score)
+    return try pairedBootstrap(scores.a, scores.b, resamples: resamples, confidence: confidence, using: &generator)
 }
 
 /// A problem's unbiased pass@k (Chen et al. 2021), for `pairedBootstrap(_:_:score:)`.

@@ -21,14 +21,14 @@ public struct RunComparison: Sendable, Equatable, Codable {
 }
 
 /// Compares two runs on the same problems (matched by id) by a paired bootstrap with a generator
-/// seeded with `seed`. Throws when the runs cover different problems.
+/// seeded with `seed`; each problem is scored by `score` (default: its share of correct samples),
+/// and `accuracyA`/`accuracyB` are the mean scores. Throws when the runs cover different problems.
 public func compareRuns(_ a: EvaluationRun, _ b: EvaluationRun, resamples: Int = 10_000, confidence: Double = 0.95,
-                        seed: UInt64, score: (ProblemSamples) throws -> Double = { Double($0.correctCount) / Double($0.n) }) throws -> RunComparison {
+                        seed: UInt64, score: (ProblemSamples) throws -> Double = perProblemAccuracy) throws -> RunComparison {
     var rng = RNG(seed: seed)
-    let result = try pairedBootstrap(a.samples, b.samples, resamples: resamples, confidence: confidence, score: score, using: &rng)
-    func accuracy(_ run: EvaluationRun) -> Double {
-        run.samples.reduce(0.0) { $0 + Double($1.correctCount) / Double(max($1.n, 1)) } / Double(max(run.samples.count, 1))
-    }
+    let scores = try pairedScores(a.samples, b.samples, score: score)
+    let result = try pairedBootstrap(scores.a, scores.b, resamples: resamples, confidence: confidence, using: &rng)
+    func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
     return RunComparison(nameA: a.generatorName, nameB: b.generatorName, problems: a.samples.count,
-                         accuracyA: accuracy(a), accuracyB: accuracy(b), bootstrap: result)
+                         accuracyA: mean(scores.a), accuracyB: mean(scores.b), bootstrap: result)
 }

@@ -159,14 +159,10 @@ extension Checkpoint {
                     types.append(GGUFTokenType.normal.rawValue)
                 }
             }
-            let ranked = bpe.merges.values.sorted { $0.rank < $1.rank }
-            var pairs = [(Int, Int)](repeating: (0, 0), count: ranked.count)
-            for (key, value) in bpe.merges { pairs[Int(value.rank)] = (Int(key >> 32), Int(key & 0xFFFF_FFFF)) }
-            guard ranked.enumerated().allSatisfy({ Int($0.element.rank) == $0.offset }) else {
-                throw ModelError("GGUF export: the tokenizer's merge ranks are not 0…\(ranked.count - 1)")
-            }
-            merges = try pairs.map { (a, b) throws(ModelError) -> String in
-                guard let left = bpe.tokens[a], let right = bpe.tokens[b] else {
+            // llama.cpp ranks merges by their position in the list.
+            merges = try bpe.merges.sorted { $0.value.rank < $1.value.rank }.map { (key, _) throws(ModelError) -> String in
+                let (a, b) = (Int(key >> 32), Int(key & 0xFFFF_FFFF))
+                guard a < bpe.tokens.count, b < bpe.tokens.count, let left = bpe.tokens[a], let right = bpe.tokens[b] else {
                     throw ModelError("GGUF export: a merge names an id without a token")
                 }
                 return left + " " + right

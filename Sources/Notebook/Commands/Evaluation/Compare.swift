@@ -59,12 +59,11 @@ extension CommandDefinition {
             var cells = ["\(k)"]
             for majority in [false, true] {
                 let score = majority ? perProblemMajorityAtK(k) : perProblemPassAtK(k)
-                let (valueA, valueB, paired) = try evaluationCall("compare") {
-                    let va = try a.run.samples.map(score).reduce(0, +) / Double(max(a.run.samples.count, 1))
-                    let vb = try b.run.samples.map(score).reduce(0, +) / Double(max(b.run.samples.count, 1))
-                    return (va, vb, try compareRuns(a.run, b.run, resamples: resamples, confidence: confidence, seed: seed, score: score).bootstrap)
+                let atK = try evaluationCall("compare") {
+                    try compareRuns(a.run, b.run, resamples: resamples, confidence: confidence, seed: seed, score: score)
                 }
-                cells += [Format.fixed(valueA, p), Format.fixed(valueB, p), Format.fixed(paired.meanDifference, p),
+                let paired = atK.bootstrap
+                cells += [Format.fixed(atK.accuracyA, p), Format.fixed(atK.accuracyB, p), Format.fixed(paired.meanDifference, p),
                           "\(Format.fixed(paired.low, p))–\(Format.fixed(paired.high, p))"]
             }
             byK.append(cells)

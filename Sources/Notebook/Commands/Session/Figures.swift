@@ -142,7 +142,7 @@ struct FigureEvaluator {
     private func gain(_ a: String, _ b: String, part: String, k: Int? = nil, majority: Bool = false) throws -> Double {
         let (ra, rb) = (try stored(a).run, try stored(b).run)
         let score: (ProblemSamples) throws -> Double = k.map { majority ? perProblemMajorityAtK($0) : perProblemPassAtK($0) }
-            ?? { Double($0.correctCount) / Double($0.n) }
+            ?? perProblemAccuracy
         let result = try evaluationCall("expect") { try compareRuns(ra, rb, resamples: 2000, confidence: 0.95, seed: 0, score: score) }
         switch part {
         case "gain_low": return result.bootstrap.low

@@ -28,12 +28,9 @@ extension CommandDefinition {
         if lines.isEmpty { return SettingsView.render(session) }
         // The live trainer samples with the sampling settings too; its checks run before anything changes.
         let given = Session.samplingSettings.filter { invocation.isGiven($0) }
-        let previous = session.settings
         var trainerLine: String? = nil
         if !given.isEmpty, let trainer = session.existingTrainer {
-            session.settings = changed
-            defer { session.settings = previous }
-            let config = try domain("set") { try session.withSetSamplingSettings(trainer.config, only: given) }
+            let config = try domain("set") { try Session.withSetSamplingSettings(trainer.config, from: changed, only: given) }
             try domain("set") { try trainer.setConfig(config) }
             trainerLine = "the trainer samples with \(given.joined(separator: ", ")) too ('show trainer')"
         }

@@ -40,7 +40,8 @@ extension Session {
         let saved = local.configJSON == nil ? nil : try savedTrainerState()
         let trainer = try domain(command) {
             try PolicyTrainer(model: local.transformer, tokenizer: local.tokenizer, dataset: dataset, scorer: scorer,
-                              config: try saved?.state.config ?? withSetSamplingSettings(TrainerConfig()), seed: commandSeed())
+                              config: try saved?.state.config ?? Self.withSetSamplingSettings(TrainerConfig(), from: settings),
+                              seed: commandSeed())
         }
         if let saved {
             // The state is used once: imported into this trainer, or dropped when it does not fit,
@@ -60,8 +61,9 @@ extension Session {
     /// Session settings that are also trainer fields: `set` changes both, and a new trainer starts from them.
     static let samplingSettings = ["temperature", "top_p", "top_k", "max_tokens"]
 
-    /// `config` with the sampling settings the user changed with `set` (the others keep the trainer's defaults).
-    func withSetSamplingSettings(_ config: TrainerConfig, only names: [String]? = nil) throws -> TrainerConfig {
+    /// `config` with the sampling settings the user changed with `set` in `settings` (the others keep
+    /// the trainer's values).
+    static func withSetSamplingSettings(_ config: TrainerConfig, from settings: Settings, only names: [String]? = nil) throws -> TrainerConfig {
         var changed = config
         for name in names ?? Self.samplingSettings where settings.explicitlySet.contains(name) {
             guard let value = settings.value(name) else { continue }
