@@ -102,6 +102,18 @@ import Testing
         #expect(OutputCheck.comparable(changed) != OutputCheck.comparable(before))
     }
 
+    @Test func anImageLinkCountsByTitleAndFileNotFolder() {
+        // Replayed from another working directory, the same plot is linked through another folder.
+        let recorded = ["![greedy accuracy](../plots/quickstart-seeds.png)"]
+        #expect(OutputCheck.comparable(["![greedy accuracy](../../../tmp/plots/quickstart-seeds.png)"]) == OutputCheck.comparable(recorded))
+        #expect(OutputCheck.comparable(["![greedy accuracy](quickstart-seeds.png)"]) == OutputCheck.comparable(recorded))
+        // Another image or another title still counts.
+        #expect(OutputCheck.comparable(["![greedy accuracy](../plots/other.png)"]) != OutputCheck.comparable(recorded))
+        #expect(OutputCheck.comparable(["![accuracy](../plots/quickstart-seeds.png)"]) != OutputCheck.comparable(recorded))
+        // Text that only looks like a path is left alone.
+        #expect(OutputCheck.comparable(["wrote plots/a.png (data a.tsv)"]) == ["wrote plots/a.png (data a.tsv)"])
+    }
+
     @Test(arguments: [
         "slept 2.00 s", "step 10  1.5s", "elapsed 3", "ETA 12", "throughput 350 tok/s", "1200 tokens/s",
         "done in 850 ms", "12.5 it/s", "took 2 min", "sample  0.3 sec/it", "3 steps/s",

@@ -1,5 +1,6 @@
 // OutputCheck — `verity run --check`: compares a rerun's outputs with the recorded ones, ignoring
-// lines that report time or speed, and renders the differences as a unified-style diff.
+// lines that report time or speed and the folder of image links, and renders the differences as a
+// unified-style diff.
 import Foundation
 
 /// Compares recorded and fresh notebook outputs.
@@ -20,9 +21,19 @@ public enum OutputCheck {
     /// The lines that take part in the comparison, normalised: timing lines and table rules
     /// (lines of dashes) are dropped, and runs of spaces count as one. A table's column widths
     /// follow its widest cell, so a timing column (`142702 tok/s` one run, `89874 tok/s` the next)
-    /// shifts the header and the rule even though only that column changed.
+    /// shifts the header and the rule even though only that column changed. An image link keeps
+    /// its title and file name but not its folder: a plot path is relative to where the replay
+    /// runs, so the link from the notebook to it depends on that folder, not on the results.
     static func comparable(_ lines: [String]) -> [String] {
-        lines.filter { !isTimingLine($0) && !isTableRule($0) }.map(collapsingSpaces)
+        lines.filter { !isTimingLine($0) && !isTableRule($0) }.map { withoutImageFolder(collapsingSpaces($0)) }
+    }
+
+    /// `![title](dir/name.png)` → `![title](name.png)`; other lines unchanged.
+    static func withoutImageFolder(_ line: String) -> String {
+        guard line.hasPrefix("!["), line.hasSuffix(")"), let open = line.range(of: "](", options: .backwards) else { return line }
+        let target = line[open.upperBound..<line.index(before: line.endIndex)]
+        guard let slash = target.lastIndex(of: "/") else { return line }
+        return String(line[..<open.upperBound]) + target[target.index(after: slash)...] + ")"
     }
 
     /// A table's rule line: dashes separated by spaces.
