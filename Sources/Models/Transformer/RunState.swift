@@ -30,6 +30,8 @@ final class RunState {
     var inputs: [Int32] = []
     /// True between a forward and the backward that consumes its logits.
     var backwardReady = false
+    /// The last forward was `forwardLogits` (its backward takes dLogits, not dLogprob).
+    var logitHead = false
 
     // Forward activations.
     let resid: FloatBuffer      // (L+1)·N·C, resid[l] = input of layer l

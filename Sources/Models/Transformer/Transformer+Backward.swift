@@ -8,7 +8,7 @@ extension Transformer {
     /// (B·T entries each; ignored positions are skipped) using the last `forward`'s activations.
     /// Each forward supports one backward; call `zeroGradients()` between optimizer steps.
     public func backward(dLogprob: [Float], dEntropy: [Float]?) throws {
-        guard let s = runState, s.backwardReady else {
+        guard let s = runState, s.backwardReady, !s.logitHead else {
             throw ModelError("backward needs a preceding forward(_:) on this model (and runs once per forward)")
         }
         let B = s.rows, T = s.length, N = B * T
@@ -19,10 +19,7 @@ extension Transformer {
             throw ModelError("backward: dEntropy has \(dEntropy.count) entries, the last forward had \(B)×\(T) = \(N) positions")
         }
         s.backwardReady = false
-        let C = config.hiddenSize, KV = config.kvDim, F = config.intermediateSize, V = config.vocabSize
-        let H = config.numAttentionHeads, KVH = config.numKeyValueHeads, hd = config.headDim
-        let L = config.numHiddenLayers
-        let w = paramBuffer.baseAddress!, gw = gradBuffer.baseAddress!
+        let V = config.vocabSize
         let M = s.headRows.count
         let invT = s.invTemperature
 
@@ -42,6 +39,48 @@ extension Transformer {
                 }
             }
         }
+        backwardFromLogitGradients(s)
+    }
+
+    /// Logits of `rows` (flat positions of `batch`), [rows.count, V] row-major, keeping the
+    /// activations for one following `backward(dLogits:)`. For heads read straight off the logits
+    /// (a value head is one logit: see `ValueModel`).
+    public func forwardLogits(_ batch: TokenBatch, rows: [Int]) throws -> [Float] {
+        let N = batch.inputs.count
+        guard rows.count <= N else { throw ModelError("forwardLogits: \(rows.count) rows for a batch of \(N) positions") }
+        if let bad = rows.first(where: { $0 < 0 || $0 >= N }) {
+            throw ModelError("forwardLogits: position \(bad) lies outside the batch's \(N) positions")
+        }
+        let s = try trunkForward(batch, headRows: rows)
+        s.logitHead = true
+        s.backwardReady = true
+        return Array(UnsafeBufferPointer(start: s.logits.pointer, count: rows.count * config.vocabSize))
+    }
+
+    /// Accumulates parameter gradients of L = Σ dLogits ⊙ logits for the rows of the last
+    /// `forwardLogits` (dLogits is [rows.count, V], as its result).
+    public func backward(dLogits: [Float]) throws {
+        guard let s = runState, s.backwardReady, s.logitHead else {
+            throw ModelError("backward(dLogits:) needs a preceding forwardLogits(_:rows:) on this model (and runs once per forward)")
+        }
+        let count = s.headRows.count * config.vocabSize
+        guard dLogits.count == count else {
+            throw ModelError("backward: dLogits has \(dLogits.count) entries, the last forwardLogits had \(s.headRows.count)×\(config.vocabSize) = \(count)")
+        }
+        s.backwardReady = false
+        s.logitHead = false
+        dLogits.withUnsafeBufferPointer { s.logits.pointer.update(from: $0.baseAddress!, count: count) }
+        backwardFromLogitGradients(s)
+    }
+
+    /// Everything below the head: from dlogits (in `s.logits`) to every parameter's gradient.
+    private func backwardFromLogitGradients(_ s: RunState) {
+        let B = s.rows, T = s.length, N = B * T
+        let C = config.hiddenSize, KV = config.kvDim, F = config.intermediateSize, V = config.vocabSize
+        let H = config.numAttentionHeads, KVH = config.numKeyValueHeads, hd = config.headDim
+        let L = config.numHiddenLayers
+        let w = paramBuffer.baseAddress!, gw = gradBuffer.baseAddress!
+        let M = s.headRows.count
         // dxfRows[M,C] = dlogits[M,V] · Wlm[V,C]; dWlm += dlogitsᵀ · xfRows. xfRows is overwritten
         // by its gradient after dWlm is formed, so compute dWlm first.
         sgemm(transA: true, transB: false, m: V, n: C, k: M, a: s.logits.pointer, lda: V, b: s.xfRows.pointer, ldb: C,

@@ -33,6 +33,7 @@ extension Transformer {
             lp[n] = s.rowStats[r].logprob
             ent[n] = s.rowStats[r].entropy
         }
+        s.logitHead = false
         s.backwardReady = true
         return ForwardResult(logprobs: lp, entropies: ent)
     }
