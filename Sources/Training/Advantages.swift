@@ -18,6 +18,10 @@ public enum AdvantageEstimator: String, Sendable, Codable, CaseIterable, Equatab
     case batchNormalized = "batch-normalized"
     /// Plain REINFORCE (Williams 1992): Aᵢ = rᵢ, no baseline.
     case none
+    /// PPO (Schulman et al. 2017) with a learned critic: per-token generalised advantage
+    /// estimates (Schulman et al. 2016) from the critic's values (see GAE.swift). Before the
+    /// critic has run, a completion's advantage is its reward.
+    case gae
 }
 
 /// Mean and standard deviation of one group of rewards.
@@ -60,7 +64,7 @@ public func computeAdvantages(rewards: [Double], groupSize: Int, estimator: Adva
     }
     var out = [Double](repeating: 0, count: rewards.count)
     switch estimator {
-    case .none:
+    case .none, .gae:
         return rewards
     case .batchNormalized:
         let s = groupStatistics(rewards[...])

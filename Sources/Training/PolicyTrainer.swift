@@ -33,6 +33,9 @@ public final class PolicyTrainer: @unchecked Sendable {
     public internal(set) var pending: RolloutBatch?
     /// Cosine schedule length when `config.totalSteps` is 0 (set by `run`).
     public internal(set) var scheduleSteps = 0
+    /// The PPO critic (advantage=gae), created at the first such step or set by `setCritic`.
+    public internal(set) var critic: ValueModel?
+    var criticOptimizer: AdamW?
     var cursor: PromptCursor
     var rng: RNG
     var backup: Transformer?
@@ -172,6 +175,8 @@ public final class PolicyTrainer: @unchecked Sendable {
         var batch = input
         if !batch.hasAdvantages { try batch.assignAdvantages(estimator: config.advantage, epsilon: config.advantageEpsilon) }
         let trainStart = Date()
+        // PPO: the critic's values at the weights it has now, and GAE from them.
+        if config.advantage == .gae { try assignGAE(&batch.rollouts) }
         let rows = trainableRows(batch.rollouts, config: config)
         let temperature = scoringTemperature(Float(config.temperature))
         if let reference, config.needsReference {
@@ -194,6 +199,11 @@ public final class PolicyTrainer: @unchecked Sendable {
             if let backup { try model.copyParameters(from: backup) }
             try optimizer.restore(state: optimizerState, step: optimizerStep)
             model.zeroGradients()
+        }
+        var criticStats: CriticStatistics?
+        if config.advantage == .gae, rejected == nil {
+            criticStats = try criticUpdate(rollouts: batch.rollouts, rows: rows,
+                                           learningRateScale: config.learningRate > 0 ? lr / config.learningRate : 1, rng: &r)
         }
         rng = r
         step += 1
@@ -226,9 +236,17 @@ public final class PolicyTrainer: @unchecked Sendable {
         m["time/step"] = seconds
         m["tokens_per_second"] = Double(batch.generatedTokens + stats.tokens) / max(seconds, 1e-9)
         m["rejected"] = rejected == nil ? 0 : 1
+        if let c = criticStats {
+            m["loss/value_avg"] = c.loss
+            m["val/clipfrac_avg"] = c.clipFraction
+            m["critic/vf_explained_var"] = c.explainedVariance
+            m["critic/values_mean"] = c.valueMean
+            m["critic/returns_mean"] = c.returnMean
+            m["critic/rejected"] = c.rejected == nil ? 0 : 1
+        }
         log.append(m)
         return StepReport(step: step, metrics: m, samplingSeconds: samplingSeconds, trainingSeconds: trainingSeconds,
-                          seconds: seconds, rejected: rejected)
+                          seconds: seconds, rejected: rejected ?? criticStats?.rejected)
     }
 
     /// The `rl` loop: `steps` steps, `progress` after each, `isCancelled` polled between steps and

@@ -121,7 +121,7 @@ func minibatchGradient(model: Transformer, rollouts: [Rollout], rows: [Int], con
                 gap?.pointee.add(trainer: fr.logprobs[base + j], sampler: ro.logprobs[j])
                 reference?[base + j] = ro.referenceLogprobs?[j] ?? fr.logprobs[base + j]
                 w[base + j] = weightOf[r] ?? 0
-                adv[base + j] = ro.advantage
+                adv[base + j] = ro.tokenAdvantages?[j] ?? ro.advantage
             }
         }
         let res = policyLoss(logprobs: fr.logprobs, entropies: fr.entropies, behaviour: behaviour, reference: reference,

@@ -61,8 +61,14 @@ public struct Rollout: Sendable {
     public var reward: ScoredReward
     /// Whether the answer verifies (the `accuracy` metric), independent of reward shaping.
     public var correct: Bool
-    /// Its advantage A (set by `assignAdvantages`).
+    /// Its advantage A (set by `assignAdvantages`; with a critic, the mean of `tokenAdvantages`).
     public var advantage: Double = 0
+    /// Per-token advantages A_t (PPO with a critic: GAE); nil: every token weighs `advantage`.
+    public var tokenAdvantages: [Double]?
+    /// The critic's values V(s_t) at sampling time, one per token (PPO; the value clip's centre).
+    public var values: [Float]?
+    /// The critic's regression targets G_t, one per token (PPO).
+    public var returns: [Double]?
     /// The trainer step whose policy sampled it (for staleness).
     public var policyVersion: Int
 

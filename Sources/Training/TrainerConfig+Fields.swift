@@ -130,6 +130,12 @@ extension TrainerConfig {
         .flag("dynamic_sampling", \.dynamicSampling, "dynamicSampling", "drop all-equal-reward groups and refill (DAPO)"),
         .int("max_rounds", \.maxGenerationRounds, "maxGenerationRounds", "most generation rounds per step with dynamic sampling", range: 1...1000),
         .int("staleness", \.maxStaleness, "maxStaleness", "asynchronous rollouts at most K steps stale", symbol: "K", off: "synchronous, on-policy", range: 0...64),
+        .real("gamma", \.gamma, "gamma", "GAE discount (advantage=gae)", symbol: "γ", range: 0...1),
+        .real("lam", \.lambda, "lambda", "GAE trade-off: 1 Monte-Carlo, 0 one-step TD (advantage=gae)", symbol: "λ", range: 0...1),
+        .real("cliprange_value", \.valueClip, "valueClip", "clip the critic's values to ±ε_v around their sampling-time values", symbol: "ε_v", off: "no value clipping", range: 0...1e6),
+        .real("value_lr", \.valueLearningRate, "valueLearningRate", "the critic's peak learning rate", off: "the policy's lr", range: 0...10),
+        .flag("whiten", \.whitenAdvantages, "whitenAdvantages", "whiten GAE advantages over the batch's trained tokens"),
+        .choice("critic", \.critic, "critic", "the critic's start: a copy of the policy, or a small fresh network"),
     ]
 
     /// The field with this key, or an error listing the valid keys.

@@ -15,6 +15,9 @@ public enum TrainerPreset: String, Sendable, Codable, CaseIterable, Equatable {
     case rloo
     /// REINFORCE (Williams 1992): the raw reward as the advantage, no clip, no KL.
     case reinforce
+    /// PPO (Schulman et al. 2017) with a critic and GAE (γ = 1, λ = 0.95), value clipping 0.2,
+    /// whitened advantages, 4 minibatch updates per batch, token mean, no KL.
+    case ppo
 }
 
 extension TrainerConfig {
@@ -54,6 +57,14 @@ extension TrainerConfig {
             lossAggregation = .seqMeanTokenSumNorm
             // Raw rewards: a zero reward is not "no signal" without a baseline, but it is no gradient.
             skipZeroAdvantage = true
+        case .ppo:
+            advantage = .gae
+            epsilonLow = 0.2; epsilonHigh = 0.2
+            klCoefficient = 0
+            lossAggregation = .tokenMean
+            // Every completion carries signal through its token advantages, rewarded or not.
+            skipZeroAdvantage = false
+            minibatches = 4
         }
     }
 
@@ -78,6 +89,8 @@ extension TrainerPreset {
             + "16 minibatch updates per rollout batch, no KL"
         case .rloo: return "Ahmadian et al. 2024, Back to Basics: leave-one-out baseline, no clip, no KL"
         case .reinforce: return "Williams 1992: the reward itself as the advantage, no clip, no KL"
+        case .ppo: return "Schulman et al. 2017 with GAE (2016): a critic's per-token advantages, γ = 1, λ = 0.95, value clip 0.2, "
+            + "whitened advantages, 4 minibatch updates per batch, token mean, no KL (TRL's PPO puts KL in the reward; here it is the family's loss term)"
         }
     }
 }

@@ -6,6 +6,14 @@
 import Foundation
 
 /// Learning-rate schedule shape.
+/// How a PPO critic is initialised.
+public enum CriticStart: String, Sendable, Codable, CaseIterable, Equatable {
+    /// A copy of the policy with one zeroed head row as the value head.
+    case policy
+    /// A fresh 2-layer, 64-wide network (the verifier's shape), value head zeroed.
+    case small
+}
+
 public enum ScheduleKind: String, Sendable, Codable, CaseIterable, Equatable {
     /// Linear warm-up, then constant.
     case constant
@@ -104,6 +112,25 @@ public struct TrainerConfig: Sendable, Codable, Equatable {
     /// stale while the trainer updates. Default 0 = synchronous, on-policy.
     public var maxStaleness: Int = 0
 
+    // MARK: PPO critic (advantage=gae)
+    /// γ — discount of GAE (Schulman et al. 2016). Default 1: a completion's one terminal reward
+    /// counts undiscounted at every token (TRL's PPO default).
+    public var gamma: Double = 1.0
+    /// λ — GAE's bias–variance trade-off: 1 is the Monte-Carlo return minus the value, 0 the
+    /// one-step TD error. Default 0.95 (TRL's `lam`).
+    public var lambda: Double = 0.95
+    /// ε_v — the critic's values move at most this far from the values at sampling time per batch
+    /// (PPO's clipped value loss; TRL's `cliprange_value`). Default 0.2; 0 = no value clipping.
+    public var valueClip: Double = 0.2
+    /// Peak learning rate of the critic's own AdamW. Default 0 = the policy's `lr`.
+    public var valueLearningRate: Double = 0
+    /// Whiten GAE advantages over the batch (zero mean, unit variance over trained tokens), as TRL
+    /// and OpenRLHF do. Default on.
+    public var whitenAdvantages: Bool = true
+    /// How the critic starts: a copy of the policy with a zeroed value row (TRL, OpenRLHF), or a
+    /// small fresh network (2 layers × 64). Default policy.
+    public var critic: CriticStart = .policy
+
     /// The defaults (the recipe's GRPO).
     public init() {}
 
@@ -175,5 +202,65 @@ public struct TrainerConfig: Sendable, Codable, Equatable {
         try need(maxGradNorm >= 0, "grad_clip=\(maxGradNorm) — must be ≥ 0 (0 = off)")
         try need(maxGenerationRounds >= 1, "max_rounds=\(maxGenerationRounds) — need at least 1 generation round")
         try need(maxStaleness >= 0, "staleness=\(maxStaleness) — must be ≥ 0 (0 = synchronous)")
+        try need(gamma >= 0 && gamma <= 1, "gamma=\(gamma) — γ must lie in [0, 1]")
+        try need(lambda >= 0 && lambda <= 1, "lam=\(lambda) — λ must lie in [0, 1]")
+        try need(valueClip >= 0 && valueClip.isFinite, "cliprange_value=\(valueClip) — ε_v must be ≥ 0 (0 = no value clipping)")
+        try need(valueLearningRate >= 0 && valueLearningRate.isFinite, "value_lr=\(valueLearningRate) — must be ≥ 0 (0 = lr)")
+        try need(!(advantage == .gae && maxStaleness > 0),
+                 "advantage=gae with staleness=\(maxStaleness): the critic is trained on the trainer's thread and PPO here is synchronous — set staleness=0")
+    }
+}
+
+extension TrainerConfig {
+    /// Decodes a saved config; a key that is absent (a file written before the field existed)
+    /// keeps its default, so older checkpoints still resume.
+    public init(from decoder: Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func take<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
+            if let v = try c.decodeIfPresent(T.self, forKey: key) { value = v }
+        }
+        try take(.promptsPerStep, &promptsPerStep)
+        try take(.samplesPerPrompt, &samplesPerPrompt)
+        try take(.temperature, &temperature)
+        try take(.topK, &topK)
+        try take(.topP, &topP)
+        try take(.maxNewTokens, &maxNewTokens)
+        try take(.thinkingBudget, &thinkingBudget)
+        try take(.waitExtensions, &waitExtensions)
+        try take(.advantage, &advantage)
+        try take(.advantageEpsilon, &advantageEpsilon)
+        try take(.epsilonLow, &epsilonLow)
+        try take(.epsilonHigh, &epsilonHigh)
+        try take(.dualClip, &dualClip)
+        try take(.klCoefficient, &klCoefficient)
+        try take(.klEstimator, &klEstimator)
+        try take(.referenceSyncInterval, &referenceSyncInterval)
+        try take(.lossAggregation, &lossAggregation)
+        try take(.lossNormalizer, &lossNormalizer)
+        try take(.entropyCoefficient, &entropyCoefficient)
+        try take(.maskTruncated, &maskTruncated)
+        try take(.skipZeroAdvantage, &skipZeroAdvantage)
+        try take(.updatesPerBatch, &updatesPerBatch)
+        try take(.minibatches, &minibatches)
+        try take(.learningRate, &learningRate)
+        try take(.beta1, &beta1)
+        try take(.beta2, &beta2)
+        try take(.adamEpsilon, &adamEpsilon)
+        try take(.weightDecay, &weightDecay)
+        try take(.warmupSteps, &warmupSteps)
+        try take(.schedule, &schedule)
+        try take(.totalSteps, &totalSteps)
+        try take(.minLearningRateRatio, &minLearningRateRatio)
+        try take(.maxGradNorm, &maxGradNorm)
+        try take(.dynamicSampling, &dynamicSampling)
+        try take(.maxGenerationRounds, &maxGenerationRounds)
+        try take(.maxStaleness, &maxStaleness)
+        try take(.gamma, &gamma)
+        try take(.lambda, &lambda)
+        try take(.valueClip, &valueClip)
+        try take(.valueLearningRate, &valueLearningRate)
+        try take(.whitenAdvantages, &whitenAdvantages)
+        try take(.critic, &critic)
     }
 }

@@ -121,7 +121,7 @@ import Training
 
     @Test func badKeysAndValues() throws {
         let session = try Self.tinySession()
-        #expect(CommandTesting.failure(session, "rl steps=1 algo=ppo").contains("algo must be one of grpo, dr-grpo, dapo, rloo, reinforce"))
+        #expect(CommandTesting.failure(session, "rl steps=1 algo=trpo").contains("algo must be one of grpo, dr-grpo, dapo, rloo, reinforce, ppo"))
         #expect(CommandTesting.failure(session, "rl steps=1 lrr=1").contains("did you mean 'lr'?"))
         #expect(CommandTesting.failure(session, "rl steps=1 n=1.5").contains("n expects a whole number"))
         #expect(CommandTesting.failure(session, "rl steps=1 clip=abc").contains("clip=abc is not"))

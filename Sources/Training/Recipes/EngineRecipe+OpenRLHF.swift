@@ -42,6 +42,9 @@ extension EngineRecipe {
         case .leaveOneOut: put("--algo.advantage.estimator", "rloo")
         case .batchNormalized: put("--algo.advantage.estimator", "reinforce_baseline", "group mean, then normalised over the batch")
         case .none: put("--algo.advantage.estimator", "reinforce", "the reward itself")
+        case .gae:
+            put("--algo.advantage.estimator", "group_norm")
+            lacks("advantage=gae (PPO with a critic): OpenRLHF has it (estimator gae), but this export does not write the critic's flags; group_norm is written")
         }
         // Policy loss.
         put("--actor.eps_clip_low_high", "\(number(c.epsilonLow > 0 ? c.epsilonLow : 1e9)) \(number(c.epsilonHigh > 0 ? c.epsilonHigh : 1e9))",

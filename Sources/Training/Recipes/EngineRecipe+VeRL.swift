@@ -25,6 +25,9 @@ extension EngineRecipe {
         case .none:
             estimator = "grpo"
             lacks("advantage=none (the reward itself): veRL's estimators all subtract a baseline; grpo is written")
+        case .gae:
+            estimator = "grpo"
+            lacks("advantage=gae (PPO with a critic): veRL has it (adv_estimator=gae), but this export does not write the critic's config; grpo is written")
         }
         let lossMode: String = switch c.lossAggregation {
         case .tokenMean: "token-mean"

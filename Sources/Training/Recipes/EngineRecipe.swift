@@ -77,6 +77,9 @@ public enum EngineRecipe {
         case .none:
             put("scale_rewards", "none")
             lacks("advantage=none (REINFORCE, the reward itself): GRPOTrainer always subtracts the group mean")
+        case .gae:
+            put("scale_rewards", "group")
+            lacks("advantage=gae (PPO with a critic): GRPOTrainer has no critic; TRL's PPOTrainer does, and this export does not write its config")
         }
         if c.advantageEpsilon != 1e-4 {
             lacks("advantage_eps=\(c.advantageEpsilon): TRL adds a fixed 1e-4 to the standard deviation")
