@@ -19,7 +19,8 @@ extension CommandDefinition {
             + "when neither n= nor ks= is typed: then ks run up to its n), "
             + "the same temperature and max_tokens; otherwise n samples of the first `problems` problems "
             + "are generated. With budgets= and/or waits= it generates once per thinking setting instead. Methods: "
-            + "pass (pass@k), maj (majority vote), best and maj-score (need a verifier: 'verifier train' first), "
+            + "pass (pass@k), maj (majority vote), best and maj-score (need a verifier: 'verifier train' first; or "
+            + "scorer=value: the value model's estimate of each final state, e.g. a PPO critic), "
             + "maj-prob, best-logprob. Bands are 95% bootstrap intervals over problems. The points go to 'plot "
             + "scaling'; tsv=PATH writes them, to=PATH draws the plot (x=samples|tokens).",
         keys: [
@@ -31,6 +32,8 @@ extension CommandDefinition {
             ArgumentSpec("waits", .intList, bounds: 0...64, help: "'Wait' extension counts to sweep (one generation each)"),
             ArgumentSpec("problems", .int, default: .int(100), bounds: 1...1_000_000, help: "problems of the split"),
             ArgumentSpec("split", .choice(["test", "train"]), default: .choice("test"), help: "which split"),
+            ArgumentSpec("scorer", .choice(["verifier", "value"]), default: .choice("verifier"),
+                         help: "what ranks samples for best and maj-score: the outcome verifier, or the value model (a PPO critic: 'value load')"),
             ArgumentSpec("overlap", .choice(["refuse", "allow"]), default: .choice("refuse"),
                          help: "verifier methods on problems the verifier was trained on: refuse, or allow with a warning"),
             ArgumentSpec("run", .string, help: "the eval run to reuse, with its temperature and max_tokens unless typed (default: the latest fitting run)"),
@@ -80,7 +83,12 @@ extension CommandDefinition {
             if !invocation.isGiven("max_tokens") { options.maxNewTokens = named.maxNewTokens }
         }
         let needsScores = methods.contains { $0 == .best || $0 == .majScore }
-        let verifier = needsScores ? try ScaleSweep.verifier(for: methods, session: session) : nil
+        let byValue = try invocation.string("scorer") == "value"
+        let verifier = needsScores && !byValue ? try ScaleSweep.verifier(for: methods, session: session) : nil
+        let value = needsScores && byValue ? try session.requireValue(for: "scale") : nil
+        if value != nil, budgets != nil || waits != nil {
+            throw CommandError("scale: scorer=value scores the samples axis only — drop budgets=/waits=, or use scorer=verifier", kind: .usage)
+        }
         let allowOverlap = try invocation.string("overlap") == "allow"
 
         let started = Date()
@@ -121,6 +129,13 @@ extension CommandDefinition {
                     lines.append(warning)
                 }
                 run = try evaluationCall("scale") { try verifier.verifier.score(run, dataset: source.stored.dataset) }
+                var updated = source.stored
+                updated.run = run
+                if source.reused { session.updateRun(updated) }
+            }
+            if let value {
+                lines.append("scores: \(value.source)'s value of each final state")
+                run = try evaluationCall("scale") { try value.value.score(run, dataset: source.stored.dataset) }
                 var updated = source.stored
                 updated.run = run
                 if source.reused { session.updateRun(updated) }
