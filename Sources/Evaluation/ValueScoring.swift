@@ -1,5 +1,6 @@
 // Evaluation/ValueScoring.swift — a value model as the scorer of best-of-N and score-weighted
-// votes: a sample's score is the value of its final state V(prompt + completion + eos), the
+// votes: a sample's score is the value of its whole text V(prompt + completion) (the state
+// before the end token: see `completionValues`), the
 // critic's estimate of the reward it earned. A learned value judges from the same features as an
 // outcome verifier but is trained on the policy's own returns (PPO's critic, `value save`).
 import Foundation
@@ -22,7 +23,6 @@ extension ValueModel {
                 do { ids = try tokenizer.encode(text.text) } catch {
                     throw EvaluationError("value: cannot encode a completion of \(problem.id) (\(error)) — the value model needs the policy's tokenizer")
                 }
-                if let eos = tokenizer.special.eos { ids.append(eos) }
                 prompts.append(prompt)
                 completions.append(ids)
             }
@@ -33,10 +33,10 @@ extension ValueModel {
         while start < prompts.count {
             if isCancelled() { throw CancellationError() }
             let end = min(start + max(batchSize, 1), prompts.count)
-            let values = try values(prompts: Array(prompts[start..<end]), completions: Array(completions[start..<end]), final: true)
+            let values = try completionValues(prompts: Array(prompts[start..<end]), completions: Array(completions[start..<end]))
             // Clamped at 0 so score-weighted votes can use it (rewards here are ≥ 0; a value
             // below 0 is the critic's error, not a meaningful weight).
-            scores += values.map { max(0, Double($0.last ?? 0)) }
+            scores += values.map { max(0, $0) }
             start = end
         }
         var scored = run

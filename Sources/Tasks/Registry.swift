@@ -133,6 +133,7 @@ public enum RewardRegistry {
         ("overlong", "=LMAX:LCACHE[:W]", "DAPO soft overlong punishment"),
         ("l1", "=exact|max[:TARGET]", "L1 target-length reward (TARGET tokens, else metadata target_tokens)"),
         ("language", "[=W]", "share of the thinking's letters in the prompt's script"),
+        ("process", "[=W]", "share of the worked steps right before the first wrong one (checkable steps)"),
         ("gate", "=true|false", "count correctness only when the format is right"),
     ]
 
@@ -165,6 +166,7 @@ public enum RewardRegistry {
             case "format": components.append(.init(format, weight: try weight()))
             case "length": components.append(.init(LengthReward(), weight: try weight(required: true)))
             case "language": components.append(.init(LanguageConsistencyReward(), weight: try weight()))
+            case "process": components.append(.init(ProcessReward(), weight: try weight()))
             case "overlong":
                 let parts = (a.value ?? "").split(separator: ":").map { Double($0) }
                 guard (2...3).contains(parts.count), let lmax = parts[0], let lcache = parts[1],

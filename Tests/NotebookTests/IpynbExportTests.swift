@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func completesCommandsSubverbsKeysValuesAndPaths() {
-        #expect(Completion.complete("se").candidates == ["seed", "seeds", "set"])
+        #expect(Completion.complete("se").candidates == ["search", "seed", "seeds", "set"])
         // Every sub-verb of `show` the registry declares (other command families add theirs).
         let showSubverbs = Registry.definitions(named: "show").compactMap(\.declaration.subverb).sorted()
         #expect(showSubverbs.contains("settings"))

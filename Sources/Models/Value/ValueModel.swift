@@ -133,6 +133,17 @@ public final class ValueModel: @unchecked Sendable {
         return out
     }
 
+    /// The value of a completion as a whole: V at its last trained state. A completion that ends
+    /// with an end token is scored at the state before that token — the state after it is terminal
+    /// (V = 0 by definition) and never a regression target — so the answer is fully written.
+    public func completionValues(prompts: [[Int]], completions: [[Int]]) throws -> [Double] {
+        let trimmed = completions.map { c -> [Int] in
+            guard let last = c.last, last == tokenizer.special.eos || tokenizer.special.moreEnds.contains(last) else { return c }
+            return Array(c.dropLast())
+        }
+        return try values(prompts: prompts, completions: trimmed, final: true).map { Double($0.last ?? 0) }
+    }
+
     /// Accumulates into the model's gradients the value loss
     /// L = Σ_{i,t} w_{i,t} · ½·max((v − y)², (v_clip − y)²), v_clip = v_old + clip(v − v_old, ±ε_v)
     /// (PPO's clipped value loss; ε_v = 0 or no `old` values: plain ½(v − y)²), over the states

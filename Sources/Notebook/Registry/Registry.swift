@@ -12,7 +12,7 @@ public enum Registry {
         .echo, .sleep, .quit, .expect, .repeatSeeds, .tally, .seedsSummary,
         .task, .dataSave, .dataLoad, .dataShow, .dataInfo, .dataSystem, .reward, .verify,
         .modelNew, .modelSave, .modelLoad, .modelInfo, .modelChat, .modelConnect, .generate, .tokens, .score,
-        .eval, .showSamples, .scale, .verifierTrain, .verifierScore, .verifierSave, .verifierLoad, .valueSave, .valueLoad, .compare,
+        .eval, .showSamples, .scale, .verifierTrain, .verifierScore, .verifierSave, .verifierLoad, .valueTrain, .valueSave, .valueLoad, .search, .compare,
         .plotScaling, .plotCompare, .plotMetrics, .plotSeeds, .bench,
         .sft, .sample, .showRollouts, .step, .rl, .filter, .star, .showTrainer, .runs,
         .metrics, .exportMetrics, .exportRollouts, .exportRecipe,
