@@ -175,8 +175,18 @@ public final class PolicyTrainer: @unchecked Sendable {
         var batch = input
         if !batch.hasAdvantages { try batch.assignAdvantages(estimator: config.advantage, epsilon: config.advantageEpsilon) }
         let trainStart = Date()
-        // PPO: the critic's values at the weights it has now, and GAE from them.
-        if config.advantage == .gae { try assignGAE(&batch.rollouts) }
+        // PPO: the critic's values at the weights it has now and GAE from them, or VinePPO's
+        // Monte-Carlo values (drawn from their own stream, seeded from the trainer's).
+        var vineStats: VineStatistics?
+        if config.advantage == .gae {
+            if config.vineSamples > 0 {
+                var draw = rng
+                var vineRNG = RNG(seed: draw.next() ^ UInt64(step))
+                vineStats = try assignVine(&batch.rollouts, rng: &vineRNG)
+            } else {
+                try assignGAE(&batch.rollouts)
+            }
+        }
         let rows = trainableRows(batch.rollouts, config: config)
         let temperature = scoringTemperature(Float(config.temperature))
         if let reference, config.needsReference {
@@ -201,7 +211,7 @@ public final class PolicyTrainer: @unchecked Sendable {
             model.zeroGradients()
         }
         var criticStats: CriticStatistics?
-        if config.advantage == .gae, rejected == nil {
+        if config.advantage == .gae, config.vineSamples == 0, rejected == nil {
             criticStats = try criticUpdate(rollouts: batch.rollouts, rows: rows,
                                            learningRateScale: config.learningRate > 0 ? lr / config.learningRate : 1, rng: &r)
         }
@@ -236,6 +246,11 @@ public final class PolicyTrainer: @unchecked Sendable {
         m["time/step"] = seconds
         m["tokens_per_second"] = Double(batch.generatedTokens + stats.tokens) / max(seconds, 1e-9)
         m["rejected"] = rejected == nil ? 0 : 1
+        if let v = vineStats {
+            m["vine/continuations"] = Double(v.continuations)
+            m["vine/tokens"] = Double(v.tokens)
+            m["vine/values_mean"] = v.valueMean
+        }
         if let c = criticStats {
             m["loss/value_avg"] = c.loss
             m["val/clipfrac_avg"] = c.clipFraction

@@ -136,6 +136,7 @@ extension TrainerConfig {
         .real("value_lr", \.valueLearningRate, "valueLearningRate", "the critic's peak learning rate", off: "the policy's lr", range: 0...10),
         .flag("whiten", \.whitenAdvantages, "whitenAdvantages", "whiten GAE advantages over the batch's trained tokens"),
         .choice("critic", \.critic, "critic", "the critic's start: a copy of the policy, or a small fresh network"),
+        .int("vine", \.vineSamples, "vineSamples", "Monte-Carlo continuations per step boundary that replace the critic (VinePPO)", symbol: "K", off: "the learned critic", range: 0...256),
     ]
 
     /// The field with this key, or an error listing the valid keys.

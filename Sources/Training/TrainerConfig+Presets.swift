@@ -149,6 +149,9 @@ extension TrainerConfig {
             out.append("ref_sync=\(referenceSyncInterval) has no effect with kl=0 (there is no reference model)")
         }
         // (Group advantages with n=1 are refused by `validate`; dynamic sampling is not.)
+        if advantage != .gae, vineSamples > 0 || gamma != 1 || lambda != 0.95 || valueClip != 0.2 || valueLearningRate != 0 || critic != .policy {
+            out.append("the critic's settings (gamma, lam, cliprange_value, value_lr, critic, vine) act only with advantage=gae (algo=ppo)")
+        }
         if samplesPerPrompt == 1, dynamicSampling {
             out.append("dynamic_sampling with n=1 drops every group (one sample's rewards are always all equal) — set n ≥ 2")
         }

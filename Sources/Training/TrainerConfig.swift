@@ -130,6 +130,10 @@ public struct TrainerConfig: Sendable, Codable, Equatable {
     /// How the critic starts: a copy of the policy with a zeroed value row (TRL, OpenRLHF), or a
     /// small fresh network (2 layers × 64). Default policy.
     public var critic: CriticStart = .policy
+    /// K — VinePPO (Kazemnejad et al. 2024): estimate the value of each reasoning-step boundary by
+    /// K Monte-Carlo continuations from it with the current policy, instead of a learned critic.
+    /// Default 0 = the learned critic. Needs advantage=gae.
+    public var vineSamples: Int = 0
 
     /// The defaults (the recipe's GRPO).
     public init() {}
@@ -206,6 +210,7 @@ public struct TrainerConfig: Sendable, Codable, Equatable {
         try need(lambda >= 0 && lambda <= 1, "lam=\(lambda) — λ must lie in [0, 1]")
         try need(valueClip >= 0 && valueClip.isFinite, "cliprange_value=\(valueClip) — ε_v must be ≥ 0 (0 = no value clipping)")
         try need(valueLearningRate >= 0 && valueLearningRate.isFinite, "value_lr=\(valueLearningRate) — must be ≥ 0 (0 = lr)")
+        try need(vineSamples >= 0 && vineSamples <= 256, "vine=\(vineSamples) — K must lie in 0…256 (0 = the learned critic)")
         try need(!(advantage == .gae && maxStaleness > 0),
                  "advantage=gae with staleness=\(maxStaleness): the critic is trained on the trainer's thread and PPO here is synchronous — set staleness=0")
     }
@@ -262,5 +267,6 @@ extension TrainerConfig {
         try take(.valueLearningRate, &valueLearningRate)
         try take(.whitenAdvantages, &whitenAdvantages)
         try take(.critic, &critic)
+        try take(.vineSamples, &vineSamples)
     }
 }

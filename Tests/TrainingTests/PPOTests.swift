@@ -116,6 +116,41 @@ import Tasks
         #expect(small.critic?.model.config.hiddenSize == 64)
     }
 
+    @Test func vineGivesEachStepOneAdvantageThatTelescopes() throws {
+        let t = try ppoTrainer { $0.vineSamples = 3; $0.whitenAdvantages = false; $0.maxNewTokens = 10 }
+        var batch = try t.sample()
+        var rng = RNG(seed: 4)
+        let stats = try t.assignVine(&batch.rollouts, rng: &rng)
+        #expect(stats.continuations > 0 && stats.tokens > 0)
+        let ends = t.stepEndTokens
+        #expect(!ends.isEmpty)
+        for r in batch.rollouts where !r.tokens.isEmpty {
+            let a = try #require(r.tokenAdvantages)
+            // Steps: split after every step-end token; one advantage per step.
+            var stepAdvantages: [Double] = []
+            var current: Double?
+            for (j, id) in r.tokens.enumerated() {
+                if let c = current { #expect(a[j] == c) } else { current = a[j]; stepAdvantages.append(a[j]) }
+                if ends.contains(id) && j + 1 < r.tokens.count { current = nil }
+            }
+            // Σ_j (V̂_{j+1} − V̂_j) = R − V̂(prompt), and V̂ is a mean of rewards in [0, 1].
+            let total = stepAdvantages.reduce(0, +)
+            #expect(total <= r.reward.total + 1e-12 && total >= r.reward.total - 1 - 1e-12)
+        }
+        // A constant reward leaves nothing to learn: every advantage is 0.
+        var c = TrainerConfig(preset: .ppo)
+        c.promptsPerStep = 2; c.samplesPerPrompt = 2; c.maxNewTokens = 6; c.vineSamples = 2; c.whitenAdvantages = false
+        let flat = try PolicyTrainer(model: try Fixture.model(), tokenizer: try Fixture.tokenizer(), dataset: try Fixture.dataset(),
+                                     scorer: try scorer(ConstantReward(value: 0.5)), config: c, seed: 2)
+        var flatBatch = try flat.sample()
+        _ = try flat.assignVine(&flatBatch.rollouts, rng: &rng)
+        #expect(flatBatch.rollouts.allSatisfy { ($0.tokenAdvantages ?? []).allSatisfy { $0 == 0 } })
+        // End to end: no critic is made, the vine metrics are logged.
+        let reports = try t.run(steps: 2)
+        #expect(t.critic == nil)
+        #expect(reports.allSatisfy { ($0.metrics["vine/continuations"] ?? 0) > 0 && $0.metrics["loss/value_avg"] == nil })
+    }
+
     @Test func ppoRefusesAsynchronousRollouts() {
         var c = TrainerConfig(preset: .ppo)
         c.maxStaleness = 1
