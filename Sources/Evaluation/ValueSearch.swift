@@ -110,20 +110,25 @@ public func beamSearch(policy: Transformer, tokenizer: any Tokenizer, dataset: D
         while !live.isEmpty && finished.count < config.width {
             if isCancelled() { throw CancellationError() }
             steps += 1
-            var candidates: [Beam] = []
-            for beam in live {
+            // Beams of equal length share one batched generation (same remaining token budget);
+            // candidates keep the beams' order, `expand` per beam.
+            var slots = [Beam?](repeating: nil, count: live.count * config.expand)
+            for length in Set(live.map(\.tokens.count)).sorted() {
+                let members = live.indices.filter { live[$0].tokens.count == length }
                 var controls = base
-                controls.maxNewTokens = config.maxNewTokens - beam.tokens.count
-                let prefixes = Array(repeating: prompt + beam.tokens, count: config.expand)
+                controls.maxNewTokens = config.maxNewTokens - length
+                let prefixes = members.flatMap { Array(repeating: prompt + live[$0].tokens, count: config.expand) }
                 let sampled = try policy.generate(prompts: prefixes, controls: controls, rng: &rng, isCancelled: isCancelled)
-                for s in sampled {
+                for (k, s) in sampled.enumerated() {
+                    let b = members[k / config.expand]
                     generated += s.tokens.count
-                    let tokens = beam.tokens + s.tokens
+                    let tokens = live[b].tokens + s.tokens
                     let done = s.finishReason == .stop || s.finishReason == .length || s.tokens.isEmpty
                         || tokens.count >= config.maxNewTokens
-                    candidates.append(Beam(tokens: tokens, done: done, score: 0))
+                    slots[b * config.expand + k % config.expand] = Beam(tokens: tokens, done: done, score: 0)
                 }
             }
+            var candidates = slots.compactMap { $0 }
             let scores = try scorer.scores(problem: problem, prompt: prompt, completions: candidates.map(\.tokens))
             for i in candidates.indices { candidates[i].score = i < scores.count ? scores[i] : -.infinity }
             // Best first; a stable order among equal scores (the earlier candidate wins).

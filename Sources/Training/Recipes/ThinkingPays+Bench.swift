@@ -36,16 +36,23 @@ extension ThinkingPays {
     /// rewards enter the loss.
     public static func timeGRPO(steps: Int, threads: Int = 2, seed: UInt64 = 1,
                                 isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> [GRPOStepTiming] {
-        guard steps >= 1 else { throw TrainingError("steps=\(steps) — time at least one GRPO step") }
+        var config = TrainerConfig()
+        config.maxNewTokens = 48
+        config.skipZeroAdvantage = false
+        return try timeSteps(steps: steps, threads: threads, seed: seed, config: config, isCancelled: isCancelled)
+    }
+
+    /// Times `steps` steps (after one untimed warm-up) of a fresh recipe model under `config`
+    /// (prompts, samples and the algorithm as it says), for `bench config=grpo|ppo`.
+    public static func timeSteps(steps: Int, threads: Int = 2, seed: UInt64 = 1, config: TrainerConfig,
+                                 isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> [GRPOStepTiming] {
+        guard steps >= 1 else { throw TrainingError("steps=\(steps) — time at least one step") }
         var s = ThinkingPaysSettings()
         s.seed = seed
         s.threads = threads
         s.trainProblems = 2_000
         s.testProblems = 0
         let setup = try prepare(s)
-        var config = TrainerConfig()
-        config.maxNewTokens = 48
-        config.skipZeroAdvantage = false
         let trainer = try PolicyTrainer(model: setup.model, tokenizer: setup.tokenizer, dataset: setup.dataset,
                                         config: config, seed: seed &+ 2)
         var timings: [GRPOStepTiming] = []
@@ -60,5 +67,18 @@ extension ThinkingPays {
                                           samplingTokensPerSecond: Double(tokens) / max(batch.samplingSeconds, 1e-9)))
         }
         return timings
+    }
+
+    /// A fresh recipe model, its tokenizer and a data set of `problems` test problems, for timing
+    /// inference-time methods on the recipe's shapes.
+    public static func benchmarkParts(problems: Int, threads: Int = 2, seed: UInt64 = 1) throws
+        -> (model: Transformer, tokenizer: CharTokenizer, dataset: Dataset) {
+        var s = ThinkingPaysSettings()
+        s.seed = seed
+        s.threads = threads
+        s.trainProblems = 1
+        s.testProblems = problems
+        let setup = try prepare(s)
+        return (setup.model, setup.tokenizer, setup.dataset)
     }
 }

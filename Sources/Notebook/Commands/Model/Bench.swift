@@ -15,9 +15,11 @@ extension CommandDefinition {
             + "shapes (tiny: 4x128, small: 6x256, s15m: llama2.c's stories15M), plus a 2048² sgemm. quick=true "
             + "shortens sequences and steps (for CI); the figures are then only indicative. config=grpo times "
             + "GRPO steps of the Thinking-pays recipe (16 prompts × 8 samples, ≤ 48 tokens, the 0.78M model, freshly "
-            + "initialised, every row trained) split into sampling and training.",
+            + "initialised, every row trained) split into sampling and training; config=ppo times the same step as GRPO, PPO "
+            + "with the policy-sized and the small critic, and VinePPO (K = 4), then value-guided beam search (b = 4, m = 4) "
+            + "against plain sampling per sampled token.",
         keys: [
-            ArgumentSpec("config", .choice(["tiny", "small", "s15m", "all", "grpo", "qwen05"]), default: .choice("all"),
+            ArgumentSpec("config", .choice(["tiny", "small", "s15m", "all", "grpo", "ppo", "qwen05"]), default: .choice("all"),
                          help: "which shapes (qwen05: the Qwen2.5-0.5B shape, saved, loaded and sampled; needs ~8 GB and 2 GB of disk)"),
             ArgumentSpec("quick", .bool, help: "short sequences and one timed step (default: the quick setting)"),
         ],
@@ -34,7 +36,7 @@ extension CommandDefinition {
 /// The engine benchmark behind `bench` and `verity bench`.
 public enum EngineBenchmark {
     /// The configuration names accepted by `run`.
-    public static let configurations = ["tiny", "small", "s15m", "all", "grpo", "qwen05"]
+    public static let configurations = ["tiny", "small", "s15m", "all", "grpo", "ppo", "qwen05"]
 
     /// Runs the benchmark for `config` (`tiny`, `small`, `s15m` or `all`) and returns its table.
     /// `quick` cuts sequences to 16 tokens, batches to at most 8 and timed steps to 1.
@@ -45,6 +47,7 @@ public enum EngineBenchmark {
                            progress: (String) -> Void = { _ in },
                            isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> CommandOutput {
         if config == "grpo" { return try grpo(quick: quick, progress: progress, isCancelled: isCancelled) }
+        if config == "ppo" { return try ppo(quick: quick, progress: progress, isCancelled: isCancelled) }
         if config == "qwen05" { return try qwen05(quick: quick, batches: batches ?? [1, 16], progress: progress, isCancelled: isCancelled) }
         var cases: [BenchmarkCase]
         switch config {
@@ -52,7 +55,7 @@ public enum EngineBenchmark {
         case "small": cases = [.small]
         case "s15m": cases = [.s15m]
         case "all": cases = BenchmarkCase.standard
-        default: throw CommandError("bench: unknown config '\(config)' — use tiny, small, s15m, all or grpo")
+        default: throw CommandError("bench: unknown config '\(config)' — use tiny, small, s15m, all, grpo, ppo or qwen05")
         }
         if quick {
             cases = cases.map { BenchmarkCase(name: $0.name, config: $0.config, length: min($0.length, 16), batch: min($0.batch, 8)) }
