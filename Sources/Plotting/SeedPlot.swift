@@ -37,8 +37,9 @@ extension Plot {
         let table = try PlotTable(columns: ["figure", "x", "value", "kind", "low", "high"], rows: rows)
         var setup = PlotStyle.preamble(title: title)
         setup += "set ylabel \(GnuplotQuote.double(yLabel))\n"
-        // Many figures: slanted names, so long ones do not run into each other.
-        let slant = figures.count > 4 ? "rotate by 30 right " : ""
+        // Many figures or long names: slanted, so they do not run into each other.
+        let long = figures.reduce(0) { $0 + $1.name.count } > 12 * figures.count
+        let slant = figures.count > 4 || long ? "rotate by 30 right " : ""
         setup += "set xtics \(slant)(\(tics.joined(separator: ", ")))\n"
         setup += "set xrange [0.4:\(Double(figures.count) + 0.6)]\n"
         setup += "set offsets 0, 0, graph 0.08, graph 0.08\n"

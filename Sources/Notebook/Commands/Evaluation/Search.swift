@@ -31,8 +31,9 @@ extension CommandDefinition {
             ArgumentSpec("temperature", .float, default: .float(1), bounds: 0...10, help: "sampling temperature of the steps"),
             ArgumentSpec("max_tokens", .int, default: .int(64), bounds: 1...32_768, help: "longest completion, in tokens"),
             ArgumentSpec("as", .string, default: .string("search"), help: "the name the last width's answers are kept under"),
+            ArgumentSpec("label", .string, help: "the curve's name among the scaling points (default: beam-value or beam-process)"),
         ],
-        examples: ["search widths=1 expand=1 scorer=process problems=2 split=test temperature=0 max_tokens=8 as=example-search"]
+        examples: ["search widths=1 expand=1 scorer=process problems=2 split=test temperature=0 max_tokens=8 as=example-search label=\"greedy steps\""]
     )) { invocation, session in
         let widths = Array(Set(try invocation.ints("widths") ?? [4])).sorted()
         let expand = try invocation.int("expand") ?? 4
@@ -42,6 +43,10 @@ extension CommandDefinition {
         let temperature = try invocation.double("temperature") ?? 1
         let maxTokens = try invocation.int("max_tokens") ?? 64
         let name = try EvalArguments.runName(invocation)
+        let method = try invocation.string("label") ?? (byValue ? "beam-value" : "beam-process")
+        guard !method.isEmpty, !method.contains("\t"), !method.contains("\n") else {
+            throw CommandError("search: label='\(method)' — give a name without tabs or line breaks", kind: .usage)
+        }
 
         let dataset = try session.requireDataset(for: "search")
         let model = try session.requireLocalModel(for: "search")
@@ -68,7 +73,7 @@ extension CommandDefinition {
         options.temperature = Float(temperature)
         options.maxNewTokens = maxTokens
         let cancelled = session.cancellationRequested
-        let method = byValue ? "beam-value" : "beam-process"
+
         var points: [SweepPoint] = []
         var table = Table(columns: [Table.Column("width", .right), Table.Column("expand", .right), Table.Column("accuracy", .right),
                                     Table.Column("band (95%)", .right), Table.Column("tokens/problem", .right),

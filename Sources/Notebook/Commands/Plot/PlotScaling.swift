@@ -55,9 +55,22 @@ func scalingSeries(_ points: [SweepPoint], axis: ScalingAxis, prefix: String?) t
         throw CommandError("plot: x=budget needs a budget sweep ('scale budgets=0,8,16 …'); this one has no budgets — use x=samples or x=tokens")
     }
     return try scalingCurves(points, x: axis).map { curve in
-        try domain("plot") {
-            try PlotSeries(name: prefix.map { "\($0): \(curve.name)" } ?? curve.name, x: curve.x, y: curve.accuracy,
+        let name = scalingMethodLabel(curve.name)
+        return try domain("plot") {
+            try PlotSeries(name: prefix.map { "\($0): \(name)" } ?? name, x: curve.x, y: curve.accuracy,
                            low: curve.low, high: curve.high)
         }
     }
+}
+
+/// The legend name of a scaling method: the method's meaning, not its key (`maj` → "majority vote");
+/// other names (a search's label, a budget suffix) are kept as given.
+func scalingMethodLabel(_ name: String) -> String {
+    let labels = ["pass": "pass@k (any correct)", "maj": "majority vote", "best": "best-of-k by score",
+                  "maj-score": "score-weighted vote", "maj-prob": "probability-weighted vote",
+                  "best-logprob": "best-of-k by log-probability"]
+    if let label = labels[name] { return label }
+    // "maj (budget 8)": the method before the budget.
+    if let space = name.firstIndex(of: " "), let label = labels[String(name[..<space])] { return label + name[space...] }
+    return name
 }

@@ -115,7 +115,8 @@ struct FigureEvaluator {
             }
             if let k = atK(name, "pass@") { return try passAt(k, try arg(0, "a run name")) }
             if let k = atK(name, "maj@") { return try majAt(k, try arg(0, "a run name")) }
-            throw CommandError("unknown figure '\(name)' — use accuracy, pass@K, maj@K, tokens, gain, gain_low, gain_high, gain@K, majgain@K (and their _low/_high), metric, mean, sd, low, high, min, max, n, count or last")
+            if let k = atK(name, "best@") { return try bestAt(k, try arg(0, "a run name")) }
+            throw CommandError("unknown figure '\(name)' — use accuracy, pass@K, maj@K, best@K, tokens, gain, gain_low, gain_high, gain@K, majgain@K (and their _low/_high), metric, mean, sd, low, high, min, max, n, count or last")
         }
     }
 
@@ -137,6 +138,15 @@ struct FigureEvaluator {
     private func majAt(_ k: Int, _ name: String) throws -> Double {
         let r = try stored(name).run
         return try evaluationCall("expect") { try majorityAtK(r.samples, k: k) }
+    }
+
+    /// Best-of-k by the samples' scores (set by 'scale … methods=best' or 'verifier score'), exact over k-subsets.
+    private func bestAt(_ k: Int, _ name: String) throws -> Double {
+        let r = try stored(name).run
+        return try evaluationCall("expect") {
+            let values = try r.samples.map { try exactBestOfN($0.samples, k: k, by: .score) }
+            return values.reduce(0, +) / Double(max(values.count, 1))
+        }
     }
 
     private func gain(_ a: String, _ b: String, part: String, k: Int? = nil, majority: Bool = false) throws -> Double {

@@ -124,19 +124,24 @@ extension CommandDefinition {
             ArgumentSpec("to", .path, help: "the image to write (.png or .svg); absent: draw inline"),
             ArgumentSpec("title", .string, help: "the plot's title"),
             ArgumentSpec("ylabel", .string, help: "the y axis label"),
+            ArgumentSpec("labels", .string, help: "a name for each tally on the x axis, comma-separated, in order, quoted when they hold spaces (default: the tally names)"),
         ],
-        examples: ["plot seeds six to=/tmp/verity-example-seeds.png title=demo ylabel=value"]
+        examples: ["plot seeds six to=/tmp/verity-example-seeds.png title=demo ylabel=value labels=\"six seeds\""]
     )) { invocation, session in
         let names = try invocation.strings("names") ?? []
         let to = try invocation.string("to"), givenTitle = try invocation.string("title")
         let yLabel = try invocation.string("ylabel") ?? "value"
+        let labels = try invocation.string("labels").map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
+        if let labels, labels.count != names.count {
+            throw CommandError("plot seeds: \(labels.count) labels for \(names.count) tallies — give one label per tally", kind: .usage)
+        }
         let tallies = session[SeedTalliesSlot.self] ?? SeedTallies()
-        let figures = try names.map { name -> SeedFigure in
+        let figures = try names.enumerated().map { index, name -> SeedFigure in
             guard let values = tallies.values(name), !values.isEmpty else {
                 throw CommandError("plot seeds: no tally '\(name)' — tallies: \(tallies.names.joined(separator: ", "))")
             }
             let s = SeedStatistics(values)
-            return SeedFigure(name: name, values: values, mean: s.mean, low: s.low, high: s.high)
+            return SeedFigure(name: labels?[index] ?? name, values: values, mean: s.mean, low: s.low, high: s.high)
         }
         let n = tallies.seeds.count
         let title = givenTitle ?? "\(names.joined(separator: ", ")) over \(n) seed\(n == 1 ? "" : "s")"
