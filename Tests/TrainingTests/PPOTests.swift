@@ -27,6 +27,18 @@ import Tasks
         #expect(generalizedAdvantages(reward: 1, values: [], gamma: 1, lambda: 1).advantages.isEmpty)
     }
 
+    @Test func ppoLossWithPerTokenAdvantagesByHand() {
+        // Token 1: A = +1, r = e^0.1 = 1.10517 inside [0.8, 1.2]: −A·r, gradient −A·r.
+        // Token 2: A = −2, r = e^−0.5 = 0.60653 below 0.8: the clipped −A·0.8 = 1.6 is larger, gradient 0.
+        let r = policyLoss(logprobs: [-1, -2], entropies: [0, 0], behaviour: [-1.1, -1.5], reference: nil,
+                           weights: [0.5, 0.5], advantages: [1, -2], settings: PolicyLossSettings(epsilonLow: 0.2, epsilonHigh: 0.2))
+        let r1 = exp(Double(Float(-1) - Float(-1.1)))
+        #expect(abs(r.loss - (0.5 * -r1 + 0.5 * 1.6)) < 1e-6)
+        #expect(abs(Double(r.dLogprob[0]) - 0.5 * -r1) < 1e-6)
+        #expect(r.dLogprob[1] == 0)
+        #expect(r.clipLow == 0.5 && r.clipHigh == 0)
+    }
+
     @Test func whiteningUsesOnlyMaskedEntries() {
         let w = whitened([[1, 2, 100], [3]], mask: [[true, true, false], [true]])
         // Mean 2, population std √(2/3) over 1, 2, 3; the masked-out 100 stays.
