@@ -2,6 +2,7 @@
 // Verity: a notebook-style REPL for reasoning training with verifiable rewards (RLVR) and
 // inference-time scaling. Module layering (bottom up) follows DESIGN.md:
 //   COpenBLAS, CTile, CEditline, CSupport, CPool → Kernels → Models → (Tasks) → Training, Evaluation → Plotting → Notebook → verity
+//   Serving (the OpenAI-API server) sits on Models and Kernels beside them; only `verity` uses it.
 import Foundation
 import PackageDescription
 
@@ -53,9 +54,11 @@ let package = Package(
                           swiftSettings: targetCPU == "haswell" ? [.define("VERITY_TARGET_HASWELL")] : []),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CPool", "COpenBLAS"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Kernels"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TasksTests", dependencies: ["Tasks"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Tasks", "Kernels"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Models", "Tasks", "Kernels"]),
+        // The seeded generator the test targets share.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TasksTests", dependencies: ["Tasks", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Tasks", "Kernels", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Models", "Tasks", "Kernels", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Fixtures"]),
         // Drives the built `verity` binary through a pseudo-terminal and pipes; depends on it only

@@ -1,20 +1,8 @@
-// Test support: a small seeded generator (SplitMix64, Steele et al. 2014) so tests are reproducible
-// without depending on the Kernels module's generator, and builders for sample records.
+// Test support: builders for sample records (the seeded generator, SplitMix64, comes from the
+// shared TestSupport target).
 import Foundation
+@_exported import TestSupport
 @testable import Evaluation
-
-/// SplitMix64: 64-bit state, one addition and a mixing function per draw.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A problem whose samples give `answers`; the answer `right` is the correct one.
 func problem(_ id: String, answers: [String?], right: String, tokens: Int = 10) -> ProblemSamples {

@@ -1,6 +1,7 @@
 // TasksTests/DatasetTests.swift — splits, deduplication, shuffling and filtering.
 
 import Testing
+import TestSupport
 @testable import Tasks
 
 private func problems(_ prompts: [String]) -> [Problem] {

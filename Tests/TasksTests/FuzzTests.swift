@@ -4,6 +4,7 @@
 
 import Foundation
 import Testing
+import TestSupport
 @testable import Tasks
 
 /// Random bytes, decoded leniently (invalid UTF-8 becomes U+FFFD), length 0…`maxLength`.

@@ -2,6 +2,7 @@
 // registry for tasks and rewards.
 
 import Testing
+import TestSupport
 @testable import Tasks
 
 @Test func reportOfACorrectCompletion() {

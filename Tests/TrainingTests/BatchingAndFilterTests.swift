@@ -2,6 +2,7 @@
 // the difficulty filter's statistics.
 import Foundation
 import Testing
+import TestSupport
 @testable import Training
 
 @Suite struct BatchingAndFilterTests {
@@ -9,7 +10,7 @@ import Testing
         // 80 short (7 tokens) and 20 long (30 tokens) examples, as in the recipe's SFT mix.
         let lengths = (0..<100).map { $0 % 5 == 0 ? 30 : 7 }
         var b = try LengthBucketBatcher(lengths: lengths, batchSize: 10, bucketWidth: 8)
-        var rng = SplitMix(seed: 1)
+        var rng = SplitMix64(seed: 1)
         var seen: [Int] = []
         for _ in 0..<10 {
             let batch = b.next(rng: &rng)
@@ -26,7 +27,7 @@ import Testing
     @Test func resumedBatcherContinuesIdentically() throws {
         let lengths = (0..<37).map { 3 + ($0 * 7) % 20 }
         var a = try LengthBucketBatcher(lengths: lengths, batchSize: 4, bucketWidth: 5)
-        var rngA = SplitMix(seed: 9)
+        var rngA = SplitMix64(seed: 9)
         for _ in 0..<5 { _ = a.next(rng: &rngA) }
         var b = try JSONDecoder().decode(LengthBucketBatcher.self, from: JSONEncoder().encode(a))
         var rngB = rngA
@@ -35,7 +36,7 @@ import Testing
 
     @Test func noBucketingMixesLengths() throws {
         var b = try LengthBucketBatcher(lengths: [1, 50, 2, 60], batchSize: 4, bucketWidth: 0)
-        var rng = SplitMix(seed: 2)
+        var rng = SplitMix64(seed: 2)
         #expect(Set(b.next(rng: &rng)) == [0, 1, 2, 3])
         #expect(throws: TrainingError.self) { try LengthBucketBatcher(lengths: [], batchSize: 4, bucketWidth: 0) }
     }

@@ -5,6 +5,7 @@ import Kernels
 import Models
 import Tasks
 import Testing
+import TestSupport
 @testable import Training
 
 @Suite(.serialized) struct PolicyGradientTests {
@@ -24,7 +25,7 @@ import Testing
         var cursor = PromptCursor(count: dataset.train.count)
         var rng = RNG(seed: 3)
         var batch = try sampler.batch(model: model, cursor: &cursor, policyVersion: 0, rng: &rng)
-        var g = SplitMix(seed: 4)
+        var g = SplitMix64(seed: 4)
         for i in batch.rollouts.indices {
             batch.rollouts[i].advantage = (g.unit() - 0.5) * 3
             batch.rollouts[i].logprobs = batch.rollouts[i].logprobs.map { $0 + Float((g.unit() - 0.5) * 0.8) }
@@ -40,7 +41,7 @@ import Testing
         _ = try minibatchGradient(model: model, rollouts: rollouts, rows: rows, config: config, padId: 17)
         let grads = Array(model.gradients)
         let params = model.parameters
-        var g = SplitMix(seed: 8)
+        var g = SplitMix64(seed: 8)
         var worst = 0.0
         var compared = 0
         // The largest gradients (well above float noise) and some random ones.

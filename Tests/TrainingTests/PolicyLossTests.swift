@@ -2,6 +2,7 @@
 // hand-computed cases and derivatives against central finite differences.
 import Foundation
 import Testing
+import TestSupport
 @testable import Training
 
 @Suite struct PolicyLossTests {
@@ -43,7 +44,7 @@ import Testing
     }
 
     @Test func clippedLossDerivativeMatchesFiniteDifferences() {
-        var g = SplitMix(seed: 3)
+        var g = SplitMix64(seed: 3)
         var checked = 0
         for _ in 0..<400 {
             let b = -3 * g.unit()
@@ -80,7 +81,7 @@ import Testing
     }
 
     @Test func batchedLossDerivativeMatchesFiniteDifferences() {
-        var g = SplitMix(seed: 11)
+        var g = SplitMix64(seed: 11)
         let n = 12
         let behaviour = (0..<n).map { _ in Float(-3 * g.unit()) }
         var logprobs = behaviour.map { $0 + Float((g.unit() - 0.5) * 0.3) }
@@ -111,16 +112,3 @@ import Testing
     }
 }
 
-/// A tiny seeded generator for test data (SplitMix64).
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}

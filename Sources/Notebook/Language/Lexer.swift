@@ -1,4 +1,4 @@
-// Tokenizer — splits one line into words (the lexer of the command language). A word is a run of
+// Lexer — splits one line into words (the lexer of the command language). A word is a run of
 // bare characters and quoted segments with no space between them; `key=value` is recognised here
 // because only the lexer knows whether the `=` was inside quotes.
 

@@ -11,6 +11,7 @@
 //   TrainerSlot                    the policy-gradient trainer (pending rollouts, config)   Commands/Training/TrainerSlot.swift
 //   TrainingRunsSlot               named training runs and their metrics                    Commands/Training/TrainingRuns.swift
 //   EvaluationRunsSlot, VerifierSlot  named evaluations; the outcome verifier               Commands/Evaluation/EvalSlots.swift
+//   ValueSlot                      the value model (`value train|load`)                      Commands/Evaluation/ValueFiles.swift
 //   SeedTalliesSlot                claims tallied over seeds (`seeds`, `expect`)             Commands/Session/Seeds.swift
 //   GnuplotSlot, SweepSlot         the gnuplot process; the last scaling sweep              Commands/Plot/PlotSlots.swift
 // Rule for long commands: compute a step into locals, call `checkCancellation()`, then store the
