@@ -13,9 +13,9 @@ set key outside right top
 set logscale x 2
 set format x "%g"
 set yrange [0.490:1.000]
-plot 'scaling-tokens.tsv' skip 1 using 2:(strcol(1) eq "pass" ? $4 : NaN):(strcol(1) eq "pass" ? $5 : NaN) with filledcurves fs transparent solid 0.12 noborder lc rgb '#0072B2' notitle, \
-     'scaling-tokens.tsv' skip 1 using 2:(strcol(1) eq "maj" ? $4 : NaN):(strcol(1) eq "maj" ? $5 : NaN) with filledcurves fs transparent solid 0.12 noborder lc rgb '#D55E00' notitle, \
-     'scaling-tokens.tsv' skip 1 using 2:(strcol(1) eq "pass" ? $3 : NaN) with linespoints lw 2 pt 7 ps 0.8 lc rgb '#0072B2' dt 1 title "pass", \
-     'scaling-tokens.tsv' skip 1 using 2:(strcol(1) eq "maj" ? $3 : NaN) with linespoints lw 2 pt 7 ps 0.8 lc rgb '#D55E00' dt 1 title "maj"
+plot 'scaling-tokens.tsv' skip 1 using 2:(strcol(1) eq "pass@k (any correct)" ? $4 : NaN):(strcol(1) eq "pass@k (any correct)" ? $5 : NaN) with filledcurves fs transparent solid 0.12 noborder lc rgb '#0072B2' notitle, \
+     'scaling-tokens.tsv' skip 1 using 2:(strcol(1) eq "majority vote" ? $4 : NaN):(strcol(1) eq "majority vote" ? $5 : NaN) with filledcurves fs transparent solid 0.12 noborder lc rgb '#D55E00' notitle, \
+     'scaling-tokens.tsv' skip 1 using 2:(strcol(1) eq "pass@k (any correct)" ? $3 : NaN) with linespoints lw 2 pt 7 ps 0.8 lc rgb '#0072B2' dt 1 title "pass@k (any correct)", \
+     'scaling-tokens.tsv' skip 1 using 2:(strcol(1) eq "majority vote" ? $3 : NaN) with linespoints lw 2 pt 7 ps 0.8 lc rgb '#D55E00' dt 1 title "majority vote"
 
 unset output
