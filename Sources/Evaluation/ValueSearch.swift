@@ -9,8 +9,11 @@
 //   finished or not) are scored; the `width` best are kept; the finished ones among them leave
 //   the beam; stop when none are live or `width` have finished.
 //   the answer: the best-scored finished completion (live beams count when the token limit ends them).
+// Best-first tree search instead keeps every unfinished node in one frontier and expands the
+// best-scored one, `width` expansions in all; the answer is again the best-scored finished one.
 // Every sampled token counts, pruned candidates included: that is the search's cost.
-// Width 1 with one greedy expansion per step is greedy decoding (a test holds it to that).
+// Width 1 with one greedy expansion per step is greedy decoding (a test holds it to that). All
+// problems advance together, so each round is one batched generation.
 import Foundation
 import Kernels
 import Models
@@ -35,9 +38,20 @@ public struct ValuePrefixScorer: PrefixScorer {
     }
 }
 
+/// How the search walks the tree of partial completions.
+public enum SearchStrategy: String, Sendable, Equatable, CaseIterable {
+    /// Step-level beam search: the `width` best candidates survive each step.
+    case beam
+    /// Best-first tree search: the best-scored unfinished node anywhere in the tree is expanded
+    /// next, `width` expansions per problem.
+    case bestFirst = "best-first"
+}
+
 /// Knobs of the search.
 public struct BeamSearchConfig: Sendable, Equatable {
-    /// Beams kept after each step (b).
+    /// The strategy (beam search).
+    public var strategy: SearchStrategy = .beam
+    /// Beams kept after each step (b); for best-first search, the expansions allowed per problem.
     public var width: Int = 4
     /// Candidate steps sampled from each live beam (m).
     public var expand: Int = 4
@@ -49,7 +63,9 @@ public struct BeamSearchConfig: Sendable, Equatable {
     public var stepEnds: [[Int]] = []
 
     /// The defaults.
-    public init(width: Int = 4, expand: Int = 4, temperature: Float = 1, maxNewTokens: Int = 64, stepEnds: [[Int]] = []) {
+    public init(strategy: SearchStrategy = .beam, width: Int = 4, expand: Int = 4, temperature: Float = 1, maxNewTokens: Int = 64,
+                stepEnds: [[Int]] = []) {
+        self.strategy = strategy
         self.width = width; self.expand = expand; self.temperature = temperature
         self.maxNewTokens = maxNewTokens; self.stepEnds = stepEnds
     }
@@ -85,8 +101,24 @@ private struct Beam {
     var score: Double
 }
 
-/// Step-level beam search on each problem, guided by `scorer`. Problem i draws from a generator
-/// seeded with `seed` + i, so a problem's search does not depend on the others.
+/// One problem's search in progress.
+private struct SearchState {
+    let problem: Problem
+    let prompt: [Int]
+    var live = [Beam(tokens: [], done: false, score: 0)]
+    var finished: [Beam] = []
+    var generated = 0, steps = 0
+    /// Best-first: expansions made; the finishing rollout has been run.
+    var expansions = 0, completed = false
+}
+
+/// Step-level beam search (or best-first tree search, `config.strategy`) on each problem, guided
+/// by `scorer`. All problems advance in lockstep: each round, every problem's nodes to expand are
+/// sampled in one batched generation (grouped by length), from one generator seeded with `seed`.
+/// Results are deterministic for a given seed, problem list and config (decoding is batch-invariant,
+/// so greedy search does not depend on the other problems; sampled search draws from a shared stream).
+/// Best-first search whose budget ends before any node finished completes its best node with one
+/// plain rollout (no step stops), whose tokens count.
 public func beamSearch(policy: Transformer, tokenizer: any Tokenizer, dataset: Dataset, problems: [Problem],
                        scorer: any PrefixScorer, config: BeamSearchConfig, seed: UInt64,
                        isCancelled: () -> Bool = { false }) throws -> [SearchOutcome] {
@@ -96,61 +128,120 @@ public func beamSearch(policy: Transformer, tokenizer: any Tokenizer, dataset: D
                               stopSequences: config.stepEnds, maxNewTokens: config.maxNewTokens,
                               temperature: config.temperature)
     base.moreEnds = tokenizer.special.moreEnds
-    var outcomes: [SearchOutcome] = []
-    for (index, problem) in problems.enumerated() {
-        if isCancelled() { throw CancellationError() }
-        let prompt: [Int]
-        do { prompt = try encodePrompt(dataset.fullPrompt(problem), tokenizer: tokenizer) } catch {
+    var states = try problems.map { problem -> SearchState in
+        do { return SearchState(problem: problem, prompt: try encodePrompt(dataset.fullPrompt(problem), tokenizer: tokenizer)) } catch {
             throw EvaluationError("search: cannot encode the prompt of \(problem.id): \(error)")
         }
-        var rng = RNG(seed: seed &+ UInt64(index))
-        var live = [Beam(tokens: [], done: false, score: 0)]
-        var finished: [Beam] = []
-        var generated = 0, steps = 0
-        while !live.isEmpty && finished.count < config.width {
-            if isCancelled() { throw CancellationError() }
-            steps += 1
-            // Beams of equal length share one batched generation (same remaining token budget);
-            // candidates keep the beams' order, `expand` per beam.
-            var slots = [Beam?](repeating: nil, count: live.count * config.expand)
-            for length in Set(live.map(\.tokens.count)).sorted() {
-                let members = live.indices.filter { live[$0].tokens.count == length }
-                var controls = base
-                controls.maxNewTokens = config.maxNewTokens - length
-                let prefixes = members.flatMap { Array(repeating: prompt + live[$0].tokens, count: config.expand) }
-                let sampled = try policy.generate(prompts: prefixes, controls: controls, rng: &rng, isCancelled: isCancelled)
-                for (k, s) in sampled.enumerated() {
-                    let b = members[k / config.expand]
-                    generated += s.tokens.count
-                    let tokens = live[b].tokens + s.tokens
-                    let done = s.finishReason == .stop || s.finishReason == .length || s.tokens.isEmpty
-                        || tokens.count >= config.maxNewTokens
-                    slots[b * config.expand + k % config.expand] = Beam(tokens: tokens, done: done, score: 0)
+    }
+    var rng = RNG(seed: seed)
+
+    /// Samples `copies` continuations of each (problem, node) request, batched by node length, and
+    /// returns them per request in order; `stops` false samples to the end of the completion.
+    func sample(_ requests: [(problem: Int, node: Beam)], copies: Int, stops: Bool) throws -> [[Beam]] {
+        var out = [[Beam]](repeating: [], count: requests.count)
+        for length in Set(requests.map(\.node.tokens.count)).sorted() {
+            let members = requests.indices.filter { requests[$0].node.tokens.count == length }
+            var controls = base
+            controls.maxNewTokens = config.maxNewTokens - length
+            if !stops { controls.stopSequences = [] }
+            let prefixes = members.flatMap { r in
+                Array(repeating: states[requests[r].problem].prompt + requests[r].node.tokens, count: copies)
+            }
+            let sampled = try policy.generate(prompts: prefixes, controls: controls, rng: &rng, isCancelled: isCancelled)
+            for (k, seq) in sampled.enumerated() {
+                let r = members[k / copies]
+                states[requests[r].problem].generated += seq.tokens.count
+                let tokens = requests[r].node.tokens + seq.tokens
+                let done = seq.finishReason == .stop || seq.finishReason == .length || seq.tokens.isEmpty
+                    || tokens.count >= config.maxNewTokens || !stops
+                out[r].append(Beam(tokens: tokens, done: done, score: 0))
+            }
+        }
+        return out
+    }
+
+    /// Scores each problem's new nodes with one scorer call per problem.
+    func scored(_ children: [[Beam]], of requests: [(problem: Int, node: Beam)]) throws -> [[Beam]] {
+        var byProblem: [Int: [(request: Int, child: Int)]] = [:]
+        for (r, list) in children.enumerated() {
+            for c in list.indices { byProblem[requests[r].problem, default: []].append((r, c)) }
+        }
+        var out = children
+        for p in byProblem.keys.sorted() {
+            guard let slots = byProblem[p] else { continue }
+            let scores = try scorer.scores(problem: states[p].problem, prompt: states[p].prompt,
+                                           completions: slots.map { children[$0.request][$0.child].tokens })
+            for (i, slot) in slots.enumerated() { out[slot.request][slot.child].score = i < scores.count ? scores[i] : -.infinity }
+        }
+        return out
+    }
+
+    while true {
+        if isCancelled() { throw CancellationError() }
+        var requests: [(problem: Int, node: Beam)] = []
+        for p in states.indices {
+            switch config.strategy {
+            case .beam:
+                guard !states[p].live.isEmpty, states[p].finished.count < config.width else { continue }
+                requests += states[p].live.map { (p, $0) }
+            case .bestFirst:
+                guard states[p].expansions < config.width, !states[p].live.isEmpty else { continue }
+                // The best-scored frontier node (the earliest on a tie) leaves the frontier.
+                let live = states[p].live
+                let next = live.indices.max { a, b in live[a].score != live[b].score ? live[a].score < live[b].score : a > b } ?? 0
+                requests.append((p, states[p].live.remove(at: next)))
+                states[p].expansions += 1
+            }
+        }
+        if requests.isEmpty { break }
+        let children = try scored(try sample(requests, copies: config.expand, stops: true), of: requests)
+        for p in Set(requests.map(\.problem)) { states[p].steps += 1 }
+        switch config.strategy {
+        case .beam:
+            var candidates: [Int: [Beam]] = [:]
+            for (r, list) in children.enumerated() { candidates[requests[r].problem, default: []] += list }
+            for (p, list) in candidates {
+                // Best first; a stable order among equal scores (the earlier candidate wins).
+                let ranked = list.indices.sorted { a, b in list[a].score != list[b].score ? list[a].score > list[b].score : a < b }
+                    .map { list[$0] }
+                let kept = ranked.prefix(config.width - states[p].finished.count)
+                states[p].finished += kept.filter(\.done)
+                states[p].live = kept.filter { !$0.done }
+            }
+        case .bestFirst:
+            for (r, list) in children.enumerated() {
+                let p = requests[r].problem
+                for child in list {
+                    if child.done { states[p].finished.append(child) } else { states[p].live.append(child) }
                 }
             }
-            var candidates = slots.compactMap { $0 }
-            let scores = try scorer.scores(problem: problem, prompt: prompt, completions: candidates.map(\.tokens))
-            for i in candidates.indices { candidates[i].score = i < scores.count ? scores[i] : -.infinity }
-            // Best first; a stable order among equal scores (the earlier candidate wins).
-            let ranked = candidates.indices.sorted { a, b in
-                candidates[a].score != candidates[b].score ? candidates[a].score > candidates[b].score : a < b
-            }.map { candidates[$0] }
-            let kept = ranked.prefix(config.width - finished.count)
-            finished += kept.filter(\.done)
-            live = kept.filter { !$0.done }
         }
-        let pool = finished.isEmpty ? live : finished
+    }
+    // Best-first budgets that ended with nothing finished: one rollout from the best frontier node.
+    if config.strategy == .bestFirst {
+        var requests: [(problem: Int, node: Beam)] = []
+        for p in states.indices where states[p].finished.isEmpty && !states[p].live.isEmpty {
+            let live = states[p].live
+            let best = live.indices.max { a, b in live[a].score != live[b].score ? live[a].score < live[b].score : a > b } ?? 0
+            requests.append((p, live[best]))
+        }
+        if !requests.isEmpty {
+            let rolled = try scored(try sample(requests, copies: 1, stops: false), of: requests)
+            for (r, list) in rolled.enumerated() { states[requests[r].problem].finished += list }
+        }
+    }
+    return states.map { state in
+        let pool = state.finished.isEmpty ? state.live : state.finished
         let best = pool.indices.max { a, b in
             pool[a].score != pool[b].score ? pool[a].score < pool[b].score : a > b
         }.map { pool[$0] } ?? Beam(tokens: [], done: true, score: 0)
         var visible = best.tokens
         if let last = visible.last, last == end || tokenizer.special.moreEnds.contains(last) { visible.removeLast() }
         let text = tokenizer.decode(visible)
-        outcomes.append(SearchOutcome(tokens: best.tokens, text: text, score: best.score,
-                                      correct: dataset.isCorrect(completion: text, problem: problem),
-                                      generatedTokens: generated, steps: steps))
+        return SearchOutcome(tokens: best.tokens, text: text, score: best.score,
+                             correct: dataset.isCorrect(completion: text, problem: state.problem),
+                             generatedTokens: state.generated, steps: state.steps)
     }
-    return outcomes
 }
 
 /// The process verifier as a prefix scorer: 1 while every complete step is right, 0 from the

@@ -35,6 +35,14 @@ struct ValueSearchTests {
                 #expect(s.generatedTokens == g[0].tokenCount)
                 #expect(s.tokens.count == g[0].tokenCount)
             }
+            // Best-first with one greedy child per expansion and enough expansions walks the same chain.
+            var tree = config
+            tree.strategy = .bestFirst
+            tree.width = 64
+            let walked = try beamSearch(policy: model, tokenizer: tokenizer, dataset: dataset, problems: problems,
+                                        scorer: ValuePrefixScorer(value: value), config: tree, seed: 5)
+            #expect(walked.map(\.text) == greedy.map { $0[0].text })
+            #expect(walked.map(\.generatedTokens) == greedy.map { $0[0].tokenCount })
         }
     }
 
@@ -71,6 +79,13 @@ struct ValueSearchTests {
             _ = try beamSearch(policy: model, tokenizer: tokenizer, dataset: dataset, problems: problems,
                                scorer: ValuePrefixScorer(value: value), config: BeamSearchConfig(width: 0), seed: 1)
         }
+        // Best-first: at most `width` expansions of `expand` children each.
+        var tree = config
+        tree.strategy = .bestFirst
+        tree.width = 3
+        let searchedTree = try beamSearch(policy: model, tokenizer: tokenizer, dataset: dataset, problems: problems,
+                                          scorer: ValuePrefixScorer(value: value), config: tree, seed: 9)
+        #expect(searchedTree.allSatisfy { $0.steps <= 3 && $0.generatedTokens >= $0.tokens.count })
     }
 
     @Test("the process oracle scores 1 until the first wrong step")

@@ -21,9 +21,12 @@ extension CommandDefinition {
             + "uses the step verifier (1 until the first wrong worked step; it knows the canonical steps, so it is an oracle "
             + "for steps, not answers). Width 1 with expand=1 at temperature 0 is greedy decoding. Prints accuracy with a 95% "
             + "bootstrap band and tokens per problem (every sampled token counts); adds one point per width to the scaling "
-            + "points ('plot scaling x=tokens'), and keeps the last width's answers as run as=NAME.",
+            + "points ('plot scaling x=tokens'), and keeps the last width's answers as run as=NAME. method=best-first is a "
+            + "tree search instead: the best-scored unfinished node anywhere is expanded next, `width` expansions per problem.",
         keys: [
-            ArgumentSpec("widths", .intList, bounds: 1...256, help: "beam widths b to run (default 4)"),
+            ArgumentSpec("method", .choice(["beam", "best-first"]), default: .choice("beam"),
+                         help: "beam search, or best-first tree search (then widths are expansion budgets per problem)"),
+            ArgumentSpec("widths", .intList, bounds: 1...256, help: "beam widths b to run (default 4); for best-first, expansions per problem"),
             ArgumentSpec("expand", .int, default: .int(4), bounds: 1...256, help: "candidate steps sampled per live beam (m)"),
             ArgumentSpec("scorer", .choice(["value", "process"]), default: .choice("value"), help: "what ranks partial completions"),
             ArgumentSpec("problems", .int, default: .int(100), bounds: 1...1_000_000, help: "problems of the split"),
@@ -33,8 +36,9 @@ extension CommandDefinition {
             ArgumentSpec("as", .string, default: .string("search"), help: "the name the last width's answers are kept under"),
             ArgumentSpec("label", .string, help: "the curve's name among the scaling points (default: beam-value or beam-process)"),
         ],
-        examples: ["search widths=1 expand=1 scorer=process problems=2 split=test temperature=0 max_tokens=8 as=example-search label=\"greedy steps\""]
+        examples: ["search method=beam widths=1 expand=1 scorer=process problems=2 split=test temperature=0 max_tokens=8 as=example-search label=\"greedy steps\""]
     )) { invocation, session in
+        let strategy = SearchStrategy(rawValue: try invocation.string("method") ?? "beam") ?? .beam
         let widths = Array(Set(try invocation.ints("widths") ?? [4])).sorted()
         let expand = try invocation.int("expand") ?? 4
         let byValue = try invocation.string("scorer") != "process"
@@ -43,7 +47,7 @@ extension CommandDefinition {
         let temperature = try invocation.double("temperature") ?? 1
         let maxTokens = try invocation.int("max_tokens") ?? 64
         let name = try EvalArguments.runName(invocation)
-        let method = try invocation.string("label") ?? (byValue ? "beam-value" : "beam-process")
+        let method = try invocation.string("label") ?? ((strategy == .beam ? "beam" : "best-first") + (byValue ? "-value" : "-process"))
         guard !method.isEmpty, !method.contains("\t"), !method.contains("\n") else {
             throw CommandError("search: label='\(method)' — give a name without tabs or line breaks", kind: .usage)
         }
@@ -75,7 +79,7 @@ extension CommandDefinition {
         let cancelled = session.cancellationRequested
 
         var points: [SweepPoint] = []
-        var table = Table(columns: [Table.Column("width", .right), Table.Column("expand", .right), Table.Column("accuracy", .right),
+        var table = Table(columns: [Table.Column(strategy == .beam ? "width" : "expansions", .right), Table.Column("expand", .right), Table.Column("accuracy", .right),
                                     Table.Column("band (95%)", .right), Table.Column("tokens/problem", .right),
                                     Table.Column("steps", .right)])
         var lastOutcomes: [SearchOutcome] = []
@@ -83,7 +87,7 @@ extension CommandDefinition {
         let progress = session.progress("search", total: widths.count * problems.count)
         defer { progress.finish() }
         for (w, width) in widths.enumerated() {
-            let config = BeamSearchConfig(width: width, expand: expand, temperature: Float(temperature), maxNewTokens: maxTokens,
+            let config = BeamSearchConfig(strategy: strategy, width: width, expand: expand, temperature: Float(temperature), maxNewTokens: maxTokens,
                                           stepEnds: stepEnds)
             let outcomes = try evaluationCall("search") {
                 try beamSearch(policy: model.transformer, tokenizer: model.tokenizer, dataset: dataset, problems: problems,
