@@ -103,6 +103,8 @@ struct FigureEvaluator {
         case "tokens": return try run(try arg(0, "a run name")).perSample.generated
         case "gain", "gain_low", "gain_high": return try gain(try arg(0, "two run names"), try arg(1, "two run names"), part: name)
         case "metric": return try metric(try arg(0, "a metric name"), args.count > 1 ? args[1] : "last")
+        case "corr": return try correlation(try arg(0, "two metric names"), try arg(1, "two metric names"))
+        case "tokens_right", "tokens_wrong": return try tokensBy(correct: name == "tokens_right", try arg(0, "a run name"))
         case "mean", "sd", "low", "high", "min", "max", "n": return try tallyStatistic(name, try arg(0, "a tally name"))
         case "count": return try count(inner)
         case "last": return try tally(try arg(0, "a tally name")).last ?? 0   // tally() never returns an empty list
@@ -116,7 +118,7 @@ struct FigureEvaluator {
             if let k = atK(name, "pass@") { return try passAt(k, try arg(0, "a run name")) }
             if let k = atK(name, "maj@") { return try majAt(k, try arg(0, "a run name")) }
             if let k = atK(name, "best@") { return try bestAt(k, try arg(0, "a run name")) }
-            throw CommandError("unknown figure '\(name)' — use accuracy, pass@K, maj@K, best@K, tokens, gain, gain_low, gain_high, gain@K, majgain@K (and their _low/_high), metric, mean, sd, low, high, min, max, n, count or last")
+            throw CommandError("unknown figure '\(name)' — use accuracy, pass@K, maj@K, best@K, tokens, tokens_right, tokens_wrong, corr, gain, gain_low, gain_high, gain@K, majgain@K (and their _low/_high), metric, mean, sd, low, high, min, max, n, count or last")
         }
     }
 
@@ -177,6 +179,37 @@ struct FigureEvaluator {
         case "mean": return values.reduce(0, +) / Double(values.count)
         default: throw CommandError("metric(\(name), \(which)): use first, last, min, max or mean")
         }
+    }
+
+    /// Pearson's correlation of two metrics over the training steps that logged both.
+    private func correlation(_ a: String, _ b: String) throws -> Double {
+        guard let log = session.trainingLog, !log.rows.isEmpty else {
+            throw CommandError("corr(\(a), \(b)): no training metrics in this session — train first ('sft', 'rl', 'step')")
+        }
+        var x: [Double] = [], y: [Double] = []
+        for row in log.rows {
+            if let u = row.values[a], let v = row.values[b] { x.append(u); y.append(v) }
+        }
+        guard x.count >= 3 else {
+            throw CommandError("corr(\(a), \(b)): \(x.count) steps log both — a correlation needs at least 3 (metrics: \(log.names.joined(separator: ", ")))")
+        }
+        let n = Double(x.count)
+        let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for (u, v) in zip(x, y) { sxy += (u - mx) * (v - my); sxx += (u - mx) * (u - mx); syy += (v - my) * (v - my) }
+        guard sxx > 0, syy > 0 else {
+            throw CommandError("corr(\(a), \(b)): one of them is constant over the steps, so it has no correlation")
+        }
+        return sxy / (sxx * syy).squareRoot()
+    }
+
+    /// Mean generated tokens of a run's correct (or wrong) samples.
+    private func tokensBy(correct: Bool, _ name: String) throws -> Double {
+        let samples = try stored(name).run.samples.flatMap(\.samples).filter { $0.correct == correct }
+        guard !samples.isEmpty else {
+            throw CommandError("tokens_\(correct ? "right" : "wrong")(\(name)): the run has no \(correct ? "correct" : "wrong") samples")
+        }
+        return Double(samples.reduce(0) { $0 + $1.generatedTokens }) / Double(samples.count)
     }
 
     private func tally(_ name: String) throws -> [Double] {
