@@ -22,6 +22,64 @@ import Training
         return Array(local.transformer.parameters)
     }
 
+    @Test func valueCommandsSayWhatIsMissingAndRoundTrip() throws {
+        let session = try Self.tinySession()
+        #expect(CommandTesting.failure(session, "value save /tmp/verity-test-value-none").contains("no value model"))
+        #expect(CommandTesting.failure(session, "search widths=1 problems=2 max_tokens=8").contains("no value model"))
+        _ = try session.execute("eval problems=12 n=2 temperature=1 max_tokens=8 as=e")
+        #expect(CommandTesting.failure(session, "scale methods=best scorer=value run=e").contains("no value model"))
+        // PPO makes a critic; it saves, loads back as the session's value model, and scores.
+        _ = try session.execute("rl algo=ppo steps=2 prompts=2 n=2 max_tokens=8")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("verity-test-value-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try CommandTesting.run(session, "value save \(dir)").contains("the PPO critic of the current run"))
+        #expect(try CommandTesting.run(session, "value load \(dir)").contains("critic of the current PPO trainer"))
+        _ = try session.execute("eval problems=12 n=2 temperature=1 max_tokens=8 as=e2")
+        #expect(try CommandTesting.run(session, "scale methods=best scorer=value run=e2").contains("value of each final state"))
+        #expect(CommandTesting.failure(session, "scale methods=best scorer=value budgets=0,2 problems=2 n=2").contains("samples axis only"))
+        let searched = try CommandTesting.run(session, "search widths=1,2 expand=2 problems=3 max_tokens=8 as=s")
+        #expect(searched.contains("beam-value on 3 problems"))
+        #expect(try CommandTesting.run(session, "expect tokens(s) > 0").hasPrefix("expect ok"))
+        // A policy checkpoint is not a value model.
+        let policy = dir + "-policy"
+        defer { try? FileManager.default.removeItem(atPath: policy) }
+        _ = try session.execute("model save \(policy)")
+        #expect(CommandTesting.failure(session, "value load \(policy)").contains("not a value-model checkpoint"))
+    }
+
+    @Test func lengthFiguresMatchTheirDefinitions() throws {
+        let session = try Self.tinySession()
+        _ = try session.execute("rl steps=5 prompts=2 n=4 max_tokens=8")
+        _ = try session.execute("eval problems=12 n=4 temperature=1 max_tokens=8 as=e")
+        // Pearson's r by hand over the logged steps.
+        let log = try #require(session.trainingLog)
+        let x = log.series("completions/mean_length").values, y = log.series("accuracy").values
+        #expect(x.count == 5 && y.count == 5)
+        let mx = x.reduce(0, +) / 5, my = y.reduce(0, +) / 5
+        let sxy = zip(x, y).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
+        let sxx = x.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }, syy = y.reduce(0) { $0 + ($1 - my) * ($1 - my) }
+        let expect = "expect corr(completions/mean_length, accuracy) within 0.0005 of "
+        if sxx > 0, syy > 0 {
+            let r = sxy / (sxx * syy).squareRoot()
+            #expect(try CommandTesting.run(session, expect + String(format: "%.6f", r)).hasPrefix("expect ok"))
+        } else {
+            #expect(CommandTesting.failure(session, expect + "0").contains("constant"))
+        }
+        // Tokens of right and wrong samples by hand.
+        let samples = try #require(session[EvaluationRunsSlot.self]?.byName["e"]).run.samples.flatMap(\.samples)
+        for right in [true, false] {
+            let chosen = samples.filter { $0.correct == right }
+            let figure = right ? "tokens_right(e)" : "tokens_wrong(e)"
+            if chosen.isEmpty {
+                #expect(CommandTesting.failure(session, "expect \(figure) > 0").contains("no \(right ? "correct" : "wrong") samples"))
+            } else {
+                let mean = Double(chosen.reduce(0) { $0 + $1.generatedTokens }) / Double(chosen.count)
+                #expect(try CommandTesting.run(session, "expect \(figure) within 0.0005 of \(String(format: "%.6f", mean))").hasPrefix("expect ok"))
+            }
+        }
+        #expect(CommandTesting.failure(session, "expect corr(accuracy, nothing) > 0").contains("at least 3"))
+    }
+
     @Test func stepByStepChangesParametersAndLogsARow() throws {
         let session = try Self.tinySession()
         let sampled = try CommandTesting.run(session, "sample prompts=2 n=4 max_tokens=8")
