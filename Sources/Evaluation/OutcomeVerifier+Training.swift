@@ -167,17 +167,38 @@ extension OutcomeVerifier {
         for (problem, row) in zip(run.problems, run.texts) {
             for text in row { items.append((dataset.fullPrompt(problem), text.text)) }
         }
-        let values = try scores(items, isCancelled: isCancelled)
-        var scored = run
+        return run.withScores(try scores(items, isCancelled: isCancelled))
+    }
+}
+
+extension EvaluationRun {
+    /// A copy whose samples carry `scores`, problem after problem, sample after sample.
+    func withScores(_ scores: [Double]) -> EvaluationRun {
+        var scored = self
         var next = 0
         for p in scored.samples.indices {
-            for s in scored.samples[p].samples.indices where next < values.count {
-                scored.samples[p].samples[s].score = values[next]
+            for s in scored.samples[p].samples.indices where next < scores.count {
+                scored.samples[p].samples[s].score = scores[next]
                 next += 1
             }
         }
         return scored
     }
+}
+
+/// Splits labelled rollouts by problem: a seeded `heldOutFraction` of the problem ids is held
+/// out (at least one problem always stays for training), so held-out metrics measure rollouts of
+/// problems never trained on. Returns the training and held-out rollouts and the held-out ids.
+func splitByProblem(_ examples: [VerifierExample], heldOutFraction: Double, rng: inout RNG)
+    -> (train: [VerifierExample], heldOut: [VerifierExample], heldOutIDs: [String]) {
+    var problemIDs: [String] = []
+    var seen = Set<String>()
+    for example in examples where seen.insert(example.problemID).inserted { problemIDs.append(example.problemID) }
+    problemIDs.shuffle(using: &rng)
+    let heldCount = min(Int((Double(problemIDs.count) * heldOutFraction).rounded()), max(problemIDs.count - 1, 0))
+    let held = Set(problemIDs.prefix(heldCount))
+    return (examples.filter { !held.contains($0.problemID) }, examples.filter { held.contains($0.problemID) },
+            Array(problemIDs.prefix(heldCount)))
 }
 
 /// Trains a fresh verifier (a tiny Transformer over `tokenizer`) on labelled rollouts.
@@ -196,15 +217,7 @@ public func trainOutcomeVerifier(examples: [VerifierExample], tokenizer: any Tok
     -> (verifier: OutcomeVerifier, report: VerifierTrainingReport) {
     try config.validate()
     var rng = RNG(seed: seed)
-    var problemIDs: [String] = []
-    var seenIDs = Set<String>()
-    for example in examples where seenIDs.insert(example.problemID).inserted { problemIDs.append(example.problemID) }
-    problemIDs.shuffle(using: &rng)
-    // At least one problem always stays for training.
-    let heldCount = min(Int((Double(problemIDs.count) * config.heldOutFraction).rounded()), max(problemIDs.count - 1, 0))
-    let held = Set(problemIDs.prefix(heldCount))
-    let trainSet = examples.filter { !held.contains($0.problemID) }
-    let heldSet = examples.filter { held.contains($0.problemID) }
+    let (trainSet, heldSet, heldIDs) = splitByProblem(examples, heldOutFraction: config.heldOutFraction, rng: &rng)
     let positives = trainSet.filter(\.correct), negatives = trainSet.filter { !$0.correct }
     guard !positives.isEmpty, !negatives.isEmpty else {
         throw EvaluationError("verifier train: the training rollouts hold \(positives.count) correct and \(negatives.count) wrong — "
@@ -256,6 +269,6 @@ public func trainOutcomeVerifier(examples: [VerifierExample], tokenizer: any Tok
         finalLoss: tail.reduce(0, +) / Double(tail.count),
         train: try verifier.metrics(on: trainSet, isCancelled: isCancelled),
         heldOut: heldSet.isEmpty ? nil : try verifier.metrics(on: heldSet, isCancelled: isCancelled),
-        heldOutProblems: problemIDs.prefix(heldCount).sorted())
+        heldOutProblems: heldIDs.sorted())
     return (verifier, report)
 }

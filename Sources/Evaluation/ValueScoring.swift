@@ -39,14 +39,6 @@ extension ValueModel {
             scores += values.map { max(0, $0) }
             start = end
         }
-        var scored = run
-        var next = 0
-        for p in scored.samples.indices {
-            for s in scored.samples[p].samples.indices where next < scores.count {
-                scored.samples[p].samples[s].score = scores[next]
-                next += 1
-            }
-        }
-        return scored
+        return run.withScores(scores)
     }
 }

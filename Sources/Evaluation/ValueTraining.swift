@@ -123,14 +123,7 @@ public func trainValueModel(examples: [VerifierExample], tokenizer: any Tokenize
     -> (value: ValueModel, report: ValueTrainingReport) {
     try config.validate()
     var rng = RNG(seed: seed)
-    var problemIDs: [String] = []
-    var seen = Set<String>()
-    for e in examples where seen.insert(e.problemID).inserted { problemIDs.append(e.problemID) }
-    problemIDs.shuffle(using: &rng)
-    let heldCount = min(Int((Double(problemIDs.count) * config.heldOutFraction).rounded()), max(problemIDs.count - 1, 0))
-    let held = Set(problemIDs.prefix(heldCount))
-    let trainSet = examples.filter { !held.contains($0.problemID) }
-    let heldSet = examples.filter { held.contains($0.problemID) }
+    let (trainSet, heldSet, _) = splitByProblem(examples, heldOutFraction: config.heldOutFraction, rng: &rng)
     let positives = trainSet.filter(\.correct).count, negatives = trainSet.count - positives
     guard positives > 0, negatives > 0 else {
         throw EvaluationError("value train: the training samples hold \(positives) correct and \(negatives) wrong — "
