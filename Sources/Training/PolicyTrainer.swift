@@ -97,9 +97,20 @@ public final class PolicyTrainer: @unchecked Sendable {
     /// Pending rollouts keep the advantages they were given.
     public func setConfig(_ newConfig: TrainerConfig) throws {
         try newConfig.validate()
+        let criticChanged = newConfig.critic != config.critic
         config = newConfig
         sampler.config = newConfig
         optimizer.config = Self.adamConfig(newConfig)
+        // The critic follows the settings: another start makes a new one at the next PPO step;
+        // otherwise its optimizer takes the new rates (its moments are kept).
+        if criticChanged {
+            critic = nil
+            criticOptimizer = nil
+        } else if let criticOptimizer {
+            var adam = Self.adamConfig(newConfig)
+            adam.learningRate = Float(newConfig.valueLearningRate > 0 ? newConfig.valueLearningRate : newConfig.learningRate)
+            criticOptimizer.config = adam
+        }
         if newConfig.needsReference, reference == nil {
             reference = try model.copy()
             referenceSource = "the policy at step \(step), when kl was switched on"

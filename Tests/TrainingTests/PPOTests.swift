@@ -163,6 +163,22 @@ import Tasks
         #expect(reports.allSatisfy { ($0.metrics["vine/continuations"] ?? 0) > 0 && $0.metrics["loss/value_avg"] == nil })
     }
 
+    @Test func theCriticFollowsTheSettings() throws {
+        let t = try ppoTrainer()
+        _ = try t.run(steps: 1)
+        let first = try #require(t.critic)
+        var c = t.config
+        c.valueLearningRate = 5e-3
+        try t.setConfig(c)
+        #expect(t.critic === first)
+        #expect(t.criticOptimizer?.config.learningRate == 5e-3)
+        c.critic = .small
+        try t.setConfig(c)
+        #expect(t.critic == nil)
+        _ = try t.run(steps: 1)
+        #expect(t.critic?.model.config.hiddenSize == 64)
+    }
+
     @Test func ppoRefusesAsynchronousRollouts() {
         var c = TrainerConfig(preset: .ppo)
         c.maxStaleness = 1
