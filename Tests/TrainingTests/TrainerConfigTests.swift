@@ -140,5 +140,27 @@ import Testing
         let c = TrainerConfig(preset: .dapo)
         let back = try JSONDecoder().decode(TrainerConfig.self, from: JSONEncoder().encode(c))
         #expect(back == c)
+        // Every field, changed alone, survives the round trip (the decoder lists the fields by hand).
+        for field in TrainerConfig.fields {
+            var changed = TrainerConfig()
+            let current = field.value(in: changed)
+            var candidates = field.choices.filter { $0 != current }
+            if let bounds = field.bounds {
+                let value: Double = Double(current) ?? bounds.lowerBound
+                let options: [Double] = [value + 1, value / 2, bounds.upperBound, bounds.lowerBound]
+                for option in options where bounds.contains(option) && option != value {
+                    let whole: Bool = option == option.rounded() && abs(option) < 1e15
+                    candidates.append(whole ? String(Int(option)) : String(option))
+                }
+            }
+            var set = false
+            for candidate in candidates where !set {
+                var copy = changed
+                if (try? copy.set(field.key, to: candidate)) != nil, copy != changed { changed = copy; set = true }
+            }
+            #expect(set, "found no other valid value for \(field.key)")
+            let decoded = try JSONDecoder().decode(TrainerConfig.self, from: JSONEncoder().encode(changed))
+            #expect(decoded == changed, "\(field.key) did not survive encoding")
+        }
     }
 }
