@@ -47,9 +47,7 @@ public struct ArithmeticTask: TaskGenerator, Equatable {
         guard digits.lowerBound >= 1, digits.upperBound <= ArithmeticTask.maxDigits else {
             throw TasksError("digits=\(digits.lowerBound):\(digits.upperBound) is out of range — use 1 to \(ArithmeticTask.maxDigits)")
         }
-        if case .mixed(let p) = think, !(0...1).contains(p) {
-            throw TasksError("think=mixed:\(p) — the share must be between 0 and 1")
-        }
+        try think.validate()
         self.operation = operation
         self.digits = digits
         self.think = think
@@ -63,7 +61,7 @@ public struct ArithmeticTask: TaskGenerator, Equatable {
 
     /// Characters of prompts and solutions for this operation.
     public var alphabet: Set<Character> {
-        let base = Set("0123456789= ")
+        let base = Set("0123456789= ").union(think.addedAlphabet)
         switch operation {
         case .add: return base.union("+c")
         case .sub: return base.union("-b")
@@ -74,7 +72,8 @@ public struct ArithmeticTask: TaskGenerator, Equatable {
     public func makeProblem(rng: inout some RandomNumberGenerator) -> Problem {
         var a = randomOperand(&rng), b = randomOperand(&rng)
         if operation == .sub, a < b { swap(&a, &b) }
-        return problem(a, b, worked: think.showsWork(rng: &rng))
+        let worked = think.showsWork(rng: &rng)
+        return think.finishing(problem(a, b, worked: worked), worked: worked)
     }
 
     /// The problem for the operands `a`, `b` (public so tests and notebooks can build exact cases).

@@ -37,7 +37,7 @@ public struct CountdownTask: TaskGenerator, Equatable {
         guard maxTarget >= maxNumber else {
             throw TasksError("target=\(maxTarget) is below max=\(maxNumber) — make target at least max")
         }
-        if case .mixed(let p) = think, !(0...1).contains(p) { throw TasksError("think=mixed:\(p) — the share must be between 0 and 1") }
+        try think.validate()
         self.count = count
         self.maxNumber = maxNumber
         self.maxTarget = maxTarget
@@ -47,7 +47,7 @@ public struct CountdownTask: TaskGenerator, Equatable {
 
     public var name: String { "countdown-n\(count)" }
     public var comparison: AnswerComparison { .countdown }
-    public var alphabet: Set<Character> { Set("0123456789+-*/()=: numstarge") }
+    public var alphabet: Set<Character> { Set("0123456789+-*/()=: numstarge").union(think.addedAlphabet) }
 
     public func makeProblem(rng: inout some RandomNumberGenerator) -> Problem {
         // Build a random expression over the numbers (all of them when useAll) whose every
@@ -75,12 +75,12 @@ public struct CountdownTask: TaskGenerator, Equatable {
             let worked = think.showsWork(rng: &rng)
             let direct = thinkFormat("", result.text)
             let full = thinkFormat(steps.joined(separator: " "), result.text)
-            return Problem(id: "", prompt: prompt, answer: result.text, solution: worked ? full : direct,
+            return think.finishing(Problem(id: "", prompt: prompt, answer: result.text, solution: worked ? full : direct,
                            difficulty: Double(steps.count),
                            metadata: ["numbers": numbers.map(String.init).joined(separator: " "),
                                       "target": String(target), "use_all": useAll ? "true" : "false",
                                       "worked": worked ? "true" : "false",
-                                      "direct_solution": direct, "worked_solution": full])
+                                      "direct_solution": direct, "worked_solution": full]), worked: worked)
         }
     }
 

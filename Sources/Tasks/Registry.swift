@@ -57,7 +57,7 @@ public enum TaskRegistry {
     /// Every task kind with its keys and one-line usage.
     public static let kinds: [(name: String, keys: [String], usage: String)] = [
         ("arithmetic", ["op", "digits", "test_digits", "think", "train", "test"],
-         "task arithmetic op=add|sub|mul digits=3|1:4 test_digits=4 think=none|always|mixed[:P] train=5000 test=500"),
+         "task arithmetic op=add|sub|mul digits=3|1:4 test_digits=4 think=none|always|mixed[:P]|toggle[:P] train=5000 test=500"),
         ("countdown", ["count", "max", "target", "all", "think", "train", "test"],
          "task countdown count=4 max=99 target=999 all=false think=none train=5000 test=500"),
         ("sorting", ["length", "max", "think", "train", "test"],
@@ -133,6 +133,7 @@ public enum RewardRegistry {
         ("overlong", "=LMAX:LCACHE[:W]", "DAPO soft overlong punishment"),
         ("l1", "=exact|max[:TARGET]", "L1 target-length reward (TARGET tokens, else metadata target_tokens)"),
         ("language", "[=W]", "share of the thinking's letters in the prompt's script"),
+        ("mode", "[=W]", "1 if the completion obeys its prompt's /think or /no_think flag"),
         ("process", "[=W]", "share of the worked steps right before the first wrong one (checkable steps)"),
         ("gate", "=true|false", "count correctness only when the format is right"),
     ]
@@ -166,6 +167,7 @@ public enum RewardRegistry {
             case "format": components.append(.init(format, weight: try weight()))
             case "length": components.append(.init(LengthReward(), weight: try weight(required: true)))
             case "language": components.append(.init(LanguageConsistencyReward(), weight: try weight()))
+            case "mode": components.append(.init(ModeReward(), weight: try weight()))
             case "process": components.append(.init(ProcessReward(), weight: try weight()))
             case "overlong":
                 let parts = (a.value ?? "").split(separator: ":").map { Double($0) }

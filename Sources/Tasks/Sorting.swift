@@ -27,7 +27,7 @@ public struct SortingTask: TaskGenerator, Equatable {
             throw TasksError("length=\(length.lowerBound):\(length.upperBound) is out of range — use 2 to 20")
         }
         guard (1...9999).contains(maxValue) else { throw TasksError("max=\(maxValue) is out of range — use 1 to 9999") }
-        if case .mixed(let p) = think, !(0...1).contains(p) { throw TasksError("think=mixed:\(p) — the share must be between 0 and 1") }
+        try think.validate()
         self.length = length
         self.maxValue = maxValue
         self.think = think
@@ -37,12 +37,13 @@ public struct SortingTask: TaskGenerator, Equatable {
         length.lowerBound == length.upperBound ? "sort-n\(length.lowerBound)" : "sort-n\(length.lowerBound)-\(length.upperBound)"
     }
     public var comparison: AnswerComparison { .exact }
-    public var alphabet: Set<Character> { Set("0123456789: sort") }
+    public var alphabet: Set<Character> { Set("0123456789: sort").union(think.addedAlphabet) }
 
     public func makeProblem(rng: inout some RandomNumberGenerator) -> Problem {
         let n = Int.random(in: length, using: &rng)
         let values = (0..<n).map { _ in Int.random(in: 0...maxValue, using: &rng) }
-        return problem(values, worked: think.showsWork(rng: &rng))
+        let worked = think.showsWork(rng: &rng)
+        return think.finishing(problem(values, worked: worked), worked: worked)
     }
 
     /// The problem for `values` (public so tests and notebooks can build exact cases).

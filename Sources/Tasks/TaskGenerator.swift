@@ -88,7 +88,9 @@ extension TaskGenerator {
 
 /// How many generated solutions show their worked steps inside `<think>…</think>`.
 /// `none`: all direct (`<think></think>579`); `always`: all worked; `mixed(p)`: each solution is
-/// worked with probability p (SFT data in which RL can later find that thinking pays).
+/// worked with probability p (SFT data in which RL can later find that thinking pays);
+/// `toggle(p)`: like `mixed(p)`, and the prompt says which with `/think` or `/no_think`
+/// (toggleable reasoning, `ThinkToggle.swift`).
 public enum ThinkMode: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// Every solution is direct.
     case none
@@ -96,20 +98,28 @@ public enum ThinkMode: Sendable, Equatable, Hashable, CustomStringConvertible {
     case always
     /// A share p ∈ [0, 1] of solutions show their steps.
     case mixed(Double)
+    /// A share p ∈ [0, 1] of prompts say `/think` and show their steps; the rest say `/no_think`.
+    case toggle(Double)
 
     /// The worked share used when `mixed` is written without a value (the measured recipe's 20%).
     public static let defaultMixedShare = 0.2
+    /// The `/think` share used when `toggle` is written without a value.
+    public static let defaultToggleShare = 0.5
 
-    /// Parses `none`, `always`, `mixed` or `mixed:P` (0 ≤ P ≤ 1).
+    /// Parses `none`, `always`, `mixed`, `mixed:P`, `toggle` or `toggle:P` (0 ≤ P ≤ 1).
     public init(parsing text: String) throws {
         let t = text.lowercased()
         if t == "none" { self = .none; return }
         if t == "always" { self = .always; return }
         if t == "mixed" { self = .mixed(ThinkMode.defaultMixedShare); return }
+        if t == "toggle" { self = .toggle(ThinkMode.defaultToggleShare); return }
         if t.hasPrefix("mixed:"), let p = Double(t.dropFirst(6)), p >= 0, p <= 1 {
             self = .mixed(p); return
         }
-        throw TasksError("think=\(text) is not valid — use none, always, mixed or mixed:P with P between 0 and 1")
+        if t.hasPrefix("toggle:"), let p = Double(t.dropFirst(7)), p >= 0, p <= 1 {
+            self = .toggle(p); return
+        }
+        throw TasksError("think=\(text) is not valid — use none, always, mixed[:P] or toggle[:P] with P between 0 and 1")
     }
 
     /// The textual form accepted by `init(parsing:)`.
@@ -118,15 +128,18 @@ public enum ThinkMode: Sendable, Equatable, Hashable, CustomStringConvertible {
         case .none: return "none"
         case .always: return "always"
         case .mixed(let p): return "mixed:\(p)"
+        case .toggle(let p): return "toggle:\(p)"
         }
     }
 
-    /// Draws whether the next solution shows its steps (uses `rng` only for `mixed`).
+    /// Draws whether the next solution shows its steps (uses `rng` only for `mixed` and `toggle`;
+    /// `toggle` draws even at shares 0 and 1, so `toggle:0` and `toggle:1` with one seed give the
+    /// same problems in the two modes).
     func showsWork(rng: inout some RandomNumberGenerator) -> Bool {
         switch self {
         case .none: return false
         case .always: return true
-        case .mixed(let p): return Double.random(in: 0..<1, using: &rng) < p
+        case .mixed(let p), .toggle(let p): return Double.random(in: 0..<1, using: &rng) < p
         }
     }
 }

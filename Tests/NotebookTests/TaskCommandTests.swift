@@ -127,3 +127,37 @@ import Tasks
         #expect(session[RewardSlot.self]?.spec == "correct format=0.1 length=-0.001")
     }
 }
+
+/// `data mode`: one toggle data set measured in each mode on the same problems, and back.
+@Suite struct DataModeCommandTests {
+    @Test func switchesEveryPromptAndRestoresTheDraw() throws {
+        let session = CommandTesting.session()
+        _ = try CommandTesting.run(session, "seed 4")
+        _ = try CommandTesting.run(session, "task arithmetic op=add digits=2 train=40 test=20 think=toggle:0.5")
+        let drawn = try #require(session[DatasetSlot.self])
+        #expect(Set(drawn.all.compactMap(\.thinkFlag)).count == 2)
+        let on = try CommandTesting.run(session, "data mode think")
+        #expect(on.contains("60 of 60 prompts say /think"))
+        let think = try #require(session[DatasetSlot.self])
+        #expect(think.all.allSatisfy { $0.thinkFlag == .think && CompletionParts($0.solution ?? "").showsWork })
+        _ = try CommandTesting.run(session, "data mode no_think")
+        let off = try #require(session[DatasetSlot.self])
+        #expect(off.all.allSatisfy { $0.thinkFlag == .noThink && !CompletionParts($0.solution ?? "").showsWork })
+        #expect(off.test.map(\.answer) == drawn.test.map(\.answer))
+        #expect(off.test.map(\.id) == drawn.test.map(\.id))
+        _ = try CommandTesting.run(session, "data mode drawn")
+        #expect(session[DatasetSlot.self] == drawn)
+        // A trainer is keyed to the prompts it samples: switched prompts do not reuse it.
+        #expect(Session.datasetKey(think) != Session.datasetKey(off))
+    }
+
+    @Test func refusesDataWithoutFlags() throws {
+        let session = CommandTesting.session()
+        #expect(CommandTesting.failure(session, "data mode think").contains("data"))
+        _ = try CommandTesting.run(session, "task arithmetic op=add digits=2 train=20 test=5 think=mixed")
+        let before = session[DatasetSlot.self]
+        #expect(CommandTesting.failure(session, "data mode think").contains("think=toggle"))
+        #expect(session[DatasetSlot.self] == before)
+        #expect(!CommandTesting.failure(session, "data mode sometimes").isEmpty)
+    }
+}

@@ -76,7 +76,7 @@ import TestSupport
     let t = try RewardRegistry.parse(text: "correct format", dataset: tagged)
     let p = Problem(id: "x", prompt: "q", answer: "Paris")
     #expect(t.evaluate(completion: "<think>hm</think><answer>Paris</answer>", problem: p, tokenCount: 5).total == 2)
-    #expect(throws: TasksError("reward: unknown key 'lenght' — valid keys: correct, format, length, overlong, l1, language, process, gate")) {
+    #expect(throws: TasksError("reward: unknown key 'lenght' — valid keys: correct, format, length, overlong, l1, language, mode, process, gate")) {
         try RewardRegistry.parse(text: "correct lenght=0.1")
     }
     #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "length") }

@@ -10,7 +10,7 @@ public enum Registry {
     public static let commands: [CommandDefinition] = [
         .help, .set, .showSettings, .seed, .history, .rerun, .record, .run,
         .echo, .sleep, .quit, .expect, .repeatSeeds, .tally, .seedsSummary,
-        .task, .dataSave, .dataLoad, .dataShow, .dataInfo, .dataSystem, .reward, .verify,
+        .task, .dataSave, .dataLoad, .dataShow, .dataInfo, .dataSystem, .dataMode, .reward, .verify,
         .modelNew, .modelSave, .modelLoad, .modelInfo, .modelChat, .modelConnect, .generate, .tokens, .score,
         .eval, .showSamples, .scale, .verifierTrain, .verifierScore, .verifierSave, .verifierLoad, .valueTrain, .valueSave, .valueLoad, .search, .compare,
         .plotScaling, .plotCompare, .plotMetrics, .plotSeeds, .bench,

@@ -105,6 +105,7 @@ struct FigureEvaluator {
         case "metric": return try metric(try arg(0, "a metric name"), args.count > 1 ? args[1] : "last")
         case "corr": return try correlation(try arg(0, "two metric names"), try arg(1, "two metric names"))
         case "tokens_right", "tokens_wrong": return try tokensBy(correct: name == "tokens_right", try arg(0, "a run name"))
+        case "thinks": return try thinkingShare(try arg(0, "a run name"))
         case "mean", "sd", "low", "high", "min", "max", "n": return try tallyStatistic(name, try arg(0, "a tally name"))
         case "count": return try count(inner)
         case "last": return try tally(try arg(0, "a tally name")).last ?? 0   // tally() never returns an empty list
@@ -118,7 +119,7 @@ struct FigureEvaluator {
             if let k = atK(name, "pass@") { return try passAt(k, try arg(0, "a run name")) }
             if let k = atK(name, "maj@") { return try majAt(k, try arg(0, "a run name")) }
             if let k = atK(name, "best@") { return try bestAt(k, try arg(0, "a run name")) }
-            throw CommandError("unknown figure '\(name)' — use accuracy, pass@K, maj@K, best@K, tokens, tokens_right, tokens_wrong, corr, gain, gain_low, gain_high, gain@K, majgain@K (and their _low/_high), metric, mean, sd, low, high, min, max, n, count or last")
+            throw CommandError("unknown figure '\(name)' — use accuracy, pass@K, maj@K, best@K, tokens, tokens_right, tokens_wrong, thinks, corr, gain, gain_low, gain_high, gain@K, majgain@K (and their _low/_high), metric, mean, sd, low, high, min, max, n, count or last")
         }
     }
 
@@ -210,6 +211,13 @@ struct FigureEvaluator {
             throw CommandError("tokens_\(correct ? "right" : "wrong")(\(name)): the run has no \(correct ? "correct" : "wrong") samples")
         }
         return Double(samples.reduce(0) { $0 + $1.generatedTokens }) / Double(samples.count)
+    }
+
+    /// The share of a run's samples whose thinking section has tokens (a mode's obedience rate).
+    private func thinkingShare(_ name: String) throws -> Double {
+        let samples = try stored(name).run.samples.flatMap(\.samples)
+        guard !samples.isEmpty else { throw CommandError("thinks(\(name)): the run has no samples") }
+        return Double(samples.filter { $0.thinkingTokens > 0 }.count) / Double(samples.count)
     }
 
     private func tally(_ name: String) throws -> [Double] {

@@ -12,13 +12,13 @@ extension CommandDefinition {
         help: "Builds train and test splits of generated problems and makes them the current data set. "
             + "Kinds: arithmetic (op, digits, test_digits, think), countdown (count, max, target, all, think), "
             + "sorting (length, max, think). think=none|always|mixed[:P] chooses direct or worked "
-            + "solutions; test_digits gives a shifted test split. Keys that do not belong to the kind are errors.",
+            + "solutions; think=toggle[:P] also starts each prompt with /think (worked, share P) or /no_think (direct); test_digits gives a shifted test split. Keys that do not belong to the kind are errors.",
         positionals: [ArgumentSpec("kind", .choice(TaskRegistry.kinds.map(\.name)), required: true,
                                    help: "the task family")],
         keys: [
             ArgumentSpec("train", .int, bounds: 0...10_000_000, help: "training problems (default 5000)"),
             ArgumentSpec("test", .int, bounds: 0...10_000_000, help: "held-out test problems (default 500)"),
-            ArgumentSpec("think", .string, help: "none|always|mixed[:P]: direct answers, worked ones, or a share P worked"),
+            ArgumentSpec("think", .string, help: "none|always|mixed[:P]|toggle[:P]: direct answers, worked ones, a share P worked, or /think and /no_think prompts"),
             ArgumentSpec("op", .choice(["add", "sub", "mul"]), help: "arithmetic: the operation (default add)"),
             ArgumentSpec("digits", .string, help: "arithmetic: digits per operand, N or N:M (default 3)"),
             ArgumentSpec("test_digits", .string, help: "arithmetic: digits of the test split, for a shifted test"),

@@ -207,14 +207,11 @@ enum SFTSource {
     /// The problems with their solution replaced by the chosen form.
     func problems(_ train: [Problem], rng: inout RNG) throws -> [Problem] {
         func form(_ p: Problem, worked: Bool) throws -> Problem {
-            let key = worked ? "worked_solution" : "direct_solution"
-            guard let solution = p.metadata[key] else {
+            guard let formed = p.inForm(worked: worked) else {
                 throw CommandError("sft: source=\(name) needs problems that keep both solution forms (arithmetic tasks do); "
-                                   + "problem \(p.id) has no \(key) — use source=solutions")
+                                   + "problem \(p.id) has no \(worked ? "worked_solution" : "direct_solution") — use source=solutions")
             }
-            var copy = p
-            copy.solution = solution
-            return copy
+            return formed
         }
         switch self {
         case .solutions: return train
