@@ -150,7 +150,7 @@ enum PlotStyle {
             }
             guard !name.isEmpty else { throw PlotError.invalidData("a \(what) has an empty name") }
             guard seen.insert(name).inserted else {
-                throw PlotError.invalidData("two \(what)s are named '\(name)' — give each a distinct name")
+                throw PlotError.invalidData("two \(what == "series" ? what : what + "s") are named '\(name)' — give each a distinct name")
             }
             guard item.x.contains(where: \.isFinite), item.y.contains(where: \.isFinite) else {
                 throw PlotError.invalidData("\(what) '\(name)' has no finite points")

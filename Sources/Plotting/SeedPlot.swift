@@ -20,7 +20,7 @@ extension Plot {
     /// Per-seed values and the mean ± 95% interval of each figure, side by side.
     /// - Table columns: `figure x value kind` with kind `seed`, `mean`, `low` or `high`.
     public static func seeds(_ figures: [SeedFigure], title: String = "figures over seeds",
-                             yLabel: String = "value") throws -> Plot {
+                             yLabel: String = "value", yRange: ClosedRange<Double>? = nil) throws -> Plot {
         guard !figures.isEmpty else { throw PlotError.invalidData("no figures to plot — tally some first") }
         var rows: [[String]] = []
         var tics: [String] = []
@@ -42,7 +42,12 @@ extension Plot {
         let slant = figures.count > 4 || long ? "rotate by 30 right " : ""
         setup += "set xtics \(slant)(\(tics.joined(separator: ", ")))\n"
         setup += "set xrange [0.4:\(Double(figures.count) + 0.6)]\n"
-        setup += "set offsets 0, 0, graph 0.08, graph 0.08\n"
+        if let yRange {
+            // A fixed range (e.g. 0…1 for a share): intervals that run past it are cut at the edge.
+            setup += "set yrange [\(PlotTable.cell(yRange.lowerBound)):\(PlotTable.cell(yRange.upperBound))]\n"
+        } else {
+            setup += "set offsets 0, 0, graph 0.08, graph 0.08\n"
+        }
         setup += "set key outside right top\n"
         let seed = "(strcol(4) eq \"seed\" ? $3 : NaN)"
         let isMean = "(strcol(4) eq \"mean\" ? $3 : NaN)"

@@ -278,4 +278,9 @@ private final class RootFinder: NSObject, XMLParserDelegate {
     #expect(try String(contentsOf: slanted.script, encoding: .utf8).contains("set xtics rotate by 30 right ("))
     #expect(try Data(contentsOf: slanted.image).prefix(8) == Data(pngSignature))
     #expect(throws: PlotError.self) { try Plot.seeds([]) }
+    // A fixed range for shares: the axis is 0…1 and the data keep the full interval.
+    let ranged = try Gnuplot().render(try Plot.seeds([gain, rl], title: "r", yRange: 0...1), to: directory.appendingPathComponent("r.png").path)
+    let rangedScript = try String(contentsOf: ranged.script, encoding: .utf8)
+    #expect(rangedScript.contains("set yrange [0.0:1.0]") && !rangedScript.contains("set offsets"))
+    #expect(try String(contentsOf: ranged.data, encoding: .utf8).contains("1.12"))
 }

@@ -43,10 +43,14 @@ extension CommandDefinition {
                          help: "the plot's x axis: samples k, mean tokens, or the thinking budget (accuracy at each k across budgets)"),
             ArgumentSpec("to", .path, help: "draw the plot to this image (.png or .svg)"),
             ArgumentSpec("tsv", .path, help: "write the points to this TSV file"),
+            ArgumentSpec("label", .string, help: "name these curves \"LABEL: method\" (e.g. the model or the mode they measure)"),
+            ArgumentSpec("add", .bool, default: .bool(false),
+                         help: "add the points to the session's sweep (replacing curves of the same name) instead of starting a new one, "
+                             + "so that 'plot scaling' draws several scales together"),
         ],
         examples: ["scale n=2 ks=1,2 methods=pass,maj problems=2 split=test run=example temperature=1 max_tokens=8 x=tokens "
                    + "tsv=/tmp/verity-example-scale.tsv",
-                   "scale n=2 budgets=0,2 waits=0 problems=2 to=/tmp/verity-example-scale.png"]
+                   "scale n=2 budgets=0,2 waits=0 problems=2 to=/tmp/verity-example-scale.png label=\"think mode\" add=true"]
     )) { invocation, session in
         let nGiven = try invocation.int("n") ?? 64
         let ksGiven = try invocation.ints("ks")
@@ -61,6 +65,11 @@ extension CommandDefinition {
         let axis = ScalingAxis(rawValue: try invocation.string("x") ?? "samples") ?? .samples
         let to = try invocation.string("to")
         let tsv = try invocation.outputPath("tsv", session)
+        let label = try invocation.string("label")
+        let add = try invocation.bool("add") ?? false
+        if let label, label.isEmpty || label.contains(where: { $0 == "\t" || $0.isNewline }) {
+            throw CommandError("scale: label='\(label)' — give a name without tabs or line breaks", kind: .usage)
+        }
         if axis == .budget, budgets == nil {
             throw CommandError("scale: x=budget plots accuracy across thinking budgets — add budgets=0,8,16,… or use x=samples or x=tokens", kind: .usage)
         }
@@ -93,7 +102,7 @@ extension CommandDefinition {
 
         let started = Date()
         var lines: [String] = []
-        let points: [SweepPoint]
+        var points: [SweepPoint]
         // What the figure shows, for its title: model, task, samples per problem, temperature.
         var subject = ""
         if budgets != nil || waits != nil {
@@ -147,7 +156,15 @@ extension CommandDefinition {
             let seed = session.commandSeed()
             points = try evaluationCall("scale") { try samplesSweep(run, methods: methods, ks: sweepKs, seed: seed) }
         }
-        session[SweepSlot.self] = points
+        if let label {
+            points = points.map { var p = $0; p.method = "\(label): \(scalingMethodLabel(p.method))"; return p }
+        }
+        if add {
+            let names = Set(points.map(\.method))
+            session[SweepSlot.self] = (session[SweepSlot.self] ?? []).filter { !names.contains($0.method) } + points
+        } else {
+            session[SweepSlot.self] = points
+        }
         var output = CommandOutput.lines(lines)
         output.append(.table(ScaleSweep.table(points, precision: session.settings.precision)))
         if let tsv {

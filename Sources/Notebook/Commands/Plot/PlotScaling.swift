@@ -63,13 +63,23 @@ func scalingSeries(_ points: [SweepPoint], axis: ScalingAxis, prefix: String?) t
     }
 }
 
-/// The legend name of a scaling method: the method's meaning, not its key (`maj` → "majority vote");
-/// other names (a search's label, a budget suffix) are kept as given.
+/// The legend name of a scaling method: the method's meaning, not its key (`maj` → "majority vote",
+/// the budget axis's `maj@8` → "majority vote of 8"); other names (a search's label, a budget
+/// suffix) are kept as given.
 func scalingMethodLabel(_ name: String) -> String {
     let labels = ["pass": "pass@k (any correct)", "maj": "majority vote", "best": "best-of-k by score",
                   "maj-score": "score-weighted vote", "maj-prob": "probability-weighted vote",
                   "best-logprob": "best-of-k by log-probability"]
     if let label = labels[name] { return label }
+    // "maj@8" (one curve of the budget axis): the method at a fixed k.
+    if let at = name.lastIndex(of: "@"), let k = Int(name[name.index(after: at)...]), let label = labels[String(name[..<at])] {
+        let method = String(name[..<at])
+        switch method {
+        case "pass": return "pass@\(k) (any correct)"
+        case "maj": return k == 1 ? "one sample (majority of 1)" : "majority vote of \(k)"
+        default: return "\(label), k = \(k)"
+        }
+    }
     // "maj (budget 8)": the method before the budget.
     if let space = name.firstIndex(of: " "), let label = labels[String(name[..<space])] { return label + name[space...] }
     return name

@@ -125,8 +125,9 @@ extension CommandDefinition {
             ArgumentSpec("title", .string, help: "the plot's title"),
             ArgumentSpec("ylabel", .string, help: "the y axis label"),
             ArgumentSpec("labels", .string, help: "a name for each tally on the x axis, comma-separated, in order, quoted when they hold spaces (default: the tally names)"),
+            ArgumentSpec("yrange", .string, help: "LOW:HIGH, a fixed y axis (e.g. 0:1 for shares; intervals past it are cut at the edge)"),
         ],
-        examples: ["plot seeds six to=/tmp/verity-example-seeds.png title=demo ylabel=value labels=\"six seeds\""]
+        examples: ["plot seeds six to=/tmp/verity-example-seeds.png title=demo ylabel=value labels=\"six seeds\" yrange=0:10"]
     )) { invocation, session in
         let names = try invocation.strings("names") ?? []
         let to = try invocation.string("to"), givenTitle = try invocation.string("title")
@@ -134,6 +135,14 @@ extension CommandDefinition {
         let labels = try invocation.string("labels").map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
         if let labels, labels.count != names.count {
             throw CommandError("plot seeds: \(labels.count) labels for \(names.count) tallies — give one label per tally", kind: .usage)
+        }
+        var yRange: ClosedRange<Double>?
+        if let text = try invocation.string("yrange") {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Double($0) }
+            guard parts.count == 2, let low = parts[0], let high = parts[1], low.isFinite, high.isFinite, low < high else {
+                throw CommandError("plot seeds: yrange=\(text) — write LOW:HIGH with LOW below HIGH, e.g. yrange=0:1", kind: .usage)
+            }
+            yRange = low...high
         }
         let tallies = session[SeedTalliesSlot.self] ?? SeedTallies()
         let figures = try names.enumerated().map { index, name -> SeedFigure in
@@ -145,7 +154,7 @@ extension CommandDefinition {
         }
         let n = tallies.seeds.count
         let title = givenTitle ?? "\(names.joined(separator: ", ")) over \(n) seed\(n == 1 ? "" : "s")"
-        let plot = try domain("plot seeds") { try Plot.seeds(figures, title: title, yLabel: yLabel) }
+        let plot = try domain("plot seeds") { try Plot.seeds(figures, title: title, yLabel: yLabel, yRange: yRange) }
         return try PlotDrawing.draw(plot, to: to, ascii: false, session: session)
     }
 }
