@@ -84,6 +84,10 @@ func nonEmpty(_ s: String) -> String? {
     return t.isEmpty ? nil : t
 }
 
+/// A completion without anything from its first end-of-sequence marker on (what a fine-tuning
+/// target keeps of a sampled completion; the trainer appends its own end token).
+public func completionBody(_ text: String) -> String { cutAtEnd(text) }
+
 /// The prefix of `text` before the first end-of-sequence marker.
 func cutAtEnd(_ text: String) -> String {
     // Every marker starts with `<`; skip the searches when there is none.

@@ -244,6 +244,23 @@ import Training
         #expect(jsonl.rows[0].values["reward"] == csv.rows[0].values["reward"])
     }
 
+    /// `sft source=run:NAME`: the run's correct completions are the examples (a teacher's, here the
+    /// model's own), the held-out split is refused, and `worked_only` needs a run source.
+    @Test func sftFromARunTrainsOnItsCorrectCompletions() throws {
+        let session = try EvaluationCommandTests.trainedSession()
+        _ = try session.execute("eval split=train problems=30 n=4 temperature=1 max_tokens=12 as=traces")
+        let stored = try #require(session[EvaluationRunsSlot.self]?.byName["traces"])
+        let expected = stored.run.correctCompletions()
+        #expect(!expected.isEmpty)
+        let text = try CommandTesting.run(session, "sft steps=3 batch=8 lr=1e-3 warmup=1 source=run:traces")
+        #expect(text.contains("sft on \(expected.count) examples (run:traces)"))
+        _ = try session.execute("eval problems=10 n=2 temperature=1 max_tokens=12 as=held")
+        #expect(CommandTesting.failure(session, "sft steps=1 source=run:held").contains("leak held-out"))
+        #expect(CommandTesting.failure(session, "sft steps=1 source=run:nope").contains("nope"))
+        #expect(CommandTesting.failure(session, "sft steps=1 source=worked worked_only=true").contains("source=run:NAME"))
+        #expect(CommandTesting.failure(session, "sft steps=1 source=run:").contains("needs a run name"))
+    }
+
     @Test func filterReplacesTheTrainSplit() throws {
         let session = try Self.tinySession()
         let text = try CommandTesting.run(session, "filter lo=0 hi=0 n=2 limit=20")

@@ -3,6 +3,7 @@
 // Reports a small table every `every` steps and the final loss; evaluation is `eval`'s job.
 // save_every=N to=DIR writes periodic checkpoints with the SFT trainer's state, which a later `sft`
 // after `model load` of one resumes.
+import Evaluation
 import Foundation
 import Kernels
 import Models
@@ -17,7 +18,8 @@ extension CommandDefinition {
         help: "Trains the local model on prompt → solution pairs of the training split (loss on the completion "
             + "tokens only, batches grouped by length unless bucket=0). source=solutions uses each problem's own solution; worked / "
             + "direct use the worked or direct form of every problem (arithmetic tasks keep both); mixed:P uses the "
-            + "worked form with probability P. AdamW (β 0.9, 0.98, weight decay 0.01), linear warm-up then cosine to "
+            + "worked form with probability P; run:NAME trains on the correct, finished completions of the eval run NAME "
+            + "(sampled on the training split, e.g. by a larger teacher model: distillation). AdamW (β 0.9, 0.98, weight decay 0.01), linear warm-up then cosine to "
             + "min_lr_ratio × lr over total_steps (default: this run's steps). Ctrl-C stops after the last completed step. "
             + "save_every=N to=DIR writes DIR/step-000NNN every N steps (keeping the newest keep=K); 'model load' of one "
             + "and the same sft line with the remaining steps continue that run exactly.",
@@ -30,13 +32,15 @@ extension CommandDefinition {
             ArgumentSpec("grad_clip", .float, default: .float(1.0), bounds: 0...1e6, help: "gradient-norm clip; 0 = off"),
             ArgumentSpec("total_steps", .int, default: .int(0), bounds: 0...10_000_000,
                          help: "cosine schedule length; 0 = this run's steps"),
-            ArgumentSpec("source", .string, default: .string("solutions"), help: "solutions, worked, direct or mixed:P"),
+            ArgumentSpec("source", .string, default: .string("solutions"), help: "solutions, worked, direct, mixed:P or run:NAME"),
+            ArgumentSpec("worked_only", .bool, default: .bool(false),
+                         help: "with source=run:NAME, keep only the completions that show work (the teacher's reasoning traces)"),
             ArgumentSpec("bucket", .int, default: .int(8), bounds: 0...100_000,
                          help: "length-bucket width in tokens; 0 = short and long examples share batches (the recipe's setting)"),
             ArgumentSpec("every", .int, default: .int(0), bounds: 0...10_000_000,
                          help: "a table row every N steps; 0 = about ten rows"),
         ] + PeriodicCheckpoints.arguments,
-        examples: ["sft steps=2 batch=4 lr=3e-3 warmup=1 min_lr_ratio=0.1 grad_clip=1 total_steps=0 source=mixed:0.5 bucket=8 every=1",
+        examples: ["sft steps=2 batch=4 lr=3e-3 warmup=1 min_lr_ratio=0.1 grad_clip=1 total_steps=0 source=mixed:0.5 bucket=8 every=1 worked_only=false",
                    "sft steps=2 batch=4 save_every=1 to=/tmp/verity-example-checkpoints keep=1"]
     )) { invocation, session in
         let steps = try invocation.int("steps") ?? 100
@@ -49,6 +53,10 @@ extension CommandDefinition {
         config.totalSteps = try invocation.int("total_steps") ?? 0
         config.bucketWidth = try invocation.int("bucket") ?? 8
         let source = try SFTSource(try invocation.string("source") ?? "solutions")
+        let workedOnly = try invocation.bool("worked_only") ?? false
+        if workedOnly, !source.isRun {
+            throw CommandError("sft: worked_only=true filters a run's completions — use it with source=run:NAME", kind: .usage)
+        }
         let every = try invocation.int("every") ?? 0
         let checkpoints = try PeriodicCheckpoints.read(invocation, session, command: "sft")
         try domain("sft") { try config.validate() }
@@ -60,8 +68,25 @@ extension CommandDefinition {
         let resumed = try session.savedSFTState(for: local, source: source)
         if let resumed { seed = resumed.state.seed }
         var rng = RNG(seed: seed)
-        let problems = try source.problems(dataset.train, rng: &rng)
-        let examples = try domain("sft") { try sftExamples(problems: problems, dataset: dataset, tokenizer: local.tokenizer) }
+        let problems: [Problem]
+        var promptData = dataset
+        if case .run(let name) = source {
+            // Distillation: the run's own prompts (its data set's prefix and system prompt) and correct completions.
+            let stored = try session.requireRun(name, for: "sft")
+            guard stored.split == "train" else {
+                throw CommandError("sft: run '\(name)' sampled the \(stored.split) split — training on it would leak held-out "
+                                   + "problems; sample the training split (eval split=train … as=\(name))", kind: .usage)
+            }
+            problems = stored.run.correctCompletions(workedOnly: workedOnly)
+            guard !problems.isEmpty else {
+                throw CommandError("sft: run '\(name)' has no correct, finished completion\(workedOnly ? " that shows work" : "") "
+                                   + "to train on — sample more or a stronger model")
+            }
+            promptData = stored.dataset
+        } else {
+            problems = try source.problems(dataset.train, rng: &rng)
+        }
+        let examples = try domain("sft") { try sftExamples(problems: problems, dataset: promptData, tokenizer: local.tokenizer) }
         let pad = local.tokenizer.special.pad ?? local.tokenizer.special.eos ?? 0
         let trainer = try domain("sft") {
             try SFTTrainer(model: local.transformer, examples: examples, config: config, padId: pad, seed: rng.next())
@@ -178,17 +203,26 @@ extension Session {
 enum SFTSource {
     case solutions, worked, direct
     case mixed(Double)
+    /// The correct completions of a stored eval run (read by the command, which has the session).
+    case run(String)
 
-    /// Parses `solutions`, `worked`, `direct` or `mixed:P`.
+    /// Whether the examples come from a stored run.
+    var isRun: Bool { if case .run = self { return true } else { return false } }
+
+    /// Parses `solutions`, `worked`, `direct`, `mixed:P` or `run:NAME`.
     init(_ text: String) throws {
         switch text {
         case "solutions": self = .solutions
         case "worked": self = .worked
         case "direct": self = .direct
+        case _ where text.hasPrefix("run:"):
+            let name = String(text.dropFirst(4))
+            guard !name.isEmpty else { throw CommandError("sft: source=run: needs a run name, as in source=run:teacher", kind: .usage) }
+            self = .run(name)
         default:
             let parts = text.split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count == 2, parts[0] == "mixed", let p = Double(parts[1]), (0...1).contains(p) else {
-                throw CommandError("sft: source=\(text) is not one of solutions, worked, direct, mixed:P (P in 0…1, e.g. mixed:0.2)",
+                throw CommandError("sft: source=\(text) is not one of solutions, worked, direct, mixed:P (P in 0…1, e.g. mixed:0.2), run:NAME",
                                    kind: .usage)
             }
             self = .mixed(p)
@@ -201,6 +235,7 @@ enum SFTSource {
         case .worked: return "worked"
         case .direct: return "direct"
         case .mixed(let p): return "mixed:\(Format.compact(p))"
+        case .run(let name): return "run:\(name)"
         }
     }
 
@@ -218,6 +253,9 @@ enum SFTSource {
         case .worked: return try train.map { try form($0, worked: true) }
         case .direct: return try train.map { try form($0, worked: false) }
         case .mixed(let share): return try train.map { try form($0, worked: Double(rng.uniform()) < share) }
+        case .run(let name):
+            // The command reads the run's completions itself; reaching here is a wiring mistake, said plainly.
+            throw CommandError("sft: source=run:\(name) is read from the session's runs, not from the data set")
         }
     }
 }
