@@ -91,6 +91,22 @@ import Evaluation
         #expect(CommandTesting.failure(session, "seeds summary len,nope").contains("no tally 'nope'"))
     }
 
+    /// A named training run is each seed's own: the second seed's `rl run=grpo` on its new model is
+    /// not refused as "a run of another model", the runs from before the cell stay, and the last
+    /// seed's run remains for plotting.
+    @Test func namedTrainingRunsBelongToTheirSeed() throws {
+        let text = "```verity\ntask arithmetic op=add digits=1 train=40 test=8\nmodel new layers=1 dim=16 heads=2 ffn=32 max_pos=32\n"
+            + "rl steps=1 prompts=2 n=2 max_tokens=4 run=before\n```\n\n"
+            + "```verity\nrepeat seeds=1..2\nmodel new layers=1 dim=16 heads=2 ffn=32 max_pos=32\n"
+            + "rl steps=2 prompts=2 n=2 max_tokens=4 run=grpo\ntally steps metric(reward, mean)\n```\n"
+        let session = CommandTesting.session()
+        let result = NotebookRunner.run(try NotebookDocument.markdown(text), file: "r.md", session: session)
+        #expect(result.failure == nil, "\(String(describing: result.failure))")
+        let runs = try #require(session[TrainingRunsSlot.self]).runs
+        #expect(runs.map(\.name) == ["before", "grpo"])
+        #expect(runs.last?.log.rows.map(\.step) == [1, 2])
+    }
+
     /// The 97.5% t quantiles against published values (any statistics table): from the table up to
     /// 30 degrees of freedom, from the expansion beyond.
     @Test func tQuantilesMatchTheTables() {

@@ -50,6 +50,30 @@ import Testing
         #expect(session[TrainingRunsSlot.self]?.runs.count == 2)
     }
 
+    /// `plot metrics runs=A,B`: one panel per metric, one line per run, the runs' own values.
+    @Test func plotMetricsDrawsSeveralRunsTogether() throws {
+        let dir = try CommandTesting.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let session = try TrainingCommandTests.tinySession()
+        _ = try session.execute("rl steps=3 run=a \(Self.small)")
+        _ = try session.execute("model new layers=1 dim=16 heads=2 ffn=32 max_pos=128")
+        _ = try session.execute("rl steps=2 run=b \(Self.small)")
+        let text = try CommandTesting.run(session, "plot metrics reward,frac_reward_zero_std runs=a,b labels=\"first run,second run\" to=\(dir)/m.png")
+        #expect(text.contains("wrote \(dir)/m.png"))
+        let rows = try String(contentsOfFile: "\(dir)/m.tsv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        #expect(rows.first == ["metric", "run", "step", "value", "smoothed"])
+        let first = rows.filter { $0.count == 5 && $0[0] == "reward" && $0[1] == "first run" }
+        let logged = try session.trainingLog(named: "a", for: "t").series("reward").values
+        #expect(first.compactMap { Double($0[3]) } == logged)
+        #expect(rows.filter { $0.count == 5 && $0[0] == "frac_reward_zero_std" && $0[1] == "second run" }.count == 2)
+        let script = try String(contentsOfFile: "\(dir)/m.gp", encoding: .utf8)
+        #expect(script.contains("multiplot layout 2,1") && script.contains("title \"first run\"") && script.contains("notitle"))
+        #expect(CommandTesting.failure(session, "plot metrics reward runs=a,b labels=one").contains("one label per run"))
+        #expect(CommandTesting.failure(session, "plot metrics reward runs=a,nope").contains("nope"))
+        #expect(CommandTesting.failure(session, "plot metrics nothing runs=a,b").contains("no values of 'nothing'"))
+        #expect(CommandTesting.failure(session, "plot metrics reward labels=x").contains("runs="))
+    }
+
     @Test func trainedNames() {
         #expect(Session.trainedName("cd-sft", kind: "rl", steps: 90) == "cd-sft+rl90")
         #expect(Session.trainedName("cd-sft+rl90", kind: "rl", steps: 120) == "cd-sft+rl120")

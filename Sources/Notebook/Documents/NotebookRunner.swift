@@ -99,12 +99,16 @@ public enum NotebookRunner {
                     // After the repetitions the session continues exactly where it was: same seed,
                     // same position in its random stream.
                     let savedSeed = session.seed, savedRNG = session.rng
+                    // Every seed starts from the training runs the cell started with, so a name given
+                    // with `rl run=NAME` is each seed's own; the last seed's runs remain afterwards.
+                    let savedRuns = session[TrainingRunsSlot.self]
                     // Most of a repetition's output is filtered away: nothing of it prints live.
                     let savedSink = session.liveSink
                     session.liveSink = nil
                     defer { session.liveSink = savedSink }
                     for seed in repetitions.seeds where result.failure == nil && !result.quit {
                         session.reseed(seed)
+                        session[TrainingRunsSlot.self] = savedRuns
                         run.lines.append("seed \(seed):")
                         runLines(body, cell: cell, session: session, width: width, filter: !repetitions.showAll,
                                  into: &run, result: &result, file: file)

@@ -11,17 +11,21 @@ extension CommandDefinition {
         help: "Draws each named metric against step in its own panel. The data is the session's current training "
             + "run (or run=NAME, see 'runs'), or from=FILE (.csv with a 'step,<metric>,…' header, or .jsonl with one object per step). "
             + "smoothing=W adds a trailing moving average. Held-out accuracy (rl eval_every=N) is drawn as points "
-            + "over the accuracy panel.",
+            + "over the accuracy panel. runs=A,B,… draws several training runs together, one line per run in each "
+            + "panel (labels= names them).",
         positionals: [ArgumentSpec("keys", .stringList, required: true, help: "metrics to draw, comma-separated")],
         keys: [
             ArgumentSpec("from", .path, help: "a metrics file (default: this session's training log)"),
             ArgumentSpec("run", .string, help: "the session's training run to draw (see 'runs'; default: the current one)"),
+            ArgumentSpec("runs", .stringList, help: "several training runs to draw together, one line each"),
+            ArgumentSpec("labels", .string, help: "with runs=: a legend name per run, comma-separated, in order (default: the run names)"),
             ArgumentSpec("to", .path, help: "the image to write (.png or .svg); absent: draw inline"),
             ArgumentSpec("smoothing", .int, default: .int(1), bounds: 1...10_000, help: "moving-average window; 1 = raw"),
             ArgumentSpec("ascii", .bool, default: .bool(false), help: "also draw inline when writing a file"),
             ArgumentSpec("title", .string, help: "the plot title (default: the run and its model, or the file)"),
         ],
-        examples: ["plot metrics reward,accuracy from=/tmp/verity-no-such-metrics.csv to=/tmp/verity-m.png smoothing=5 ascii=false", "plot metrics reward run=run1 title=demo"]
+        examples: ["plot metrics reward,accuracy from=/tmp/verity-no-such-metrics.csv to=/tmp/verity-m.png smoothing=5 ascii=false", "plot metrics reward run=run1 title=demo",
+                   "plot metrics reward runs=run1,run2 labels=\"first,second\""]
     )) { invocation, session in
         let keys = try invocation.strings("keys") ?? []
         let from = try invocation.readPath("from", session)
@@ -32,6 +36,33 @@ extension CommandDefinition {
         let titleGiven = try invocation.string("title")
         try PlotDrawing.checkNotOverwritten(from.map { [$0] } ?? [], by: to)
         if from != nil, run != nil { throw CommandError("plot metrics: give from=FILE or run=NAME, not both", kind: .usage) }
+        if let runs = try invocation.strings("runs") {
+            guard from == nil, run == nil else {
+                throw CommandError("plot metrics: runs= draws the session's runs — drop from= and run=", kind: .usage)
+            }
+            let labels = try invocation.string("labels").map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } } ?? runs
+            guard labels.count == runs.count else {
+                throw CommandError("plot metrics: \(labels.count) labels for \(runs.count) runs — give one label per run", kind: .usage)
+            }
+            let logs = try runs.map { try session.trainingLog(named: $0, for: "plot metrics") }
+            let panels = try keys.map { key -> (metric: String, runs: [PlotSeries]) in
+                let lines = try zip(labels, zip(runs, logs)).map { label, pair -> PlotSeries in
+                    let (steps, values) = pair.1.series(key)
+                    guard !steps.isEmpty else {
+                        throw CommandError("plot metrics: run '\(pair.0)' has no values of '\(key)' — it has \(pair.1.names.joined(separator: ", "))")
+                    }
+                    return try domain("plot metrics") { try PlotSeries(name: label, x: steps, y: values) }
+                }
+                return (key, lines)
+            }
+            let plot = try domain("plot metrics") {
+                try Plot.metricRuns(panels, title: titleGiven ?? "training metrics: \(labels.joined(separator: ", "))", smoothing: smoothing)
+            }
+            return try PlotDrawing.draw(plot, to: to, ascii: ascii, session: session)
+        }
+        if try invocation.string("labels") != nil {
+            throw CommandError("plot metrics: labels= names the lines of runs=A,B,… — add runs=", kind: .usage)
+        }
         let log: MetricsLog
         var subject = from.map { URL(fileURLWithPath: $0).lastPathComponent } ?? ""
         if let from {
