@@ -17,6 +17,9 @@
 //        place value written as trailing zeros), then a running sum of the partials. Coarser
 //        than add/sub: each partial product is one step, not one step per digit.
 // Alphabets: add `0-9 + = c space`, sub `0-9 - = b space`, mul `0-9 * + = space`.
+// Script mixing (`greekShare`, for the language-consistency reward): a share of worked solutions
+// write their carry or borrow marks in Greek (`κ`, `β`) instead of Latin (`c`, `b`); problems then
+// carry `language=en`, so the reward's target script is Latin.
 // Difficulty: one per digit column plus one per carry or borrow (add, sub); for mul the
 // product of the operands' digit counts plus one per partial sum.
 
@@ -38,16 +41,24 @@ public struct ArithmeticTask: TaskGenerator, Equatable {
     public var digits: ClosedRange<Int>
     /// Share of solutions that show their steps.
     public var think: ThinkMode
+    /// Share of worked solutions whose marks are Greek (0: none, and no random draw for it).
+    public var greekShare: Double = 0
 
     /// The largest digit count, chosen so that every product fits in 64-bit integers.
     public static let maxDigits = 9
 
     /// Creates the task; throws when the digit range is outside 1…9 or `think` is out of range.
-    public init(operation: Operation = .add, digits: ClosedRange<Int> = 3...3, think: ThinkMode = .none) throws {
+    public init(operation: Operation = .add, digits: ClosedRange<Int> = 3...3, think: ThinkMode = .none,
+                greekShare: Double = 0) throws {
         guard digits.lowerBound >= 1, digits.upperBound <= ArithmeticTask.maxDigits else {
             throw TasksError("digits=\(digits.lowerBound):\(digits.upperBound) is out of range — use 1 to \(ArithmeticTask.maxDigits)")
         }
         try think.validate()
+        guard (0...1).contains(greekShare) else { throw TasksError("greek=\(greekShare) — the share must be between 0 and 1") }
+        guard greekShare == 0 || operation != .mul else {
+            throw TasksError("greek=\(greekShare): multiplication steps have no carry or borrow marks to write in Greek — use op=add or op=sub")
+        }
+        self.greekShare = greekShare
         self.operation = operation
         self.digits = digits
         self.think = think
@@ -63,8 +74,8 @@ public struct ArithmeticTask: TaskGenerator, Equatable {
     public var alphabet: Set<Character> {
         let base = Set("0123456789= ").union(think.addedAlphabet)
         switch operation {
-        case .add: return base.union("+c")
-        case .sub: return base.union("-b")
+        case .add: return base.union(greekShare > 0 ? "+cκ" : "+c")
+        case .sub: return base.union(greekShare > 0 ? "-bβ" : "-b")
         case .mul: return base.union("*+")
         }
     }
@@ -73,7 +84,21 @@ public struct ArithmeticTask: TaskGenerator, Equatable {
         var a = randomOperand(&rng), b = randomOperand(&rng)
         if operation == .sub, a < b { swap(&a, &b) }
         let worked = think.showsWork(rng: &rng)
-        return think.finishing(problem(a, b, worked: worked), worked: worked)
+        var made = problem(a, b, worked: worked)
+        if greekShare > 0 {
+            // Drawn for every problem, worked or not, so the operands that follow do not depend on the form.
+            let greek = Double.random(in: 0..<1, using: &rng) < greekShare
+            made.metadata["language"] = "en"
+            if greek, let steps = made.metadata["worked_solution"] {
+                let written = ArithmeticTask.greekMarks(steps)
+                made.metadata["worked_solution"] = written
+                made.metadata["script"] = "greek"
+                if worked { made.solution = written }
+            } else {
+                made.metadata["script"] = "latin"
+            }
+        }
+        return think.finishing(made, worked: worked)
     }
 
     /// The problem for the operands `a`, `b` (public so tests and notebooks can build exact cases).
@@ -92,6 +117,14 @@ public struct ArithmeticTask: TaskGenerator, Equatable {
                        solution: worked ? full : direct, difficulty: work.difficulty,
                        metadata: ["op": operation.rawValue, "worked": worked ? "true" : "false",
                                   "direct_solution": direct, "worked_solution": full])
+    }
+
+    /// A worked solution with its carry and borrow marks in Greek: `3+9=2c1` → `3+9=2κ1`.
+    static func greekMarks(_ text: String) -> String {
+        guard let close = text.range(of: "</think>") else { return text }
+        let thinking = text[..<close.lowerBound].replacingOccurrences(of: "c", with: "κ").replacingOccurrences(of: "b", with: "β")
+        // `<think>` itself has no `c` or `b`; only the steps change.
+        return thinking + text[close.lowerBound...]
     }
 
     /// A number whose digit count is uniform in `digits`, then uniform among such numbers.

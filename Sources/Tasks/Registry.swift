@@ -56,8 +56,8 @@ public struct TaskRequest: Sendable {
 public enum TaskRegistry {
     /// Every task kind with its keys and one-line usage.
     public static let kinds: [(name: String, keys: [String], usage: String)] = [
-        ("arithmetic", ["op", "digits", "test_digits", "think", "train", "test"],
-         "task arithmetic op=add|sub|mul digits=3|1:4 test_digits=4 think=none|always|mixed[:P]|toggle[:P] train=5000 test=500"),
+        ("arithmetic", ["op", "digits", "test_digits", "think", "greek", "train", "test"],
+         "task arithmetic op=add|sub|mul digits=3|1:4 test_digits=4 think=none|always|mixed[:P]|toggle[:P] greek=0 train=5000 test=500"),
         ("countdown", ["count", "max", "target", "all", "think", "train", "test"],
          "task countdown count=4 max=99 target=999 all=false think=none train=5000 test=500"),
         ("sorting", ["length", "max", "think", "train", "test"],
@@ -100,10 +100,17 @@ public enum TaskRegistry {
                 throw TasksError("task arithmetic: op=\(opText) is not valid — use add, sub or mul")
             }
             let digits = try range(values["digits"], key: "digits", default: 3...3, kind: kind)
-            generator = try ArithmeticTask(operation: op, digits: digits, think: think)
+            var greek = 0.0
+            if let text = values["greek"] {
+                guard let p = Double(text), (0...1).contains(p) else {
+                    throw TasksError("task arithmetic: greek=\(text) — give the share of worked solutions with Greek marks, 0 to 1")
+                }
+                greek = p
+            }
+            generator = try ArithmeticTask(operation: op, digits: digits, think: think, greekShare: greek)
             if let testDigits = values["test_digits"] {
                 testGenerator = try ArithmeticTask(operation: op, digits: range(testDigits, key: "test_digits", default: digits, kind: kind),
-                                                   think: think)
+                                                   think: think, greekShare: greek)
             }
         case "countdown":
             let all = values["all"] ?? "false"

@@ -78,6 +78,14 @@ import Training
             }
         }
         #expect(CommandTesting.failure(session, "expect corr(accuracy, nothing) > 0").contains("at least 3"))
+        // metric(NAME, lastN): the mean of the last N steps; thinks(RUN): the share of samples that think.
+        let tail = Array(x.suffix(3))
+        let tailMean = tail.reduce(0, +) / 3
+        #expect(try CommandTesting.run(session, "expect metric(completions/mean_length, last3) within 0.0005 of \(String(format: "%.6f", tailMean))").hasPrefix("expect ok"))
+        #expect(try CommandTesting.run(session, "expect metric(completions/mean_length, last99) within 0.0005 of \(String(format: "%.6f", mx))").hasPrefix("expect ok"))
+        #expect(CommandTesting.failure(session, "expect metric(accuracy, last0) > 0").contains("lastN"))
+        let thinking = Double(samples.filter { $0.thinkingTokens > 0 }.count) / Double(samples.count)
+        #expect(try CommandTesting.run(session, "expect thinks(e) within 0.0005 of \(String(format: "%.6f", thinking))").hasPrefix("expect ok"))
     }
 
     @Test func stepByStepChangesParametersAndLogsARow() throws {

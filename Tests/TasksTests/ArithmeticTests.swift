@@ -106,3 +106,33 @@ func workedSolutionsAreVerifiedAndPerturbationsRejected(op: ArithmeticTask.Opera
     #expect((try? ThinkMode(parsing: "mixed")) == .mixed(0.2))
     #expect((try? ThinkMode(parsing: "mixed:0.35")) == .mixed(0.35))
 }
+
+/// `greek=P`: a share of worked solutions write their carry or borrow marks in Greek; the problems
+/// say language=en, so the language reward scores the Latin share; greek=0 leaves every problem as
+/// it was (no extra draw).
+@Test func greekMarksMixTheScriptOfTheThinking() throws {
+    let task = try ArithmeticTask(operation: .add, digits: 2...2, think: .always, greekShare: 0.5)
+    var rng = SplitMix64(seed: 9)
+    let data = try task.makeDataset(train: 200, test: 20, rng: &rng)
+    let greek = data.all.filter { $0.metadata["script"] == "greek" }
+    #expect((60...140).contains(greek.count))
+    let reward = LanguageConsistencyReward()
+    for p in data.all {
+        #expect(p.metadata["language"] == "en")
+        let solution = try #require(p.solution)
+        let isGreek = p.metadata["script"] == "greek"
+        #expect(solution.contains("κ") == isGreek && solution.contains("c") != isGreek, "\(solution)")
+        #expect(reward.score(completion: solution, problem: p, tokenCount: 0) == (isGreek ? 0 : 1))
+        #expect(isCorrect(completion: solution, problem: p, extractor: .afterThink, comparison: .numeric))
+        #expect(solution.replacingOccurrences(of: "<think>", with: "").replacingOccurrences(of: "</think>", with: "")
+            .allSatisfy(task.alphabet.contains))
+    }
+    #expect(ArithmeticTask.greekMarks("<think>6-3=3b0 5-9=6b1</think>26") == "<think>6-3=3β0 5-9=6β1</think>26")
+    var a = SplitMix64(seed: 4), b = SplitMix64(seed: 4)
+    let plain = try ArithmeticTask(operation: .add, digits: 2...2, think: .mixed(0.5)).makeDataset(train: 30, test: 5, rng: &a)
+    let zero = try ArithmeticTask(operation: .add, digits: 2...2, think: .mixed(0.5), greekShare: 0).makeDataset(train: 30, test: 5, rng: &b)
+    #expect(plain == zero)
+    #expect(throws: TasksError.self) { try ArithmeticTask(operation: .mul, greekShare: 0.2) }
+    #expect(throws: TasksError.self) { try ArithmeticTask(operation: .add, greekShare: 1.5) }
+    #expect(throws: TasksError.self) { try TaskRegistry.make(kind: "arithmetic", arguments: SpecArgument.split("greek=lots")) }
+}

@@ -52,7 +52,7 @@ import TestSupport
 }
 
 @Test func taskRegistryErrorsListChoices() {
-    #expect(throws: TasksError("task arithmetic: unknown key 'dgits' — valid keys: op, digits, test_digits, think, train, test")) {
+    #expect(throws: TasksError("task arithmetic: unknown key 'dgits' — valid keys: op, digits, test_digits, think, greek, train, test")) {
         try TaskRegistry.parse(text: "arithmetic dgits=3")
     }
     #expect(throws: TasksError("task arithmetic: op=div is not valid — use add, sub or mul")) {

@@ -178,7 +178,12 @@ struct FigureEvaluator {
         case "min": return values.min() ?? last
         case "max": return values.max() ?? last
         case "mean": return values.reduce(0, +) / Double(values.count)
-        default: throw CommandError("metric(\(name), \(which)): use first, last, min, max or mean")
+        case _ where which.hasPrefix("last"):
+            // lastN: the mean of the last N steps (one batch is noisy).
+            guard let n = Int(which.dropFirst(4)), n >= 1 else { fallthrough }
+            let tail = values.suffix(n)
+            return tail.reduce(0, +) / Double(tail.count)
+        default: throw CommandError("metric(\(name), \(which)): use first, last, lastN (the mean of the last N steps), min, max or mean")
         }
     }
 

@@ -22,6 +22,8 @@ extension CommandDefinition {
             ArgumentSpec("op", .choice(["add", "sub", "mul"]), help: "arithmetic: the operation (default add)"),
             ArgumentSpec("digits", .string, help: "arithmetic: digits per operand, N or N:M (default 3)"),
             ArgumentSpec("test_digits", .string, help: "arithmetic: digits of the test split, for a shifted test"),
+            ArgumentSpec("greek", .float, bounds: 0...1,
+                         help: "arithmetic add/sub: share of worked solutions with Greek carry/borrow marks (κ, β), for the language reward"),
             ArgumentSpec("count", .int, bounds: 2...8, help: "countdown: how many numbers (default 4)"),
             ArgumentSpec("max", .int, bounds: 1...1_000_000, help: "countdown/sorting: largest number (default 99)"),
             ArgumentSpec("target", .int, bounds: 1...1_000_000, help: "countdown: largest target (default 999)"),
@@ -31,7 +33,8 @@ extension CommandDefinition {
         examples: ["task arithmetic op=add digits=2 train=60 test=20 think=mixed",
                    "task countdown count=3 max=20 target=50 all=false train=20 test=5",
                    "task sorting length=3:4 max=9 train=20 test=5",
-                   "task arithmetic op=mul digits=1 test_digits=2 train=30 test=10 think=always"]
+                   "task arithmetic op=mul digits=1 test_digits=2 train=30 test=10 think=always",
+                   "task arithmetic op=add digits=2 train=30 test=10 think=always greek=0.3"]
     )) { invocation, session in
         let kind = try invocation.string("kind") ?? ""
         let arguments = try invocation.givenSpecArguments(invocation.declaration.keys.map(\.name))
