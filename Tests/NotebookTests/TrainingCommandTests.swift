@@ -267,6 +267,9 @@ import Training
         #expect(CommandTesting.failure(session, "sft steps=1 source=run:nope").contains("nope"))
         #expect(CommandTesting.failure(session, "sft steps=1 source=worked worked_only=true").contains("source=run:NAME"))
         #expect(CommandTesting.failure(session, "sft steps=1 source=run:").contains("needs a run name"))
+        // A run from another data set whose training prompts are held out here is refused too.
+        _ = try session.execute("task arithmetic op=add digits=1 train=50 test=40 think=none")
+        #expect(CommandTesting.failure(session, "sft steps=1 source=run:traces").contains("leak held-out"))
     }
 
     @Test func filterReplacesTheTrainSplit() throws {

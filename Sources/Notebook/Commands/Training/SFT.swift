@@ -78,6 +78,13 @@ extension CommandDefinition {
                                    + "problems; sample the training split (eval split=train … as=\(name))", kind: .usage)
             }
             problems = stored.run.correctCompletions(workedOnly: workedOnly)
+            // The run may come from another data set: none of its prompts may be a held-out one of this one.
+            let heldOut = Set(dataset.test.map(\.prompt))
+            if let leaked = problems.first(where: { heldOut.contains($0.prompt) }) {
+                throw CommandError("sft: run '\(name)' has the prompt \(Format.quoted(leaked.prompt)), which is in the test split of "
+                                   + "\(dataset.name) — training on it would leak held-out problems; sample problems of this data set's "
+                                   + "training split", kind: .usage)
+            }
             guard !problems.isEmpty else {
                 throw CommandError("sft: run '\(name)' has no correct, finished completion\(workedOnly ? " that shows work" : "") "
                                    + "to train on — sample more or a stronger model")
