@@ -7,7 +7,7 @@ VERITY       := .build/release/verity
 # No thread count is pinned: results are the same bits at any count (README, "One arithmetic"), so
 # the suite runs at the machine's default; OPENBLAS_NUM_THREADS=1 make test checks one thread.
 
-.PHONY: deps build run test test-unit test-notebooks test-interop bench bench-qwen05 fuzz clean
+.PHONY: deps build run test notebooks-full test-interop bench bench-qwen05 fuzz clean
 
 deps:
 	@bash scripts/deps.sh
@@ -21,6 +21,8 @@ run: build
 	$(VERITY) run notebooks/quickstart.md --write --allow plots
 
 # The whole test suite: unit and integration tests, then every notebook replayed with --check.
+# --short stops a long notebook at its `<!-- verity: short run ends here -->` mark (the cells above
+# it are still checked against the full recording); `make notebooks-full` replays them all.
 # Tests run one at a time: the kernels' thread pool is process-wide, and numeric tests that compare
 # two runs bit for bit must not share the cores (and that setting) with other tests. The unit
 # tests take about a minute, the notebooks about eleven (mostly their multi-seed cells).
@@ -28,8 +30,12 @@ test: deps
 	$(SWIFT) build $(SWIFTFLAGS)
 	$(SWIFT) test $(SWIFTFLAGS) --no-parallel
 	@if [ -x $(VERITY) ] && $(VERITY) run --help >/dev/null 2>&1; then \
-	  for nb in notebooks/*.md; do [ -e "$$nb" ] || continue; echo "notebook $$nb"; $(VERITY) run "$$nb" --check --allow plots || exit 1; done; \
+	  for nb in notebooks/*.md; do [ -e "$$nb" ] || continue; echo "notebook $$nb"; $(VERITY) run "$$nb" --check --short --allow plots || exit 1; done; \
 	fi
+
+# Every notebook replayed in full and checked, the long parts included (about 30 minutes).
+notebooks-full: build
+	for nb in notebooks/*.md; do echo "notebook $$nb"; $(VERITY) run "$$nb" --check --allow plots || exit 1; done
 
 # Verity against llama.cpp's server (llama-cpp-python), serving a GGUF file Verity writes: greedy
 # evaluation identical to the local model's, sampled pass@k and maj@k within 0.1. Not part of

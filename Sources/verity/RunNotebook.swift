@@ -6,7 +6,7 @@ import Foundation
 import Kernels
 import Notebook
 
-/// `verity run FILE [--write] [--check] [--ipynb OUT] [--seed N] [--quick] [--allow DIR]…`
+/// `verity run FILE [--write] [--check] [--short] [--ipynb OUT] [--seed N] [--quick] [--allow DIR]…`
 struct RunNotebook: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -20,6 +20,9 @@ struct RunNotebook: ParsableCommand {
 
     @Flag(help: "Fail with a diff when outputs differ from those recorded (timing lines ignored); on a machine whose arithmetic fingerprint differs from the recorded one, check only the expect claims.")
     var check = false
+
+    @Flag(help: "Replay only the cells above the notebook's `<!-- verity: short run ends here -->` mark, when it has one (the test command does this for its long notebooks).")
+    var short = false
 
     @Option(name: .customLong("ipynb"), help: "Also export the run as a Jupyter notebook (nbformat 4.5).")
     var ipynb: String?
@@ -35,6 +38,9 @@ struct RunNotebook: ParsableCommand {
 
     mutating func validate() throws {
         if write && check { throw ValidationError("--write and --check exclude each other: check first, then write") }
+        if short && (write || ipynb != nil) {
+            throw ValidationError("--short replays part of a notebook, so it cannot --write or --ipynb it: drop --short")
+        }
     }
 
     mutating func run() throws {
@@ -58,7 +64,9 @@ struct RunNotebook: ParsableCommand {
                 session.plotScratch = folder
             }
             defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
-            let result = NotebookRunner.runConfined(document, file: file, session: session, allowing: allow) { cell in
+            let cellLimit = short ? document.shortRunCellCount : nil
+            let result = NotebookRunner.runConfined(document, file: file, session: session, allowing: allow,
+                                                    cellLimit: cellLimit) { cell in
                 guard echo else { return }
                 for (index, line) in cell.lines.enumerated() where !cell.shownLive.contains(index) { Terminal.out(line) }
                 for plot in cell.plots { Terminal.out("plot: \(plot.path)") }
@@ -85,7 +93,11 @@ struct RunNotebook: ParsableCommand {
                     Terminal.err("\(file): outputs changed — rerun with --write to accept them")
                     throw ExitCode(1)
                 }
-                Terminal.out("\(file): \(result.cells.count) cells, outputs match")
+                if cellLimit != nil {
+                    Terminal.out("\(file): short run, \(result.cells.count) of \(document.cells.count) cells, outputs match")
+                } else {
+                    Terminal.out("\(file): \(result.cells.count) cells, outputs match")
+                }
             }
             if write {
                 let outputs = result.cells.map { cell in

@@ -71,6 +71,32 @@ import Testing
         #expect(json?["nbformat_minor"] as? Int == 5)
     }
 
+    /// `--short` runs and checks only the cells above the short-run mark: a wrong recording below
+    /// it is not reached, one above it still fails; a full check reaches both.
+    @Test func shortRunStopsAtTheMarkAndStillChecksAboveIt() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let above = "# Long\n\n```verity\necho a\n```\n```output\na\n```\n\n"
+        let below = "<!-- verity: short run ends here -->\nThe long part.\n\n```verity\necho b\n```\n```output\nwrong\n```\n"
+        try (above + below).write(toFile: directory + "/long.md", atomically: true, encoding: .utf8)
+        let short = try runVerity(["run", "long.md", "--check", "--short"], directory: directory)
+        #expect(short.status == 0, "\(short.out) \(short.err)")
+        #expect(short.out.contains("long.md: short run, 1 of 2 cells, outputs match"))
+        let full = try runVerity(["run", "long.md", "--check"], directory: directory)
+        #expect(full.status == 1)
+        #expect(full.out.contains("-wrong\n+b"))
+        try (above.replacingOccurrences(of: "output\na\n", with: "output\nz\n") + below)
+            .write(toFile: directory + "/long.md", atomically: true, encoding: .utf8)
+        #expect(try runVerity(["run", "long.md", "--check", "--short"], directory: directory).status == 1)
+        let refused = try runVerity(["run", "long.md", "--write", "--short"], directory: directory)
+        #expect(refused.status != 0)
+        #expect(refused.err.contains("--short replays part of a notebook"))
+        // Without a mark, --short replays everything.
+        try "# Plain\n\n```verity\necho c\n```\n```output\nc\n```\n".write(toFile: directory + "/plain.md", atomically: true, encoding: .utf8)
+        let plain = try runVerity(["run", "plain.md", "--check", "--short"], directory: directory)
+        #expect(plain.out.contains("plain.md: 1 cells, outputs match"))
+    }
+
     /// The committed example notebook replays with --check, and its Jupyter export equals
     /// `example.ipynb`, which `validate_ipynb.py` validated against the nbformat 4.5 schema.
     @Test func fixtureNotebookChecksAndExportsTheValidatedIpynb() throws {

@@ -66,8 +66,9 @@ public enum NotebookRunner {
     /// Runs every cell of `document` in `session`, in order.
     /// - Parameters:
     ///   - file: the path to name in errors.
+    ///   - cellLimit: run only the first this many cells (a short replay; nil runs them all).
     ///   - onCell: called after each cell (also the failing one), e.g. to print its output at once.
-    public static func run(_ document: NotebookDocument, file: String, session: Session,
+    public static func run(_ document: NotebookDocument, file: String, session: Session, cellLimit: Int? = nil,
                            onCell: ((CellRun) -> Void)? = nil) -> NotebookRunResult {
         var result = NotebookRunResult(cells: [], failure: nil, quit: false)
         guard session.runDepth < maximumDepth else {
@@ -78,7 +79,7 @@ public enum NotebookRunner {
         session.runDepth += 1
         defer { session.runDepth -= 1 }
         let width = session.settings.width
-        for (index, cell) in document.cells.enumerated() {
+        for (index, cell) in document.cells.prefix(cellLimit ?? Int.max).enumerated() {
             var run = CellRun(cellIndex: index, firstLine: cell.firstLine, executionCount: index + 1,
                               lines: [], plots: [])
             // `repeat seeds=…` as the cell's first command runs the rest of the cell once per seed.
@@ -158,10 +159,10 @@ public enum NotebookRunner {
     /// Runs `document` (read from `file`) as an untrusted replay: every path its commands read or
     /// write must lie in `file`'s folder or one of `allowing` (see FileAccess).
     public static func runConfined(_ document: NotebookDocument, file: String, session: Session, allowing: [String] = [],
-                                   onCell: ((CellRun) -> Void)? = nil) -> NotebookRunResult {
+                                   cellLimit: Int? = nil, onCell: ((CellRun) -> Void)? = nil) -> NotebookRunResult {
         let previous = session.files.confine(toFolderOf: file, allowing: allowing)
         defer { session.files = previous }
-        return run(document, file: file, session: session, onCell: onCell)
+        return run(document, file: file, session: session, cellLimit: cellLimit, onCell: onCell)
     }
 
     /// The image-link lines for a cell's plots, relative to the notebook's directory.
