@@ -17,6 +17,8 @@ public struct Plot: Sendable, Equatable {
     public var table: PlotTable
     /// The commands, with `.data` where `$DATA` or `'file.tsv'` is inserted.
     var body: [Part]
+    /// The image height the plot needs, when the default (500) is too small for its panels.
+    public var preferredHeight: Int?
 
     /// The gnuplot commands (no terminal, no output) drawing this plot from `dataSource`, which is
     /// a datablock name (`$VerityData`) or a quoted file name (`'x.tsv'`).

@@ -59,3 +59,71 @@ extension Plot {
         return Plot(title: title, table: table, body: body)
     }
 }
+
+extension Plot {
+    /// One panel per measure, stacked, sharing an x axis of arms: in each panel every seed's value
+    /// as a point and the mean with its 95% interval as an error bar, at its arm's position (an arm
+    /// without that measure is left empty). A line at 0 marks "no difference".
+    /// - Parameters:
+    ///   - panels: each panel's y label and its figures, one per arm in `arms`' order (nil: none).
+    ///   - arms: the x tick labels, shown under the bottom panel only.
+    /// - Table columns: `panel arm x value kind low high` with kind `seed` or `mean`.
+    public static func seedPanels(_ panels: [(label: String, figures: [SeedFigure?])], arms: [String],
+                                  title: String) throws -> Plot {
+        guard !panels.isEmpty, !arms.isEmpty else { throw PlotError.invalidData("no measures or no arms to plot") }
+        for panel in panels where panel.figures.count != arms.count {
+            throw PlotError.invalidData("panel '\(panel.label)' has \(panel.figures.count) figures for \(arms.count) arms")
+        }
+        var rows: [[String]] = []
+        for (p, panel) in panels.enumerated() {
+            for (a, figure) in panel.figures.enumerated() {
+                guard let figure else { continue }
+                let x = Double(a + 1)
+                for (j, v) in figure.values.enumerated() {
+                    let offset = figure.values.count > 1 ? -0.15 + 0.3 * Double(j) / Double(figure.values.count - 1) : 0
+                    rows.append(["\(p + 1)", PlotTable.sanitize(arms[a]), PlotTable.cell(x + offset), PlotTable.cell(v), "seed", "NaN", "NaN"])
+                }
+                rows.append(["\(p + 1)", PlotTable.sanitize(arms[a]), PlotTable.cell(x), PlotTable.cell(figure.mean), "mean",
+                             PlotTable.cell(figure.low), PlotTable.cell(figure.high)])
+            }
+        }
+        guard !rows.isEmpty else { throw PlotError.invalidData("none of the panels has a figure") }
+        let table = try PlotTable(columns: ["panel", "arm", "x", "value", "kind", "low", "high"], rows: rows)
+        let tics = arms.enumerated().map { "\(GnuplotQuote.double(PlotTable.sanitize($1))) \($0 + 1)" }.joined(separator: ", ")
+        let blankTics = arms.indices.map { "\"\" \($0 + 1)" }.joined(separator: ", ")
+        let height = min(4000, 140 + 190 * panels.count)
+        var body: [Part] = [.text(PlotStyle.preamble(title: title) + """
+            unset title
+            set lmargin 12
+            set rmargin 4
+            set xrange [0.4:\(Double(arms.count) + 0.6)]
+            set xzeroaxis lt 1 lw 1 lc rgb '#888888'
+            set offsets 0, 0, graph 0.1, graph 0.1
+            set key off
+            set multiplot layout \(panels.count),1 title \(GnuplotQuote.double(title))
+
+            """)]
+        for (p, panel) in panels.enumerated() {
+            var text = "set ylabel \(GnuplotQuote.double(panel.label))\n"
+            let values = panel.figures.compactMap { $0 }.flatMap { $0.values + [$0.low, $0.high] }.filter(\.isFinite)
+            if let spacing = PlotStyle.ticSpacing(values) { text += "set ytics \(spacing)\n" } else { text += "set ytics autofreq\n" }
+            // Arm names under the bottom panel only: the panels share the x axis.
+            text += p == panels.count - 1 ? "set xtics rotate by 30 right (\(tics))\n" : "set xtics (\(blankTics))\n"
+            // The legend once, under the title in the top panel's margin (every panel draws the same marks).
+            if p == 0 {
+                text += "set tmargin 3\nset key at screen 0.99, screen \(PlotTable.cell(1 - 24.0 / Double(height))) right top horizontal samplen 1\n"
+            } else {
+                text += "unset tmargin\nset key off\n"
+            }
+            // Only this panel's rows, the error-bar ends too: autoscaling would otherwise span every panel.
+            let mine = "strcol(1) eq \"\(p + 1)\""
+            body.append(.text(text + "plot "))
+            body += [.data, .text(" skip 1 using 3:(\(mine) && strcol(5) eq \"seed\" ? $4 : NaN) with points pt 7 ps 0.6 lc \(PlotStyle.color(5)) "
+                                  + (p == 0 ? "title \"each seed\"" : "notitle") + ", \\\n     "),
+                     .data, .text(" skip 1 using 3:(\(mine) && strcol(5) eq \"mean\" ? $4 : NaN):(\(mine) ? $6 : NaN):(\(mine) ? $7 : NaN) with yerrorbars pt 5 ps 1.1 lw 2 lc \(PlotStyle.color(0)) "
+                                  + (p == 0 ? "title \"mean, 95% interval\"" : "notitle") + "\n")]
+        }
+        body.append(.text("unset multiplot\n"))
+        return Plot(title: title, table: table, body: body, preferredHeight: height)
+    }
+}

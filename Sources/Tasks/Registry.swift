@@ -138,7 +138,7 @@ public enum RewardRegistry {
         ("format", "[=W]", "1 if the think/answer structure is well formed"),
         ("length", "=W", "completion tokens; a negative W is a per-token penalty"),
         ("overlong", "=LMAX:LCACHE[:W]", "DAPO soft overlong punishment"),
-        ("l1", "=exact|max[:TARGET]", "L1 target-length reward (TARGET tokens, else metadata target_tokens)"),
+        ("l1", "=exact|max[:TARGET[:ALPHA]]", "L1 target-length reward (TARGET tokens, else metadata target_tokens; slope ALPHA, default 0.0003)"),
         ("language", "[=W]", "share of the thinking's letters in the prompt's script"),
         ("mode", "[=W]", "1 if the completion obeys its prompt's /think or /no_think flag"),
         ("process", "[=W]", "share of the worked steps right before the first wrong one (checkable steps)"),
@@ -187,15 +187,23 @@ public enum RewardRegistry {
                                         weight: parts.count == 3 ? parts[2] ?? 1 : 1))
             case "l1":
                 let parts = (a.value ?? "").split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-                guard let mode = parts.first.flatMap(TargetLengthReward.Mode.init(rawValue:)), parts.count <= 2 else {
-                    throw TasksError("reward: l1=\(a.value ?? "") — use l1=exact, l1=max, or l1=exact:TARGET")
+                guard let mode = parts.first.flatMap(TargetLengthReward.Mode.init(rawValue:)), parts.count <= 3 else {
+                    throw TasksError("reward: l1=\(a.value ?? "") — use l1=exact, l1=max, l1=exact:TARGET or l1=exact:TARGET:ALPHA")
                 }
                 var target: Int?
-                if parts.count == 2 {
+                if parts.count >= 2 {
                     guard let t = Int(parts[1]), t > 0 else { throw TasksError("reward: l1 target '\(parts[1])' must be a positive whole number of tokens") }
                     target = t
                 }
-                components.append(.init(TargetLengthReward(mode: mode, target: target, correctness: correctness)))
+                var alpha = TargetLengthReward().alpha
+                if parts.count == 3 {
+                    // The paper's α = 0.0003 is made for targets of thousands of tokens; short tasks scale it up.
+                    guard let value = Double(parts[2]), value.isFinite, value > 0, value <= 1 else {
+                        throw TasksError("reward: l1 slope '\(parts[2])' must be a number in (0, 1], e.g. l1=exact:20:0.03")
+                    }
+                    alpha = value
+                }
+                components.append(.init(TargetLengthReward(mode: mode, target: target, alpha: alpha, correctness: correctness)))
             case "gate":
                 guard let v = a.value, v == "true" || v == "false" else {
                     throw TasksError("reward: gate=\(a.value ?? "") — use gate=true or gate=false")

@@ -83,6 +83,14 @@ import TestSupport
     #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "format gate=true") }
     #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "overlong=16:64") }
     #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "l1=min") }
+    // l1=MODE:TARGET:ALPHA sets the slope: 3 tokens off the target cost 3 × 0.03.
+    let l1 = try RewardRegistry.parse(text: "l1=exact:20:0.03")
+    let sum = Problem(id: "s", prompt: "2+2=", answer: "4")
+    let scored = l1.evaluate(completion: "<think></think>4", problem: sum, tokenCount: 17).total
+    #expect(abs(scored - (1 - 0.09)) < 1e-12)
+    #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "l1=exact:20:0") }
+    #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "l1=exact:20:2") }
+    #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "l1=exact:20:0.1:9") }
     #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "") }
     #expect(throws: TasksError.self) { try RewardRegistry.parse(text: "correct correct=2") }
 }

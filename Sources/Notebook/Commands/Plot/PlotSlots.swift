@@ -56,7 +56,7 @@ enum PlotDrawing {
                 }
                 target = path
             }
-            let rendered = try domain("plot") { try gnuplot.render(plot, to: target) }
+            let rendered = try domain("plot") { try gnuplot.render(plot, to: target, height: plot.preferredHeight ?? 500) }
             output.append(.line("wrote \(path) (data \(rendered.data.lastPathComponent), script \(rendered.script.lastPathComponent))"))
             output.blocks.append(.plot(PlotReference(path: path, title: plot.title)))
             for warning in rendered.warnings { output.blocks.append(.warning("gnuplot: \(warning)")) }

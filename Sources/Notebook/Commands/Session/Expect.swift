@@ -12,7 +12,7 @@ extension CommandDefinition {
             + "'A within TOL of B' (|A − B| ≤ TOL). Figures: accuracy(RUN), pass@K(RUN), maj@K(RUN), best@K(RUN) (by the samples' scores), tokens(RUN), tokens_right(RUN) and tokens_wrong(RUN) (mean tokens of its correct or wrong samples), thinks(RUN) (share of its samples that think) "
             + "of eval runs (as=NAME); gain(A, B), gain_low(A, B), gain_high(A, B): accuracy(A) − accuracy(B) and its "
             + "95% paired-bootstrap interval, and gain@K, gain_low@K, gain_high@K (pass@K) and majgain@K, majgain_low@K, "
-            + "majgain_high@K (maj@K) the same at K samples; metric(NAME[, first|last|lastN|min|max|mean]) and corr(A, B) (Pearson's r of two metrics over the steps) from the training log; and over "
+            + "majgain_high@K (maj@K) the same at K samples; metric(NAME[, first|last|lastN|min|max|mean|sum]), steps_to(NAME, X) (the first step at which the metric reaches X; never: one logging interval past the last step) and corr(A, B) (Pearson's r of two metrics over the steps) from the training log; and over "
             + "the seeds of a tally (see 'help repeat'): mean(T), sd(T), low(T), high(T) (95% t-interval), min(T), "
             + "max(T), n(T), count(T > X), and last(T), the value tally T recorded last (this seed's, inside a repeat "
             + "cell). Reading figures never changes the session.",

@@ -10,7 +10,9 @@
 //     gain_high(A, B)      its upper end (2000 resamples, fixed seed)
 //     gain@K(A, B), gain_low@K, gain_high@K      the same for pass@K (per problem, unbiased)
 //     majgain@K(A, B), majgain_low@K, majgain_high@K   the same for maj@K
-//     metric(NAME)         the last logged value of a training metric; metric(NAME, first|last|min|max|mean)
+//     metric(NAME)         the last logged value of a training metric; metric(NAME, first|last|min|max|mean|sum|lastN)
+//     steps_to(NAME, X)    the first logged step at which training metric NAME is at least X (a run
+//                          that never gets there counts one logging interval past its last step)
 //     mean(T), sd(T), low(T), high(T), min(T), max(T), n(T)   over the seeds of a tally T (low/high:
 //                          95% t-interval of the mean)
 //     count(T > X)         how many seeds of tally T satisfy the comparison (any of > >= < <= =)
@@ -103,6 +105,7 @@ struct FigureEvaluator {
         case "tokens": return try run(try arg(0, "a run name")).perSample.generated
         case "gain", "gain_low", "gain_high": return try gain(try arg(0, "two run names"), try arg(1, "two run names"), part: name)
         case "metric": return try metric(try arg(0, "a metric name"), args.count > 1 ? args[1] : "last")
+        case "steps_to": return try stepsTo(try arg(0, "a metric name and a target"), try arg(1, "a metric name and a target"))
         case "corr": return try correlation(try arg(0, "two metric names"), try arg(1, "two metric names"))
         case "tokens_right", "tokens_wrong": return try tokensBy(correct: name == "tokens_right", try arg(0, "a run name"))
         case "thinks": return try thinkingShare(try arg(0, "a run name"))
@@ -119,7 +122,7 @@ struct FigureEvaluator {
             if let k = atK(name, "pass@") { return try passAt(k, try arg(0, "a run name")) }
             if let k = atK(name, "maj@") { return try majAt(k, try arg(0, "a run name")) }
             if let k = atK(name, "best@") { return try bestAt(k, try arg(0, "a run name")) }
-            throw CommandError("unknown figure '\(name)' — use accuracy, pass@K, maj@K, best@K, tokens, tokens_right, tokens_wrong, thinks, corr, gain, gain_low, gain_high, gain@K, majgain@K (and their _low/_high), metric, mean, sd, low, high, min, max, n, count or last")
+            throw CommandError("unknown figure '\(name)' — use accuracy, pass@K, maj@K, best@K, tokens, tokens_right, tokens_wrong, thinks, corr, steps_to, gain, gain_low, gain_high, gain@K, majgain@K (and their _low/_high), metric, mean, sd, low, high, min, max, n, count or last")
         }
     }
 
@@ -178,13 +181,50 @@ struct FigureEvaluator {
         case "min": return values.min() ?? last
         case "max": return values.max() ?? last
         case "mean": return values.reduce(0, +) / Double(values.count)
+        case "sum": return values.reduce(0, +)
         case _ where which.hasPrefix("last"):
             // lastN: the mean of the last N steps (one batch is noisy).
             guard let n = Int(which.dropFirst(4)), n >= 1 else { fallthrough }
             let tail = values.suffix(n)
             return tail.reduce(0, +) / Double(tail.count)
-        default: throw CommandError("metric(\(name), \(which)): use first, last, lastN (the mean of the last N steps), min, max or mean")
+        default: throw CommandError("metric(\(name), \(which)): use first, last, lastN (the mean of the last N steps), min, max, mean or sum")
         }
+    }
+
+    /// The first logged step at which metric `name` reaches `targetText` (≥). A run that never
+    /// reaches it is censored at its budget: it counts as reaching it one logging interval after
+    /// its last logged step, so "never" still sorts after every "late".
+    private func stepsTo(_ name: String, _ targetText: String) throws -> Double {
+        guard let target = Double(targetText), target.isFinite else {
+            throw CommandError("steps_to(\(name), \(targetText)): the target must be a number, e.g. steps_to(eval/accuracy, 0.9)")
+        }
+        guard let log = session.trainingLog, !log.rows.isEmpty else {
+            throw CommandError("steps_to(\(name)): no training metrics in this session — train first ('rl', 'step')")
+        }
+        let (steps, values) = log.series(name)
+        guard let last = steps.last else {
+            throw CommandError("steps_to(\(name)): not in the training log — it has \(log.names.joined(separator: ", "))")
+        }
+        if let reached = values.firstIndex(where: { $0 >= target }) { return steps[reached] }
+        let interval = steps.count > 1 ? last - steps[steps.count - 2] : Swift.max(last, 1)
+        return last + interval
+    }
+
+    /// Whether the figure `text` is a time: it reads a `time/…` training metric, or a tally in
+    /// `timed` (which holds times). A time differs from machine to machine and run to run, so a
+    /// tally of one is printed with its unit, which `verity run --check` skips.
+    static func isTime(_ text: String, timed: Set<String>) -> Bool {
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "(") {
+            let name = rest[..<open].reversed().prefix { $0.isLetter || $0 == "_" }.reversed()
+            let after = rest[rest.index(after: open)...]
+            let argument = after.prefix { $0 != "," && $0 != ")" && $0 != "(" }.trimmingCharacters(in: .whitespaces)
+            let function = String(name).lowercased()
+            if function == "metric", argument.hasPrefix("time/") { return true }
+            if ["last", "mean", "sd", "low", "high", "min", "max"].contains(function), timed.contains(argument) { return true }
+            rest = after
+        }
+        return false
     }
 
     /// Pearson's correlation of two metrics over the training steps that logged both.

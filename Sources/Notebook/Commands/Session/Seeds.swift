@@ -10,14 +10,18 @@ public struct SeedTallies: Sendable, Equatable {
     public private(set) var names: [String] = []
     /// Seeds in order of first appearance.
     public private(set) var seeds: [UInt64] = []
+    /// The tallies that hold times in seconds (printed with their unit; see `FigureEvaluator.isTime`).
+    public private(set) var timed: Set<String> = []
     private var table: [String: [UInt64: Double]] = [:]
 
     /// Empty tallies.
     public init() {}
 
-    /// Records `value` for `name` under `seed` (replacing an earlier value for that seed).
-    public mutating func record(_ name: String, seed: UInt64, value: Double) {
+    /// Records `value` for `name` under `seed` (replacing an earlier value for that seed); `time`
+    /// marks the tally as a time in seconds.
+    public mutating func record(_ name: String, seed: UInt64, value: Double, time: Bool = false) {
         if table[name] == nil { names.append(name) }
+        if time { timed.insert(name) }
         if !seeds.contains(seed) { seeds.append(seed) }
         table[name, default: [:]][seed] = value
     }
@@ -30,6 +34,11 @@ public struct SeedTallies: Sendable, Equatable {
 
     /// One tally's value for one seed.
     public func value(_ name: String, seed: UInt64) -> Double? { table[name]?[seed] }
+
+    /// `value` as printed for tally `name`: fixed to `precision` digits, with " s" for a time.
+    public func formatted(_ value: Double, of name: String, precision: Int) -> String {
+        Format.fixed(value, precision) + (timed.contains(name) ? " s" : "")
+    }
 }
 
 /// The session's tallies (`tally` fills them).
@@ -63,7 +72,9 @@ extension CommandDefinition {
         name: "tally",
         summary: "record a figure for the current seed: tally gain gain(rl, sft)",
         help: "Evaluates FIGURE (the language of 'help expect') and records it under NAME for the session's current "
-            + "seed. Inside a 'repeat seeds=…' cell this builds one value per seed.",
+            + "seed. Inside a 'repeat seeds=…' cell this builds one value per seed. A figure that reads a time "
+            + "(metric(time/step, sum), or a tally that holds one) is a time in seconds: it prints with 's', which "
+            + "'verity run --check' skips as differing between machines, so give such tallies their own 'seeds summary'.",
         takesText: true,
         examples: ["tally six 2 * 3"]
     )) { invocation, session in
@@ -75,11 +86,12 @@ extension CommandDefinition {
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "/" || $0 == "-" }) else {
             throw CommandError("tally name '\(name)' — use letters, digits, _ - /")
         }
-        let value = try FigureEvaluator(session: session).value(String(text[space...]))
+        let figure = String(text[space...])
+        let value = try FigureEvaluator(session: session).value(figure)
         var tallies = session[SeedTalliesSlot.self] ?? SeedTallies()
-        tallies.record(name, seed: session.seed, value: value)
+        tallies.record(name, seed: session.seed, value: value, time: FigureEvaluator.isTime(figure, timed: tallies.timed))
         session[SeedTalliesSlot.self] = tallies
-        return .line("tally \(name) = \(Format.fixed(value, session.settings.precision))")
+        return .line("tally \(name) = \(tallies.formatted(value, of: name, precision: session.settings.precision))")
     }
 
     /// `seeds summary`
@@ -87,12 +99,31 @@ extension CommandDefinition {
         name: "seeds", subverb: "summary",
         summary: "per-seed tallies with mean, sd and 95% interval",
         help: "One row per seed and one column per tally (all of them, or the NAMES given, in that order), then "
-            + "the mean, the standard deviation and the 95% t-interval of the mean over seeds.",
-        positionals: [ArgumentSpec("names", .stringList, help: "the tallies to show, comma-separated (default: all)")],
-        examples: ["seeds summary", "seeds summary gain,tokens"]
+            + "the mean, the standard deviation and the 95% t-interval of the mean over seeds. With arms=A,B,… the "
+            + "NAMES are measures and the tallies MEASURE_ARM form a grid: one row per arm, one column per measure, "
+            + "each cell 'mean [low, high]' over the seeds ('-' where not tallied).",
+        positionals: [ArgumentSpec("names", .stringList, help: "the tallies to show, comma-separated (default: all); with arms=, the measures")],
+        keys: [
+            ArgumentSpec("arms", .stringList, help: "read NAMES as measures and show the grid of tallies MEASURE_ARM for these arms"),
+            ArgumentSpec("labels", .string, help: "with arms=: a name for each arm, comma-separated, quoted when they hold spaces"),
+            ArgumentSpec("measures", .string, help: "with arms=: a column title for each measure, comma-separated"),
+        ],
+        examples: ["seeds summary", "seeds summary gain,tokens", "seeds summary d,s arms=kl,async labels=\"KL 0.05,staleness 2\""]
     )) { invocation, session in
         guard let tallies = session[SeedTalliesSlot.self], !tallies.names.isEmpty else {
             throw CommandError("seeds summary: no tallies yet — use 'tally NAME FIGURE' inside a 'repeat seeds=…' cell")
+        }
+        if let arms = try invocation.strings("arms") {
+            let grid = try SeedsGrid(measures: try invocation.strings("names") ?? [], arms: arms,
+                                     armLabels: SeedsGrid.list(try invocation.string("labels")),
+                                     measureLabels: SeedsGrid.list(try invocation.string("measures")),
+                                     tallies: tallies, verb: "seeds summary")
+            var output = CommandOutput()
+            output.append(.line("mean [95% interval] over \(tallies.seeds.count) seeds"))
+            output.append(.table(grid.table(tallies, precision: session.settings.precision)))
+            return output
+        } else if invocation.isGiven("labels") || invocation.isGiven("measures") {
+            throw CommandError("seeds summary: labels= and measures= name a grid's arms and measures — give arms= too", kind: .usage)
         }
         let names = try invocation.strings("names") ?? tallies.names
         for name in names where tallies.values(name) == nil {
@@ -102,14 +133,17 @@ extension CommandDefinition {
         var table = Table(columns: [Table.Column("seed")] + names.map { Table.Column($0, .right) })
         for seed in tallies.seeds {
             table.append(["\(seed)"] + names.map { name in
-                tallies.value(name, seed: seed).map { Format.fixed($0, p) } ?? "-"
+                tallies.value(name, seed: seed).map { tallies.formatted($0, of: name, precision: p) } ?? "-"
             })
         }
         let stats = names.map { SeedStatistics(tallies.values($0) ?? []) }
-        table.append(["mean"] + stats.map { Format.fixed($0.mean, p) })
-        table.append(["sd"] + stats.map { Format.fixed($0.sd, p) })
-        table.append(["95% low"] + stats.map { Format.fixed($0.low, p) })
-        table.append(["95% high"] + stats.map { Format.fixed($0.high, p) })
+        func row(_ label: String, _ statistic: (SeedStatistics) -> Double) -> [String] {
+            [label] + zip(names, stats).map { tallies.formatted(statistic($1), of: $0, precision: p) }
+        }
+        table.append(row("mean") { $0.mean })
+        table.append(row("sd") { $0.sd })
+        table.append(row("95% low") { $0.low })
+        table.append(row("95% high") { $0.high })
         return .table(table)
     }
 
@@ -126,11 +160,29 @@ extension CommandDefinition {
             ArgumentSpec("ylabel", .string, help: "the y axis label"),
             ArgumentSpec("labels", .string, help: "a name for each tally on the x axis, comma-separated, in order, quoted when they hold spaces (default: the tally names)"),
             ArgumentSpec("yrange", .string, help: "LOW:HIGH, a fixed y axis (e.g. 0:1 for shares; intervals past it are cut at the edge)"),
+            ArgumentSpec("arms", .stringList, help: "read NAMES as measures: one panel per measure, the tallies MEASURE_ARM of these arms along the x axis"),
+            ArgumentSpec("panels", .string, help: "with arms=: each panel's y label, comma-separated, quoted when they hold spaces"),
         ],
-        examples: ["plot seeds six to=/tmp/verity-example-seeds.png title=demo ylabel=value labels=\"six seeds\" yrange=0:10"]
+        examples: ["plot seeds six to=/tmp/verity-example-seeds.png title=demo ylabel=value labels=\"six seeds\" yrange=0:10",
+                   "plot seeds d,s arms=kl,async panels=\"final accuracy,steps to 0.9\" to=/tmp/verity-example-grid.png"]
     )) { invocation, session in
         let names = try invocation.strings("names") ?? []
         let to = try invocation.string("to"), givenTitle = try invocation.string("title")
+        if let arms = try invocation.strings("arms") {
+            if invocation.isGiven("ylabel") || invocation.isGiven("yrange") {
+                throw CommandError("plot seeds: with arms= each measure has its own panel — label them with panels=, not ylabel= or yrange=", kind: .usage)
+            }
+            let tallies = session[SeedTalliesSlot.self] ?? SeedTallies()
+            let grid = try SeedsGrid(measures: names, arms: arms, armLabels: SeedsGrid.list(try invocation.string("labels")),
+                                     measureLabels: SeedsGrid.list(try invocation.string("panels")),
+                                     tallies: tallies, verb: "plot seeds")
+            let n = tallies.seeds.count
+            let title = givenTitle ?? "\(names.joined(separator: ", ")) by arm over \(n) seed\(n == 1 ? "" : "s")"
+            let plot = try domain("plot seeds") { try Plot.seedPanels(grid.panels(tallies), arms: grid.armLabels, title: title) }
+            return try PlotDrawing.draw(plot, to: to, ascii: false, session: session)
+        } else if invocation.isGiven("panels") {
+            throw CommandError("plot seeds: panels= labels the panels of a grid — give arms= too", kind: .usage)
+        }
         let yLabel = try invocation.string("ylabel") ?? "value"
         let labels = try invocation.string("labels").map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
         if let labels, labels.count != names.count {
