@@ -25,6 +25,18 @@ import Testing
         #expect(session.seed == 4)
     }
 
+    /// `set width=…` in a notebook fits the tables of the lines after it, in the same cell too.
+    @Test func setWidthAppliesFromTheNextLineOn() throws {
+        let text = "```verity\nshow settings\nset width=40\nshow settings\n```\n\n```verity\nshow settings\n```\n"
+        let result = NotebookRunner.run(try NotebookDocument.markdown(text), file: "w.md", session: DeclarationTests.quietSession())
+        #expect(result.failure == nil)
+        let first = result.cells[0].lines
+        let split = try #require(first.firstIndex(of: "width = 40"))
+        #expect(first[..<split].contains { $0.count > 40 }, "the default width (100) lets rows run past 40")
+        #expect(first[(split + 1)...].allSatisfy { $0.count <= 40 }, "\(first[(split + 1)...])")
+        #expect(result.cells[1].lines.allSatisfy { $0.count <= 40 })
+    }
+
     @Test func checkDiffReportsChangedCellsAndIgnoresTimingLines() throws {
         let recorded = "```verity\necho same\n```\n```output\nsame\n```\n\n```verity\nsleep 0.01\necho b\n```\n```output\nslept 9.99 s\na\n```\n"
         let document = try NotebookDocument.markdown(recorded)

@@ -78,7 +78,6 @@ public enum NotebookRunner {
         }
         session.runDepth += 1
         defer { session.runDepth -= 1 }
-        let width = session.settings.width
         for (index, cell) in document.cells.prefix(cellLimit ?? Int.max).enumerated() {
             var run = CellRun(cellIndex: index, firstLine: cell.firstLine, executionCount: index + 1,
                               lines: [], plots: [])
@@ -111,13 +110,13 @@ public enum NotebookRunner {
                         session.reseed(seed)
                         session[TrainingRunsSlot.self] = savedRuns
                         run.lines.append("seed \(seed):")
-                        runLines(body, cell: cell, session: session, width: width, filter: !repetitions.showAll,
+                        runLines(body, cell: cell, session: session, filter: !repetitions.showAll,
                                  into: &run, result: &result, file: file)
                     }
                     session.reseed(savedSeed)
                     session.rng = savedRNG
                 } else {
-                    runLines(body, cell: cell, session: session, width: width, filter: false, into: &run, result: &result,
+                    runLines(body, cell: cell, session: session, filter: false, into: &run, result: &result,
                              file: file)
                 }
             }
@@ -131,7 +130,7 @@ public enum NotebookRunner {
     /// Runs `lines` (offset within the cell, text) in order, appending their output to `run`; with
     /// `filter`, only the output of `tally` and `expect` lines is kept (plots always are).
     private static func runLines(_ lines: [(offset: Int, element: String)], cell: NotebookCell, session: Session,
-                                 width: Int, filter: Bool, into run: inout CellRun, result: inout NotebookRunResult,
+                                 filter: Bool, into run: inout CellRun, result: inout NotebookRunResult,
                                  file: String) {
         for (offset, line) in lines {
             let lineNumber = cell.firstLine + offset
@@ -142,7 +141,8 @@ public enum NotebookRunner {
                 let verb = line.trimmingWhitespace().split(separator: " ").first.map(String.init) ?? ""
                 if !filter || verb == "tally" || verb == "expect" {
                     if !filter { run.shownLive.formUnion(run.lines.count..<(run.lines.count + output.shownLive)) }
-                    run.lines += output.renderedLines(width: width, includePlots: false).map { filter ? "  " + $0 : $0 }
+                    // The width as set now: a `set width=…` earlier in the notebook applies from there on.
+                    run.lines += output.renderedLines(width: session.settings.width, includePlots: false).map { filter ? "  " + $0 : $0 }
                 }
                 run.plots += output.plots
                 if output.quits { result.quit = true; break }
