@@ -49,10 +49,7 @@ extension Plot {
             """))
         let column = smoothing > 1 ? 5 : 4
         for (index, panel) in panels.enumerated() {
-            var text = "set ylabel \(GnuplotQuote.double(PlotStyle.metricLabel(panel.metric)))\n"
-            text += "set autoscale y\n"
-            let values = panel.runs.flatMap(\.y).filter(\.isFinite)
-            if let spacing = PlotStyle.ticSpacing(values) { text += "set ytics \(spacing)\n" } else { text += "set ytics autofreq\n" }
+            var text = PlotStyle.panelYAxis(label: PlotStyle.metricLabel(panel.metric), values: panel.runs.flatMap(\.y))
             text += index == panels.count - 1 ? "set xlabel \(GnuplotQuote.double(xLabel))\n" : "unset xlabel\n"
             body.append(.text(text + "plot "))
             for (r, run) in panel.runs.enumerated() {

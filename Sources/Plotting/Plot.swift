@@ -110,6 +110,22 @@ enum PlotStyle {
         }
     }
 
+    /// The y-axis lines of one panel: its label, autoscaling, and tics spaced for `values`. A
+    /// constant series (all 0 at first, say) gets a range around it instead of gnuplot's
+    /// empty-range warning.
+    static func panelYAxis(label: String, values: [Double]) -> String {
+        var text = "set ylabel \(GnuplotQuote.double(label))\nset autoscale y\n"
+        if let spacing = ticSpacing(values) {
+            text += "set ytics \(spacing)\n"
+        } else {
+            text += "set ytics autofreq\n"
+            if let value = values.first(where: \.isFinite) {
+                text += (0...1).contains(value) ? "set yrange [0:1]\n" : "set yrange [\(value - 1):\(value + 1)]\n"
+            }
+        }
+        return text
+    }
+
     /// A tic spacing giving about three labelled tics over the finite values' range (1, 2 or 5 ×
     /// a power of ten); nil when there is no range to space.
     static func ticSpacing(_ values: [Double]) -> String? {

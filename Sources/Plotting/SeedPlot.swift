@@ -104,9 +104,8 @@ extension Plot {
 
             """)]
         for (p, panel) in panels.enumerated() {
-            var text = "set ylabel \(GnuplotQuote.double(panel.label))\n"
-            let values = panel.figures.compactMap { $0 }.flatMap { $0.values + [$0.low, $0.high] }.filter(\.isFinite)
-            if let spacing = PlotStyle.ticSpacing(values) { text += "set ytics \(spacing)\n" } else { text += "set ytics autofreq\n" }
+            var text = PlotStyle.panelYAxis(label: panel.label,
+                                            values: panel.figures.compactMap { $0 }.flatMap { $0.values + [$0.low, $0.high] })
             // Arm names under the bottom panel only: the panels share the x axis.
             text += p == panels.count - 1 ? "set xtics rotate by 30 right (\(tics))\n" : "set xtics (\(blankTics))\n"
             // The legend once, under the title in the top panel's margin (every panel draws the same marks).

@@ -58,20 +58,9 @@ extension Plot {
         }
         for (index, item) in series.enumerated() {
             let color = PlotStyle.color(index)
-            var panel = "set ylabel \(GnuplotQuote.double(PlotStyle.metricLabel(item.name)))\n"
-            panel += legend ? "set key outside right top\n" : "unset key\n"
             let overlay = overlays[item.name]
-            let values = (item.y + (overlay?.y ?? [])).filter(\.isFinite)
-            panel += "set autoscale y\n"
-            if let spacing = PlotStyle.ticSpacing(values) {
-                panel += "set ytics \(spacing)\n"
-            } else {
-                // A constant metric (all 0 at first, say): a range around it, not gnuplot's empty-range warning.
-                panel += "set ytics autofreq\n"
-                if let value = values.first {
-                    panel += (0...1).contains(value) ? "set yrange [0:1]\n" : "set yrange [\(value - 1):\(value + 1)]\n"
-                }
-            }
+            var panel = PlotStyle.panelYAxis(label: PlotStyle.metricLabel(item.name), values: item.y + (overlay?.y ?? []))
+            panel += legend ? "set key outside right top\n" : "unset key\n"
             if panels {
                 panel += index == series.count - 1 ? "set xlabel \(GnuplotQuote.double(xLabel))\n" : "unset xlabel\n"
             }

@@ -25,6 +25,9 @@ public struct Dataset: Sendable, Equatable {
     /// The system turn for models prompted through a chat template (`model chat on`), or nil for
     /// none; plain prompting does not use it (put an instruction in `promptPrefix` for that).
     public var system: String? = nil
+    /// The reasoning mode every toggle prompt was switched to (`think` or `no_think`, see
+    /// `Problem.inForm(worked:)`), or nil while the prompts keep the modes they were drawn with.
+    public var switchedMode: String? = nil
 
     /// Creates a data set. Use `Dataset.split(…)` to build disjoint splits from one list.
     public init(name: String, train: [Problem], test: [Problem],

@@ -33,6 +33,7 @@ extension CommandDefinition {
         }
         dataset.train = switched(dataset.train)
         dataset.test = switched(dataset.test)
+        dataset.switchedMode = mode == "drawn" ? nil : mode
         session[DatasetSlot.self] = dataset
         let think = (dataset.train + dataset.test).filter { $0.thinkFlag == .think }.count
         let total = dataset.train.count + dataset.test.count

@@ -68,31 +68,7 @@ extension CommandDefinition {
         let resumed = try session.savedSFTState(for: local, source: source)
         if let resumed { seed = resumed.state.seed }
         var rng = RNG(seed: seed)
-        let problems: [Problem]
-        var promptData = dataset
-        if case .run(let name) = source {
-            // Distillation: the run's own prompts (its data set's prefix and system prompt) and correct completions.
-            let stored = try session.requireRun(name, for: "sft")
-            guard stored.split == "train" else {
-                throw CommandError("sft: run '\(name)' sampled the \(stored.split) split — training on it would leak held-out "
-                                   + "problems; sample the training split (eval split=train … as=\(name))", kind: .usage)
-            }
-            problems = stored.run.correctCompletions(workedOnly: workedOnly)
-            // The run may come from another data set: none of its prompts may be a held-out one of this one.
-            let heldOut = Set(dataset.test.map(\.prompt))
-            if let leaked = problems.first(where: { heldOut.contains($0.prompt) }) {
-                throw CommandError("sft: run '\(name)' has the prompt \(Format.quoted(leaked.prompt)), which is in the test split of "
-                                   + "\(dataset.name) — training on it would leak held-out problems; sample problems of this data set's "
-                                   + "training split", kind: .usage)
-            }
-            guard !problems.isEmpty else {
-                throw CommandError("sft: run '\(name)' has no correct, finished completion\(workedOnly ? " that shows work" : "") "
-                                   + "to train on — sample more or a stronger model")
-            }
-            promptData = stored.dataset
-        } else {
-            problems = try source.problems(dataset.train, rng: &rng)
-        }
+        let (problems, promptData) = try session.sftProblems(source, dataset: dataset, workedOnly: workedOnly, rng: &rng)
         let examples = try domain("sft") { try sftExamples(problems: problems, dataset: promptData, tokenizer: local.tokenizer) }
         let pad = local.tokenizer.special.pad ?? local.tokenizer.special.eos ?? 0
         let trainer = try domain("sft") {
@@ -245,24 +221,46 @@ enum SFTSource {
         case .run(let name): return "run:\(name)"
         }
     }
+}
 
-    /// The problems with their solution replaced by the chosen form.
-    func problems(_ train: [Problem], rng: inout RNG) throws -> [Problem] {
+extension Session {
+    /// The problems `sft` trains on for `source`, and the data set whose prompt conventions (prefix,
+    /// system prompt) they are rendered with: the current data set's training problems in the chosen
+    /// solution form, or a stored run's correct completions with the run's own data set.
+    func sftProblems(_ source: SFTSource, dataset: Dataset, workedOnly: Bool,
+                     rng: inout RNG) throws -> (problems: [Problem], promptData: Dataset) {
         func form(_ p: Problem, worked: Bool) throws -> Problem {
             guard let formed = p.inForm(worked: worked) else {
-                throw CommandError("sft: source=\(name) needs problems that keep both solution forms (arithmetic tasks do); "
+                throw CommandError("sft: source=\(source.name) needs problems that keep both solution forms (arithmetic tasks do); "
                                    + "problem \(p.id) has no \(worked ? "worked_solution" : "direct_solution") — use source=solutions")
             }
             return formed
         }
-        switch self {
-        case .solutions: return train
-        case .worked: return try train.map { try form($0, worked: true) }
-        case .direct: return try train.map { try form($0, worked: false) }
-        case .mixed(let share): return try train.map { try form($0, worked: Double(rng.uniform()) < share) }
+        switch source {
+        case .solutions: return (dataset.train, dataset)
+        case .worked: return (try dataset.train.map { try form($0, worked: true) }, dataset)
+        case .direct: return (try dataset.train.map { try form($0, worked: false) }, dataset)
+        case .mixed(let share): return (try dataset.train.map { try form($0, worked: Double(rng.uniform()) < share) }, dataset)
         case .run(let name):
-            // The command reads the run's completions itself; reaching here is a wiring mistake, said plainly.
-            throw CommandError("sft: source=run:\(name) is read from the session's runs, not from the data set")
+            // Distillation: the run's own prompts (its data set's prefix and system prompt) and correct completions.
+            let stored = try requireRun(name, for: "sft")
+            guard stored.split == "train" else {
+                throw CommandError("sft: run '\(name)' sampled the \(stored.split) split — training on it would leak held-out "
+                                   + "problems; sample the training split (eval split=train … as=\(name))", kind: .usage)
+            }
+            let problems = stored.run.correctCompletions(workedOnly: workedOnly)
+            // The run may come from another data set: none of its prompts may be a held-out one of this one.
+            let heldOut = Set(dataset.test.map(\.prompt))
+            if let leaked = problems.first(where: { heldOut.contains($0.prompt) }) {
+                throw CommandError("sft: run '\(name)' has the prompt \(Format.quoted(leaked.prompt)), which is in the test split of "
+                                   + "\(dataset.name) — training on it would leak held-out problems; sample problems of this data set's "
+                                   + "training split", kind: .usage)
+            }
+            guard !problems.isEmpty else {
+                throw CommandError("sft: run '\(name)' has no correct, finished completion\(workedOnly ? " that shows work" : "") "
+                                   + "to train on — sample more or a stronger model")
+            }
+            return (problems, stored.dataset)
         }
     }
 }

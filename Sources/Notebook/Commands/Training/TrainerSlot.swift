@@ -88,7 +88,7 @@ extension Session {
     static func datasetKey(_ dataset: Dataset) -> String {
         "\(dataset.name)#\(dataset.train.count)#\(dataset.train.first?.id ?? "")#\(dataset.train.last?.id ?? "")"
             + "#\(dataset.promptPrefix ?? "")#\(dataset.system ?? "")"
-            + "#\(dataset.train.lazy.filter { $0.thinkFlag == .think }.count)"  // `data mode` switches
+            + "#\(dataset.switchedMode ?? "drawn")"  // `data mode` switches the prompts, not the problems
     }
 
     /// A policy trainer state left by `model load` (trainer_state.json with a `cursor`), if any.
