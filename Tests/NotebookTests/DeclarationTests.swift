@@ -65,6 +65,29 @@ import Testing
         }
     }
 
+    /// A handler that reads `x(defaulted: "k")` relies on the declaration of `k` in its file giving
+    /// a default; one without would fail at run time with an internal error.
+    @Test func everyDefaultedReadHasADeclaredDefault() throws {
+        let commands = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/Notebook/Commands")
+        let files = try #require(FileManager.default.enumerator(atPath: commands.path)).compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".swift") }
+        let read = try NSRegularExpression(pattern: #"\((?:defaulted): "([a-z_0-9]+)"\)"#)
+        var checked = 0
+        for file in files {
+            let text = try String(contentsOfFile: commands.appendingPathComponent(file).path, encoding: .utf8)
+            for match in read.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                guard let range = Range(match.range(at: 1), in: text) else { continue }
+                let name = String(text[range])
+                let spec = try #require(text.range(of: "ArgumentSpec(\"\(name)\","), "\(file): \(name) is read by its default but not declared here")
+                let declaration = text[spec.lowerBound...].prefix { $0 != "\n" }
+                #expect(declaration.contains("default: ."), "\(file): \(name) is read by its declared default, but its declaration has none")
+                checked += 1
+            }
+        }
+        #expect(checked >= 90, "found only \(checked) reads by declared default")
+    }
+
     /// Runs every example of every command in one session (quick mode), in registry order. Each
     /// must validate and must not read an undeclared key; it may fail at run time only for want
     /// of session state (e.g. no model yet). Together they must read every declared argument.

@@ -94,6 +94,27 @@ public struct Invocation: Sendable {
         }
     }
 
+    // Declared defaults. A handler reads an argument whose declaration gives a default with these, so
+    // the default is written once, in the declaration, where help, completion and the error for a
+    // bad value also read it.
+
+    /// An int argument whose declaration has a default.
+    public func int(defaulted name: String) throws -> Int { try declaredDefault(name, try int(name)) }
+    /// A float argument whose declaration has a default.
+    public func double(defaulted name: String) throws -> Double { try declaredDefault(name, try double(name)) }
+    /// A string, path or choice argument whose declaration has a default.
+    public func string(defaulted name: String) throws -> String { try declaredDefault(name, try string(name)) }
+    /// A bool argument whose declaration has a default.
+    public func bool(defaulted name: String) throws -> Bool { try declaredDefault(name, try bool(name)) }
+
+    private func declaredDefault<T>(_ name: String, _ value: T?) throws -> T {
+        guard let value else {
+            throw CommandError("internal: '\(declaration.fullName)' reads \(name) by its declared default, but the "
+                               + "declaration gives none — please report this", kind: .internalError)
+        }
+        return value
+    }
+
     /// A path argument the command will read, checked against the session's file rules.
     public func readPath(_ name: String, _ session: Session) throws -> String? {
         guard let path = try string(name) else { return nil }

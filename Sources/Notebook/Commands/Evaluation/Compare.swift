@@ -28,8 +28,8 @@ extension CommandDefinition {
     )) { invocation, session in
         let nameA = try invocation.string("a") ?? ""
         let nameB = try invocation.string("b") ?? ""
-        let resamples = try invocation.int("resamples") ?? 10_000
-        let confidence = try invocation.double("confidence") ?? 0.95
+        let resamples = try invocation.int(defaulted: "resamples")
+        let confidence = try invocation.double(defaulted: "confidence")
         let ks = try invocation.ints("ks")
         let a = try session.requireRun(nameA, for: "compare")
         let b = try session.requireRun(nameB, for: "compare")

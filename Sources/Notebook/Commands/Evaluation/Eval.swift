@@ -34,9 +34,9 @@ extension CommandDefinition {
         ],
         examples: ["eval split=test problems=3 n=2 temperature=1 top_p=1 top_k=0 max_tokens=8 budget=4 waits=0 as=example"]
     )) { invocation, session in
-        let split = try invocation.string("split") ?? "test"
-        let count = try invocation.int("problems") ?? 500
-        let n = try invocation.int("n") ?? 1
+        let split = try invocation.string(defaulted: "split")
+        let count = try invocation.int(defaulted: "problems")
+        let n = try invocation.int(defaulted: "n")
         let options = try EvalArguments.options(invocation, greedyWhenSingle: n == 1)
         let name = try EvalArguments.runName(invocation)
 
@@ -75,14 +75,14 @@ enum EvalArguments {
         options.topK = try invocation.int("top_k") ?? 0
         options.maxNewTokens = try invocation.int("max_tokens") ?? 64
         options.thinkingBudget = try invocation.int("budget")
-        options.waitExtensions = try invocation.int("waits") ?? 0
+        options.waitExtensions = try invocation.int(defaulted: "waits")
         guard options.topP > 0 else { throw CommandError("\(invocation.declaration.fullName): top_p must be above 0 (1 = off)") }
         return options
     }
 
     /// The `as=` name, checked to be a usable word.
     static func runName(_ invocation: Invocation) throws -> String {
-        let name = try invocation.string("as") ?? "last"
+        let name = try invocation.string(defaulted: "as")
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
             throw CommandError("\(invocation.declaration.fullName): as='\(name)' — name runs with letters, digits, '-', '_' or '.'")
         }

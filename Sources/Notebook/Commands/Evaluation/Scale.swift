@@ -52,21 +52,21 @@ extension CommandDefinition {
                    + "tsv=/tmp/verity-example-scale.tsv",
                    "scale n=2 budgets=0,2 waits=0 problems=2 to=/tmp/verity-example-scale.png label=\"think mode\" add=true"]
     )) { invocation, session in
-        let nGiven = try invocation.int("n") ?? 64
+        let nGiven = try invocation.int(defaulted: "n")
         let ksGiven = try invocation.ints("ks")
         let methodNames = try invocation.strings("methods") ?? ["pass", "maj"]
         let budgets = try invocation.ints("budgets")
         let waits = try invocation.ints("waits")
-        let count = try invocation.int("problems") ?? 100
-        let split = try invocation.string("split") ?? "test"
+        let count = try invocation.int(defaulted: "problems")
+        let split = try invocation.string(defaulted: "split")
         let runName = try invocation.string("run")
         let temperature = try invocation.double("temperature") ?? 1
         let maxTokens = try invocation.int("max_tokens") ?? 64
-        let axis = ScalingAxis(rawValue: try invocation.string("x") ?? "samples") ?? .samples
+        let axis = ScalingAxis(rawValue: try invocation.string(defaulted: "x")) ?? .samples
         let to = try invocation.string("to")
         let tsv = try invocation.outputPath("tsv", session)
         let label = try invocation.string("label")
-        let add = try invocation.bool("add") ?? false
+        let add = try invocation.bool(defaulted: "add")
         if let label, label.isEmpty || label.contains(where: { $0 == "\t" || $0.isNewline }) {
             throw CommandError("scale: label='\(label)' — give a name without tabs or line breaks", kind: .usage)
         }

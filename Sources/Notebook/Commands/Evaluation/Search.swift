@@ -38,14 +38,14 @@ extension CommandDefinition {
         ],
         examples: ["search method=beam widths=1 expand=1 scorer=process problems=2 split=test temperature=0 max_tokens=8 as=example-search label=\"greedy steps\""]
     )) { invocation, session in
-        let strategy = SearchStrategy(rawValue: try invocation.string("method") ?? "beam") ?? .beam
+        let strategy = SearchStrategy(rawValue: try invocation.string(defaulted: "method")) ?? .beam
         let widths = Array(Set(try invocation.ints("widths") ?? [4])).sorted()
-        let expand = try invocation.int("expand") ?? 4
+        let expand = try invocation.int(defaulted: "expand")
         let byValue = try invocation.string("scorer") != "process"
-        let count = try invocation.int("problems") ?? 100
-        let split = try invocation.string("split") ?? "test"
-        let temperature = try invocation.double("temperature") ?? 1
-        let maxTokens = try invocation.int("max_tokens") ?? 64
+        let count = try invocation.int(defaulted: "problems")
+        let split = try invocation.string(defaulted: "split")
+        let temperature = try invocation.double(defaulted: "temperature")
+        let maxTokens = try invocation.int(defaulted: "max_tokens")
         let name = try EvalArguments.runName(invocation)
         let method = try invocation.string("label") ?? ((strategy == .beam ? "beam" : "best-first") + (byValue ? "-value" : "-process"))
         guard !method.isEmpty, !method.contains("\t"), !method.contains("\n") else {

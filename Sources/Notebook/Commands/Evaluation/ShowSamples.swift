@@ -24,7 +24,7 @@ extension CommandDefinition {
     )) { invocation, session in
         let range = try invocation.range("range") ?? 0...4
         let name = try invocation.string("run")
-        let perProblem = try invocation.int("samples") ?? 4
+        let perProblem = try invocation.int(defaulted: "samples")
         let stored = try session.requireRun(name, for: "show samples")
         let run = stored.run
         guard range.lowerBound < run.problems.count else {

@@ -32,16 +32,16 @@ extension CommandDefinition {
         examples: ["value train runs=example steps=2 batch=4 balanced=true lr=0.003 from=fresh layers=1 dim=16 heads=2 held_out=0.5"]
     )) { invocation, session in
         var config = ValueTrainingConfig()
-        config.steps = try invocation.int("steps") ?? 400
-        config.batchSize = try invocation.int("batch") ?? 32
-        config.learningRate = Float(try invocation.double("lr") ?? 3e-3)
-        config.balanced = try invocation.bool("balanced") ?? true
+        config.steps = try invocation.int(defaulted: "steps")
+        config.batchSize = try invocation.int(defaulted: "batch")
+        config.learningRate = Float(try invocation.double(defaulted: "lr"))
+        config.balanced = try invocation.bool(defaulted: "balanced")
         config.fromPolicy = try invocation.string("from") == "policy"
-        config.layers = try invocation.int("layers") ?? 2
-        config.hiddenSize = try invocation.int("dim") ?? 64
-        config.heads = try invocation.int("heads") ?? 4
+        config.layers = try invocation.int(defaulted: "layers")
+        config.hiddenSize = try invocation.int(defaulted: "dim")
+        config.heads = try invocation.int(defaulted: "heads")
         config.intermediateSize = max(1, (config.hiddenSize * 8 + 2) / 3)
-        config.heldOutFraction = try invocation.double("held_out") ?? 0.2
+        config.heldOutFraction = try invocation.double(defaulted: "held_out")
         try evaluationCall("value train") { try config.validate() }
 
         let wanted: [String?] = try invocation.strings("runs") ?? [nil]

@@ -31,15 +31,15 @@ extension CommandDefinition {
     )) { invocation, session in
         let runNames = try invocation.strings("runs")
         var config = VerifierTrainingConfig()
-        config.steps = try invocation.int("steps") ?? 400
-        config.batchSize = try invocation.int("batch") ?? 32
-        config.learningRate = Float(try invocation.double("lr") ?? 3e-3)
-        config.layers = try invocation.int("layers") ?? 2
-        config.hiddenSize = try invocation.int("dim") ?? 64
-        config.heads = try invocation.int("heads") ?? 4
+        config.steps = try invocation.int(defaulted: "steps")
+        config.batchSize = try invocation.int(defaulted: "batch")
+        config.learningRate = Float(try invocation.double(defaulted: "lr"))
+        config.layers = try invocation.int(defaulted: "layers")
+        config.hiddenSize = try invocation.int(defaulted: "dim")
+        config.heads = try invocation.int(defaulted: "heads")
         // The SwiGLU width follows the Llama ratio (≈ 8/3 × dim), as the default 172 for 64 does.
         config.intermediateSize = max(1, (config.hiddenSize * 8 + 2) / 3)
-        config.heldOutFraction = try invocation.double("held_out") ?? 0.2
+        config.heldOutFraction = try invocation.double(defaulted: "held_out")
         try evaluationCall("verifier train") { try config.validate() }
 
         let wanted: [String?] = runNames ?? [nil]

@@ -26,7 +26,7 @@ extension CommandDefinition {
         recorded: false,
         examples: ["bench config=tiny quick=true", "bench config=grpo quick=true"]
     )) { invocation, session in
-        let config = try invocation.string("config") ?? "all"
+        let config = try invocation.string(defaulted: "config")
         let quick = try invocation.bool("quick") ?? session.settings.quick
         let cancelled = session.cancellationRequested
         return try EngineBenchmark.run(config: config, quick: quick, isCancelled: { cancelled() })

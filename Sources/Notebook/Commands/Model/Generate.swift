@@ -34,15 +34,15 @@ extension CommandDefinition {
     )) { invocation, session in
         let text = try invocation.string("prompt")
         let index = try invocation.int("problem")
-        let split = try invocation.string("split") ?? "test"
-        let n = try invocation.int("n") ?? 4
+        let split = try invocation.string(defaulted: "split")
+        let n = try invocation.int(defaulted: "n")
         var options = GenerationOptions()
         options.temperature = Float(try invocation.double("temperature") ?? 1)
         options.topP = Float(try invocation.double("top_p") ?? 1)
         options.topK = try invocation.int("top_k") ?? 0
         options.maxNewTokens = try invocation.int("max_tokens") ?? 64
         options.thinkingBudget = try invocation.int("budget")
-        options.waitExtensions = try invocation.int("waits") ?? 0
+        options.waitExtensions = try invocation.int(defaulted: "waits")
         guard options.topP > 0 else { throw CommandError("generate: top_p must be above 0 (1 = off)") }
 
         if let given = try invocation.ints("ids") {

@@ -30,10 +30,10 @@ extension CommandDefinition {
         let url = try invocation.string("url") ?? ""
         let name = try invocation.string("model") ?? ""
         let variable = try invocation.string("api_key_env")
-        let timeout = try invocation.double("timeout") ?? 300
-        let batch = try invocation.int("batch") ?? 16
-        let serverSamples = try invocation.bool("n") ?? true
-        let neutral = try invocation.bool("neutral") ?? true
+        let timeout = try invocation.double(defaulted: "timeout")
+        let batch = try invocation.int(defaulted: "batch")
+        let serverSamples = try invocation.bool(defaulted: "n")
+        let neutral = try invocation.bool(defaulted: "neutral")
         let generator = try domain("model connect") {
             try RemoteGenerator(baseURL: url, model: name, apiKeyVariable: variable, timeout: timeout,
                                 promptsPerRequest: batch, serverSamples: serverSamples, neutralSampling: neutral)

@@ -38,18 +38,18 @@ extension CommandDefinition {
                    "model new layers=1 dim=16 heads=2 ffn=24 vocab=120 rope_theta=10000 tie=true bias=true",
                    "model new layers=4 dim=128 heads=4 ffn=336 bos=false init=torch"]
     )) { invocation, session in
-        let layers = try invocation.int("layers") ?? 4
-        let dim = try invocation.int("dim") ?? 128
-        let heads = try invocation.int("heads") ?? 4
+        let layers = try invocation.int(defaulted: "layers")
+        let dim = try invocation.int(defaulted: "dim")
+        let heads = try invocation.int(defaulted: "heads")
         let kvHeads = try invocation.int("kv_heads") ?? heads
-        let ffn = try invocation.int("ffn") ?? 336
-        let vocabText = try invocation.string("vocab") ?? "auto"
-        let theta = try invocation.double("rope_theta") ?? 10_000
-        let tie = try invocation.bool("tie") ?? false
-        let bias = try invocation.bool("bias") ?? false
-        let maxPos = try invocation.int("max_pos") ?? 1024
-        let bos = try invocation.bool("bos") ?? true
-        let initText = try invocation.string("init") ?? "gpt2"
+        let ffn = try invocation.int(defaulted: "ffn")
+        let vocabText = try invocation.string(defaulted: "vocab")
+        let theta = try invocation.double(defaulted: "rope_theta")
+        let tie = try invocation.bool(defaulted: "tie")
+        let bias = try invocation.bool(defaulted: "bias")
+        let maxPos = try invocation.int(defaulted: "max_pos")
+        let bos = try invocation.bool(defaulted: "bos")
+        let initText = try invocation.string(defaulted: "init")
         guard let initialization = WeightInitialization(rawValue: initText) else {
             throw CommandError("model new: init=\(initText) — use gpt2 or torch")
         }

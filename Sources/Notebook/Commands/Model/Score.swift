@@ -61,7 +61,7 @@ extension CommandDefinition {
     )) { invocation, session in
         let prompt = try invocation.string("prompt"), completion = try invocation.string("completion")
         let given = try invocation.ints("ids")
-        let from = try invocation.int("from") ?? 1
+        let from = try invocation.int(defaulted: "from")
         let local = try session.requireLocalModel(for: "score")
         let ids: [Int], start: Int
         switch (prompt, completion, given) {

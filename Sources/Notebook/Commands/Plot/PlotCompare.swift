@@ -38,10 +38,10 @@ extension CommandDefinition {
             if let file = try invocation.readPath(name, session) { files.append(file) }
         }
         let to = try invocation.string("to")
-        let axis = ScalingAxis(rawValue: try invocation.string("x") ?? "tokens") ?? .tokens
-        let metric = try invocation.string("metric") ?? "reward"
-        let smoothing = try invocation.int("smoothing") ?? 1
-        let ascii = try invocation.bool("ascii") ?? false
+        let axis = ScalingAxis(rawValue: try invocation.string(defaulted: "x")) ?? .tokens
+        let metric = try invocation.string(defaulted: "metric")
+        let smoothing = try invocation.int(defaulted: "smoothing")
+        let ascii = try invocation.bool(defaulted: "ascii")
         let labels = try invocation.strings("label")
         let title = try invocation.string("title")
         if let labels, labels.count != files.count {

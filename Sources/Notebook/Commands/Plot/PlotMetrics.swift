@@ -31,8 +31,8 @@ extension CommandDefinition {
         let from = try invocation.readPath("from", session)
         let run = try invocation.string("run")
         let to = try invocation.string("to")
-        let smoothing = try invocation.int("smoothing") ?? 1
-        let ascii = try invocation.bool("ascii") ?? false
+        let smoothing = try invocation.int(defaulted: "smoothing")
+        let ascii = try invocation.bool(defaulted: "ascii")
         let titleGiven = try invocation.string("title")
         try PlotDrawing.checkNotOverwritten(from.map { [$0] } ?? [], by: to)
         if from != nil, run != nil { throw CommandError("plot metrics: give from=FILE or run=NAME, not both", kind: .usage) }

@@ -25,8 +25,8 @@ extension CommandDefinition {
     )) { invocation, session in
         let file = try invocation.readPath("file", session)
         let to = try invocation.string("to")
-        let axis = ScalingAxis(rawValue: try invocation.string("x") ?? "samples") ?? .samples
-        let ascii = try invocation.bool("ascii") ?? false
+        let axis = ScalingAxis(rawValue: try invocation.string(defaulted: "x")) ?? .samples
+        let ascii = try invocation.bool(defaulted: "ascii")
         let title = try invocation.string("title")
         try PlotDrawing.checkNotOverwritten(file.map { [$0] } ?? [], by: to)
         let points: [SweepPoint]

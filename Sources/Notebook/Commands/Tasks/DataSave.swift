@@ -14,7 +14,7 @@ extension CommandDefinition {
         examples: ["data save /tmp/verity-example-data.jsonl split=all"]
     )) { invocation, session in
         let path = try invocation.writePath("path", session) ?? ""
-        let split = try invocation.string("split") ?? "all"
+        let split = try invocation.string(defaulted: "split")
         let dataset = try session.requireDataset(for: "data save")
         let problems = split == "train" ? dataset.train : split == "test" ? dataset.test : dataset.all
         try domain("data save") { try JSONL.save(problems, path: path) }

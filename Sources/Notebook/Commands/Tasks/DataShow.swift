@@ -12,7 +12,7 @@ extension CommandDefinition {
         examples: ["data show 0..2 split=train", "data show"]
     )) { invocation, session in
         let rows = try invocation.range("rows") ?? 0...4
-        let split = try invocation.string("split") ?? "train"
+        let split = try invocation.string(defaulted: "split")
         let dataset = try session.requireDataset(for: "data show")
         let problems = split == "test" ? dataset.test : dataset.train
         guard rows.lowerBound < problems.count else {

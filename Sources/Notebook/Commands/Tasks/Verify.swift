@@ -30,7 +30,7 @@ extension CommandDefinition {
         let completion = try invocation.string("completion") ?? ""
         let answer = try invocation.string("answer")
         let index = try invocation.int("problem")
-        let split = try invocation.string("split") ?? "train"
+        let split = try invocation.string(defaulted: "split")
         let dataset = session[DatasetSlot.self]
         let problem: Problem
         switch (answer, index) {

@@ -34,8 +34,8 @@ extension CommandDefinition {
                    "export recipe /tmp/verity-example-verl format=verl model=Qwen/Qwen2.5-0.5B-Instruct reward_url=http://127.0.0.1:8000/get_reward"]
     )) { invocation, session in
         let dir = try invocation.writePath("path", session, folder: true) ?? ""
-        let format = try invocation.string("format") ?? "trl"
-        let rewardURL = try invocation.string("reward_url") ?? "http://127.0.0.1:8000/get_reward"
+        let format = try invocation.string(defaulted: "format")
+        let rewardURL = try invocation.string(defaulted: "reward_url")
         var modelPath = try invocation.string("model") ?? "MODEL_PATH"
         if !invocation.isGiven("model"), case .local(let local)? = session[ModelSlot.self], local.configJSON != nil {
             modelPath = local.source   // a loaded checkpoint's folder
@@ -49,7 +49,7 @@ extension CommandDefinition {
         } else {
             config = TrainerConfig()
         }
-        let given = try invocation.int("steps") ?? 0
+        let given = try invocation.int(defaulted: "steps")
         let steps = given > 0 ? given : (config.totalSteps > 0 ? config.totalSteps : 100)
         let reward = try session.currentReward()
         let weights = reward.reward.components.map { EngineRecipe.RewardWeight(name: $0.name, weight: $0.weight) }

@@ -21,10 +21,10 @@ extension CommandDefinition {
         ],
         examples: ["filter lo=0 hi=1 n=1 limit=2"]
     )) { invocation, session in
-        let lo = try invocation.double("lo") ?? 0.1
-        let hi = try invocation.double("hi") ?? 0.9
-        let n = try invocation.int("n") ?? 8
-        let limit = try invocation.int("limit") ?? 0
+        let lo = try invocation.double(defaulted: "lo")
+        let hi = try invocation.double(defaulted: "hi")
+        let n = try invocation.int(defaulted: "n")
+        let limit = try invocation.int(defaulted: "limit")
         guard lo <= hi else { throw CommandError("filter: lo=\(Format.compact(lo)) is above hi=\(Format.compact(hi)) — give lo ≤ hi", kind: .usage) }
         let trainer = try session.policyTrainer(for: "filter")
         let before = trainer.dataset.train.count

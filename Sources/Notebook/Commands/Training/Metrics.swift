@@ -17,7 +17,7 @@ extension CommandDefinition {
         recorded: true,
         examples: ["metrics last=5 run=run1"]
     )) { invocation, session in
-        let last = try invocation.int("last") ?? 10
+        let last = try invocation.int(defaulted: "last")
         let log = try session.trainingLog(named: try invocation.string("run"), for: "metrics")
         let wanted = ["reward", "accuracy", "completions/mean_length", "kl", "entropy", "grad_norm", "learning_rate",
                       "eval/accuracy"]

@@ -33,8 +33,8 @@ struct PeriodicCheckpoints {
     /// - Throws: for save_every without to=, to=/keep= without save_every, or a to= that is not a folder
     ///   or may not be written.
     static func read(_ invocation: Invocation, _ session: Session, command: String) throws -> PeriodicCheckpoints? {
-        let every = try invocation.int("save_every") ?? 0
-        let keep = try invocation.int("keep") ?? 3
+        let every = try invocation.int(defaulted: "save_every")
+        let keep = try invocation.int(defaulted: "keep")
         let given = try invocation.string("to")
         guard every > 0 else {
             if given != nil || invocation.isGiven("keep") {

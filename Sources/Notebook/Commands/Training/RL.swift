@@ -51,13 +51,13 @@ extension CommandDefinition {
                    "rl steps=0 " + TrainerArguments.exampleKeys,
                    "rl steps=1 prompts=2 n=2 max_tokens=6 save_every=1 to=/tmp/verity-example-checkpoints keep=1"]
     )) { invocation, session in
-        let steps = try invocation.int("steps") ?? 10
+        let steps = try invocation.int(defaulted: "steps")
         let algo = try invocation.string("algo")
         let clip = try invocation.string("clip")
         let filter = try invocation.string("filter")
-        let every = try invocation.int("every") ?? 10
-        let evalEvery = try invocation.int("eval_every") ?? 0
-        let evalN = try invocation.int("eval_n") ?? 100
+        let every = try invocation.int(defaulted: "every")
+        let evalEvery = try invocation.int(defaulted: "eval_every")
+        let evalN = try invocation.int(defaulted: "eval_n")
         let checkpoints = try PeriodicCheckpoints.read(invocation, session, command: "rl")
         let knobs = try TrainerArguments.given(invocation)
         let runName = try invocation.string("run")

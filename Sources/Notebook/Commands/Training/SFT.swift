@@ -43,21 +43,21 @@ extension CommandDefinition {
         examples: ["sft steps=2 batch=4 lr=3e-3 warmup=1 min_lr_ratio=0.1 grad_clip=1 total_steps=0 source=mixed:0.5 bucket=8 every=1 worked_only=false",
                    "sft steps=2 batch=4 save_every=1 to=/tmp/verity-example-checkpoints keep=1"]
     )) { invocation, session in
-        let steps = try invocation.int("steps") ?? 100
+        let steps = try invocation.int(defaulted: "steps")
         var config = SFTConfig()
-        config.batchSize = try invocation.int("batch") ?? 64
-        config.learningRate = try invocation.double("lr") ?? 3e-3
-        config.warmupSteps = try invocation.int("warmup") ?? 30
-        config.minLearningRateRatio = try invocation.double("min_lr_ratio") ?? 0.1
-        config.maxGradNorm = try invocation.double("grad_clip") ?? 1
-        config.totalSteps = try invocation.int("total_steps") ?? 0
-        config.bucketWidth = try invocation.int("bucket") ?? 8
-        let source = try SFTSource(try invocation.string("source") ?? "solutions")
-        let workedOnly = try invocation.bool("worked_only") ?? false
+        config.batchSize = try invocation.int(defaulted: "batch")
+        config.learningRate = try invocation.double(defaulted: "lr")
+        config.warmupSteps = try invocation.int(defaulted: "warmup")
+        config.minLearningRateRatio = try invocation.double(defaulted: "min_lr_ratio")
+        config.maxGradNorm = try invocation.double(defaulted: "grad_clip")
+        config.totalSteps = try invocation.int(defaulted: "total_steps")
+        config.bucketWidth = try invocation.int(defaulted: "bucket")
+        let source = try SFTSource(try invocation.string(defaulted: "source"))
+        let workedOnly = try invocation.bool(defaulted: "worked_only")
         if workedOnly, !source.isRun {
             throw CommandError("sft: worked_only=true filters a run's completions — use it with source=run:NAME", kind: .usage)
         }
-        let every = try invocation.int("every") ?? 0
+        let every = try invocation.int(defaulted: "every")
         let checkpoints = try PeriodicCheckpoints.read(invocation, session, command: "sft")
         try domain("sft") { try config.validate() }
 

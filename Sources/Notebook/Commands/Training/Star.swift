@@ -22,12 +22,12 @@ extension CommandDefinition {
         examples: ["star rounds=1 prompts=2 n=2 steps=1 batch=2 lr=1e-3"]
     )) { invocation, session in
         var config = STaRConfig()
-        config.rounds = try invocation.int("rounds") ?? 1
-        config.prompts = try invocation.int("prompts") ?? 64
-        config.samples = try invocation.int("n") ?? 4
-        config.sftSteps = try invocation.int("steps") ?? 50
-        config.sft.batchSize = try invocation.int("batch") ?? 64
-        config.sft.learningRate = try invocation.double("lr") ?? 3e-3
+        config.rounds = try invocation.int(defaulted: "rounds")
+        config.prompts = try invocation.int(defaulted: "prompts")
+        config.samples = try invocation.int(defaulted: "n")
+        config.sftSteps = try invocation.int(defaulted: "steps")
+        config.sft.batchSize = try invocation.int(defaulted: "batch")
+        config.sft.learningRate = try invocation.double(defaulted: "lr")
         let trainer = try session.policyTrainer(for: "star")
         let progress = session.progress("star", total: config.rounds)
         defer { progress.finish() }
