@@ -1,5 +1,14 @@
-// Training/MetricsLog.swift — the per-step metrics log under TRL's metric names, kept in memory
-// in step order and saved as CSV or JSONL, atomically (write beside, then rename).
+// Training/MetricsLog.swift — the one per-step metrics log, under TRL's metric names. The trainer
+// keeps one (saved with its state), every training run of a session keeps one (the `metrics`,
+// `export metrics` and `plot metrics` commands and the notebook figures read it), and CSV or JSONL
+// files of the same shape are written and read here.
+//
+//     var log = MetricsLog()
+//     log.append(step: 12, ["reward": 0.41, "accuracy": 0.38, "length": 17.2])
+//
+// CSV: a header `step,<metric>,…` then one line per step (empty cells for missing values).
+// JSONL: one object per line with a numeric `step` and numeric metrics (other fields are ignored
+// on reading; a non-finite value is written as null).
 
 import Foundation
 
@@ -29,46 +38,73 @@ public struct Metrics: Sendable, Equatable, Codable {
     public var pairs: [(name: String, value: Double)] { Array(zip(names, values)).map { ($0.0, $0.1) } }
 }
 
-/// Metrics of every step, saved as CSV or JSONL.
-public struct MetricsLog: Sendable, Equatable, Codable {
-    /// Every column seen so far, in first-use order; `step` comes first.
-    public private(set) var columns: [String] = ["step"]
-    /// One entry per logged step.
-    public private(set) var rows: [Metrics] = []
+/// Training metrics by step.
+public struct MetricsLog: Sendable, Equatable {
+    /// One step's values.
+    public struct Row: Sendable, Equatable {
+        /// The step number (x of the plots).
+        public var step: Int
+        /// Metric name → value; a metric absent on a step is simply missing.
+        public var values: [String: Double]
+
+        /// A row.
+        public init(step: Int, values: [String: Double]) {
+            self.step = step
+            self.values = values
+        }
+    }
+
+    /// The rows, in the order appended.
+    public internal(set) var rows: [Row] = []
+    /// Metric names in order of first appearance (the CSV column order after `step`).
+    public internal(set) var names: [String] = []
 
     /// An empty log.
     public init() {}
 
-    /// Appends one step's metrics (a `step` metric is expected but not required).
+    /// Appends a step's metrics; names new to the log join in alphabetical order.
+    public mutating func append(step: Int, _ values: [String: Double]) {
+        for name in values.keys.sorted() where !names.contains(name) { names.append(name) }
+        rows.append(Row(step: step, values: values))
+    }
+
+    /// Appends a step recorded as `Metrics`: its `step` metric is the step (the row index without
+    /// one), and names new to the log join in recording order.
     public mutating func append(_ metrics: Metrics) {
-        for name in metrics.names where !columns.contains(name) { columns.append(name) }
-        rows.append(metrics)
-    }
-
-    /// The series of one metric: (step, value) for every row that recorded it. Rows without a
-    /// `step` use their row index.
-    public func series(_ name: String) -> [(step: Int, value: Double)] {
-        rows.enumerated().compactMap { i, row in
-            guard let v = row[name] else { return nil }
-            return (Int(row["step"] ?? Double(i)), v)
+        var values: [String: Double] = [:]
+        for (name, value) in metrics.pairs where name != "step" {
+            if !names.contains(name) { names.append(name) }
+            values[name] = value
         }
+        let step = metrics["step"].flatMap { $0.isFinite && abs($0) < 1e15 ? Int($0) : nil } ?? rows.count
+        rows.append(Row(step: step, values: values))
     }
 
-    /// Numbers as written in both formats: shortest exact decimal; integers without ".0".
+    /// The steps and values of one metric (steps without it are left out).
+    public func series(_ name: String) -> (steps: [Double], values: [Double]) {
+        var steps: [Double] = [], values: [Double] = []
+        for row in rows {
+            if let value = row.values[name] { steps.append(Double(row.step)); values.append(value) }
+        }
+        return (steps, values)
+    }
+
+    /// Numbers as written in both formats: whole numbers without ".0", others in Swift's shortest
+    /// round-trip form.
     static func format(_ v: Double) -> String {
         if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
         return "\(v)"
     }
 
-    /// The log as CSV: a header of all columns, one line per step, empty cells for metrics a
-    /// step did not record and for non-finite values.
-    public func csv() -> String {
-        var out = columns.map(Self.csvField).joined(separator: ",") + "\n"
+    /// The log as CSV: a header `step,<names…>`, one line per step, empty cells for metrics a step
+    /// did not record and for non-finite values.
+    public var csv: String {
+        var out = (["step"] + names).map(Self.csvField).joined(separator: ",") + "\n"
         for row in rows {
-            out += columns.map { c in
-                guard let v = row[c], v.isFinite else { return "" }
+            out += ([String(row.step)] + names.map { name in
+                guard let v = row.values[name], v.isFinite else { return "" }
                 return Self.format(v)
-            }.joined(separator: ",") + "\n"
+            }).joined(separator: ",") + "\n"
         }
         return out
     }
@@ -79,13 +115,15 @@ public struct MetricsLog: Sendable, Equatable, Codable {
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// The log as JSON Lines: one object per step with that step's metrics in recording order;
+    /// The log as JSON Lines: `{"step":N,"name":value,…}` per step, names in the log's order;
     /// non-finite values are written as null (JSON has no NaN).
-    public func jsonl() -> String {
+    public var jsonl: String {
         var out = ""
         for row in rows {
-            let fields = row.pairs.map { name, v -> String in
-                "\(Self.jsonString(name)):\(v.isFinite ? Self.format(v) : "null")"
+            var fields = ["\"step\":\(row.step)"]
+            for name in names {
+                guard let v = row.values[name] else { continue }
+                fields.append("\(Self.jsonString(name)):\(v.isFinite ? Self.format(v) : "null")")
             }
             out += "{" + fields.joined(separator: ",") + "}\n"
         }
@@ -112,7 +150,7 @@ public struct MetricsLog: Sendable, Equatable, Codable {
     /// Saves the log; the format follows the extension (`.csv`, otherwise JSONL). Atomic.
     /// - Throws: a `TrainingError` naming the file when it cannot be written.
     public func save(to url: URL) throws {
-        let text = url.pathExtension.lowercased() == "csv" ? csv() : jsonl()
+        let text = url.pathExtension.lowercased() == "csv" ? csv : jsonl
         do {
             try Data(text.utf8).write(to: url, options: .atomic)
         } catch {

@@ -2,6 +2,7 @@
 import Evaluation
 import Foundation
 import Testing
+import Training
 @testable import Notebook
 
 @Suite(.serialized) struct PlotCommandTests {
@@ -81,10 +82,10 @@ import Testing
         #expect(log.series("reward").steps == [0])
         #expect(log.series("length").values == [10, 12])
         #expect(try MetricsLog.parseCSV(log.csv) == log)
-        #expect(throws: CommandError.self) { try MetricsLog.parseCSV("reward,step\n1,2\n") }
-        #expect(throws: CommandError.self) { try MetricsLog.parseCSV("step,reward\n1,abc\n") }
-        #expect(throws: CommandError.self) { try MetricsLog.parseCSV("step,reward\n1\n") }
-        #expect(throws: CommandError.self) { try MetricsLog.parseJSONL("{\"reward\":1}\n") }
+        #expect(throws: TrainingError.self) { try MetricsLog.parseCSV("reward,step\n1,2\n") }
+        #expect(throws: TrainingError.self) { try MetricsLog.parseCSV("step,reward\n1,abc\n") }
+        #expect(throws: TrainingError.self) { try MetricsLog.parseCSV("step,reward\n1\n") }
+        #expect(throws: TrainingError.self) { try MetricsLog.parseJSONL("{\"reward\":1}\n") }
         let jsonl = try MetricsLog.parseJSONL("{\"step\":4,\"reward\":0.5,\"ok\":true}\n")
         #expect(jsonl.rows == [MetricsLog.Row(step: 4, values: ["reward": 0.5])])
     }

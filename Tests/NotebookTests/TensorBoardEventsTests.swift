@@ -3,6 +3,7 @@
 // reference), and the CRC-32C under it against the published check value.
 import Foundation
 import Testing
+import Training
 @testable import Notebook
 
 @Suite struct TensorBoardEventsTests {

@@ -217,8 +217,8 @@ import Training
         _ = try resumed.execute("model load \(dir)/ckpt")
         _ = try resumed.execute("rl steps=2")
         #expect(try Self.parameters(resumed) == Self.parameters(straight))
-        let a = try #require(straight.existingTrainer?.log.rows.last?["reward"])
-        let b = try #require(resumed.existingTrainer?.log.rows.last?["reward"])
+        let a = try #require(straight.existingTrainer?.log.rows.last?.values["reward"])
+        let b = try #require(resumed.existingTrainer?.log.rows.last?.values["reward"])
         #expect(a == b)
         #expect(resumed.existingTrainer?.step == 4)
     }

@@ -3,6 +3,7 @@
 // how it was trained; `show trainer` shows a checkpoint's saved trainer before it resumes.
 import Foundation
 import Testing
+import Training
 @testable import Notebook
 
 @Suite(.serialized) struct TrainingRunsTests {

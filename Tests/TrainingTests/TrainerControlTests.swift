@@ -67,7 +67,7 @@ import Testing
         let report = try t.step()
         #expect(report.metrics["rewards/correct/mean"] != nil)
         #expect(report.metrics["rewards/format/mean"] != nil)
-        let csv = t.log.csv()
+        let csv = t.log.csv
         #expect(csv.hasPrefix("step,reward,reward_std,rewards/correct/mean,rewards/format/mean,accuracy"))
     }
 }

@@ -2,6 +2,7 @@
 // several metrics logs (CSV / JSONL) for one metric= against step.
 import Evaluation
 import Foundation
+import Training
 import Plotting
 
 extension CommandDefinition {
@@ -85,7 +86,7 @@ extension CommandDefinition {
         } else {
             var runs: [PlotSeries] = []
             for (file, name) in zip(files, names) {
-                let log = try MetricsLog.read(path: file)
+                let log = try domain { try MetricsLog.read(path: file) }
                 let (steps, values) = log.series(metric)
                 guard !steps.isEmpty else {
                     throw CommandError("plot compare: \(file) has no '\(metric)' values — its metrics: \(log.names.joined(separator: ", "))")

@@ -1,6 +1,7 @@
 // plot metrics — training curves, one panel per metric, from the session's metrics log (filled by
 // the training commands) or from a metrics file (CSV with a `step,…` header, or JSONL).
 import Foundation
+import Training
 import Plotting
 
 extension CommandDefinition {
@@ -66,7 +67,7 @@ extension CommandDefinition {
         let log: MetricsLog
         var subject = from.map { URL(fileURLWithPath: $0).lastPathComponent } ?? ""
         if let from {
-            log = try MetricsLog.read(path: from)
+            log = try domain { try MetricsLog.read(path: from) }
         } else {
             if run == nil, (session.trainingLog?.rows.isEmpty ?? true) {
                 throw CommandError("plot metrics: no training metrics in this session — train first ('rl', 'step') or give from=FILE")

@@ -59,7 +59,7 @@ extension CommandDefinition {
         if events {
             try AtomicFile.write(TensorBoardEvents.data(log), to: path)
         } else {
-            try AtomicFile.write(ext == "csv" ? log.csv : MetricsExport.jsonl(log), to: path)
+            try AtomicFile.write(ext == "csv" ? log.csv : log.jsonl, to: path)
         }
         return .line("wrote \(log.rows.count) steps × \(log.names.count) metrics to \(path)")
     }
@@ -107,23 +107,4 @@ private struct RolloutRecord: Encodable {
     var thinking_tokens: Int
     var finish: String
     var group: Int
-}
-
-enum MetricsExport {
-    /// The log as JSON Lines: `{"step":N,"name":value,…}`, names in first-use order.
-    static func jsonl(_ log: MetricsLog) -> String {
-        var out = ""
-        for row in log.rows {
-            var fields = ["\"step\":\(row.step)"]
-            for name in log.names {
-                guard let value = row.values[name], value.isFinite else { continue }
-                let key = String(decoding: (try? JSONEncoder().encode(name)) ?? Data("\"?\"".utf8), as: UTF8.self)
-                // Whole numbers without ".0"; others in Swift's shortest round-trip form.
-                let number = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
-                fields.append("\(key):\(number)")
-            }
-            out += "{" + fields.joined(separator: ",") + "}\n"
-        }
-        return out
-    }
 }

@@ -12,6 +12,7 @@
 // seconds up to that step (0 without it) — TensorBoard's "relative" axis then shows training time,
 // and the same log always gives the same bytes.
 import Foundation
+import Training
 
 enum TensorBoardEvents {
     /// Whether `path` names an event file (TensorBoard reads files whose name contains "tfevents").
