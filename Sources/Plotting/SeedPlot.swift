@@ -17,6 +17,11 @@ public struct SeedFigure: Sendable, Equatable {
 }
 
 extension Plot {
+    /// Where seed `j` of `count` sits around its figure's x: spread over ±0.15, so equal values stay visible.
+    static func seedOffset(_ j: Int, of count: Int) -> Double {
+        count > 1 ? -0.15 + 0.3 * Double(j) / Double(count - 1) : 0
+    }
+
     /// Per-seed values and the mean ± 95% interval of each figure, side by side.
     /// - Table columns: `figure x value kind` with kind `seed`, `mean`, `low` or `high`.
     public static func seeds(_ figures: [SeedFigure], title: String = "figures over seeds",
@@ -27,10 +32,8 @@ extension Plot {
         for (i, f) in figures.enumerated() {
             let x = Double(i + 1)
             tics.append("\(GnuplotQuote.double(PlotTable.sanitize(f.name))) \(i + 1)")
-            // Seeds spread a little around the figure's x so equal values stay visible.
             for (j, v) in f.values.enumerated() {
-                let offset = f.values.count > 1 ? -0.15 + 0.3 * Double(j) / Double(f.values.count - 1) : 0
-                rows.append([f.name, PlotTable.cell(x + offset), PlotTable.cell(v), "seed", "NaN", "NaN"])
+                rows.append([f.name, PlotTable.cell(x + seedOffset(j, of: f.values.count)), PlotTable.cell(v), "seed", "NaN", "NaN"])
             }
             rows.append([f.name, PlotTable.cell(x), PlotTable.cell(f.mean), "mean", PlotTable.cell(f.low), PlotTable.cell(f.high)])
         }
@@ -80,8 +83,7 @@ extension Plot {
                 guard let figure else { continue }
                 let x = Double(a + 1)
                 for (j, v) in figure.values.enumerated() {
-                    let offset = figure.values.count > 1 ? -0.15 + 0.3 * Double(j) / Double(figure.values.count - 1) : 0
-                    rows.append(["\(p + 1)", PlotTable.sanitize(arms[a]), PlotTable.cell(x + offset), PlotTable.cell(v), "seed", "NaN", "NaN"])
+                    rows.append(["\(p + 1)", PlotTable.sanitize(arms[a]), PlotTable.cell(x + seedOffset(j, of: figure.values.count)), PlotTable.cell(v), "seed", "NaN", "NaN"])
                 }
                 rows.append(["\(p + 1)", PlotTable.sanitize(arms[a]), PlotTable.cell(x), PlotTable.cell(figure.mean), "mean",
                              PlotTable.cell(figure.low), PlotTable.cell(figure.high)])

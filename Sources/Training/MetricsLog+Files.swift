@@ -4,7 +4,7 @@ import Foundation
 
 extension MetricsLog {
     /// Reads a CSV or JSONL metrics file (chosen by the extension `.csv`, `.jsonl` or `.json`).
-    /// - Throws: `CommandError` naming the file, line and field that is wrong.
+    /// - Throws: a `TrainingError` naming the file, line and field that is wrong.
     public static func read(path: String) throws -> MetricsLog {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TrainingError("cannot read the metrics file \(path) — check the path (a .csv with a 'step,…' header, or .jsonl)")
@@ -69,7 +69,8 @@ extension MetricsLog {
         }
         guard !log.rows.isEmpty else { throw TrainingError("\(file) has no metrics lines") }
         return log
-    }}
+    }
+}
 
 /// In a saved trainer state: `{"columns": ["step", …], "rows": [{"names": […], "values": […]}]}`,
 /// each row's names (its `step` first) beside their values; non-finite values are left out.
@@ -81,12 +82,7 @@ extension MetricsLog: Codable {
         self.init()
         let columns = try container.decode([String].self, forKey: .columns)
         names = columns.filter { $0 != "step" }
-        for row in try container.decode([Metrics].self, forKey: .rows) {
-            var values: [String: Double] = [:]
-            for (name, value) in row.pairs where name != "step" { values[name] = value }
-            let step = row["step"].flatMap { $0.isFinite && abs($0) < 1e15 ? Int($0) : nil } ?? rows.count
-            rows.append(Row(step: step, values: values))
-        }
+        for row in try container.decode([Metrics].self, forKey: .rows) { append(row) }
     }
 
     public func encode(to encoder: Encoder) throws {

@@ -23,6 +23,7 @@
 import Evaluation
 import Foundation
 import Kernels
+import Training
 
 /// A comparison of two values.
 enum FigureComparison: String, CaseIterable {
@@ -168,9 +169,7 @@ struct FigureEvaluator {
     }
 
     private func metric(_ name: String, _ which: String) throws -> Double {
-        guard let log = session.trainingLog, !log.rows.isEmpty else {
-            throw CommandError("metric(\(name)): no training metrics in this session — train first ('sft', 'rl', 'step')")
-        }
+        let log = try trainingLog(for: "metric(\(name))")
         let values = log.series(name).values
         guard let first = values.first, let last = values.last else {
             throw CommandError("metric(\(name)): not in the training log — it has \(log.names.joined(separator: ", "))")
@@ -191,6 +190,14 @@ struct FigureEvaluator {
         }
     }
 
+    /// The current training run's log, for the figure `figure` (named in the error when there is none).
+    private func trainingLog(for figure: String) throws -> MetricsLog {
+        guard let log = session.trainingLog, !log.rows.isEmpty else {
+            throw CommandError("\(figure): no training metrics in this session — train first ('sft', 'rl', 'step')")
+        }
+        return log
+    }
+
     /// The first logged step at which metric `name` reaches `targetText` (≥). A run that never
     /// reaches it is censored at its budget: it counts as reaching it one logging interval after
     /// its last logged step, so "never" still sorts after every "late".
@@ -198,9 +205,7 @@ struct FigureEvaluator {
         guard let target = Double(targetText), target.isFinite else {
             throw CommandError("steps_to(\(name), \(targetText)): the target must be a number, e.g. steps_to(eval/accuracy, 0.9)")
         }
-        guard let log = session.trainingLog, !log.rows.isEmpty else {
-            throw CommandError("steps_to(\(name)): no training metrics in this session — train first ('rl', 'step')")
-        }
+        let log = try trainingLog(for: "steps_to(\(name))")
         let (steps, values) = log.series(name)
         guard let last = steps.last else {
             throw CommandError("steps_to(\(name)): not in the training log — it has \(log.names.joined(separator: ", "))")
@@ -229,9 +234,7 @@ struct FigureEvaluator {
 
     /// Pearson's correlation of two metrics over the training steps that logged both.
     private func correlation(_ a: String, _ b: String) throws -> Double {
-        guard let log = session.trainingLog, !log.rows.isEmpty else {
-            throw CommandError("corr(\(a), \(b)): no training metrics in this session — train first ('sft', 'rl', 'step')")
-        }
+        let log = try trainingLog(for: "corr(\(a), \(b))")
         var x: [Double] = [], y: [Double] = []
         for row in log.rows {
             if let u = row.values[a], let v = row.values[b] { x.append(u); y.append(v) }

@@ -184,7 +184,7 @@ extension CommandDefinition {
             throw CommandError("plot seeds: panels= labels the panels of a grid — give arms= too", kind: .usage)
         }
         let yLabel = try invocation.string("ylabel") ?? "value"
-        let labels = try invocation.string("labels").map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
+        let labels = SeedsGrid.list(try invocation.string("labels"))
         if let labels, labels.count != names.count {
             throw CommandError("plot seeds: \(labels.count) labels for \(names.count) tallies — give one label per tally", kind: .usage)
         }
