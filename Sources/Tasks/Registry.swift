@@ -54,16 +54,6 @@ public struct TaskRequest: Sendable {
 
 /// Task kinds and their keys, for `help` and completion.
 public enum TaskRegistry {
-    /// Every task kind with its keys and one-line usage.
-    public static let kinds: [(name: String, keys: [String], usage: String)] = [
-        ("arithmetic", ["op", "digits", "test_digits", "think", "greek", "train", "test"],
-         "task arithmetic op=add|sub|mul digits=3|1:4 test_digits=4 think=none|always|mixed[:P]|toggle[:P] greek=0 train=5000 test=500"),
-        ("countdown", ["count", "max", "target", "all", "think", "train", "test"],
-         "task countdown count=4 max=99 target=999 all=false think=none train=5000 test=500"),
-        ("sorting", ["length", "max", "think", "train", "test"],
-         "task sorting length=4:6 max=99 think=none train=5000 test=500"),
-    ]
-
     /// Parses `arithmetic op=add digits=3 …` (the first word is the kind).
     public static func parse(text: String) throws -> TaskRequest {
         let words = SpecArgument.split(text)
@@ -74,59 +64,44 @@ public enum TaskRegistry {
     }
 
     /// Builds a task of `kind` from `key=value` arguments; unknown keys or bad values throw
-    /// errors that list the valid choices. Defaults: train=5000, test=500, think=none.
+    /// errors that list the valid choices. Defaults and bounds are the key table's (`keys`).
     public static func make(kind: String, arguments: [SpecArgument]) throws -> TaskRequest {
-        guard let entry = kinds.first(where: { $0.name == kind }) else {
-            throw TasksError("unknown task '\(kind)' — use one of \(kinds.map(\.name).joined(separator: ", "))")
+        guard kindNames.contains(kind) else {
+            throw TasksError("unknown task '\(kind)' — use one of \(kindNames.joined(separator: ", "))")
         }
-        var values: [String: String] = [:]
+        let own = keys.filter { $0.applies(to: kind) }
+        var given: [String: String] = [:]
         for a in arguments {
-            guard entry.keys.contains(a.key) else {
-                throw TasksError("task \(kind): unknown key '\(a.key)' — valid keys: \(entry.keys.joined(separator: ", "))")
+            guard own.contains(where: { $0.name == a.key }) else {
+                throw TasksError("task \(kind): unknown key '\(a.key)' — valid keys: \(own.map(\.name).joined(separator: ", "))")
             }
             guard let v = a.value, !v.isEmpty else { throw TasksError("task \(kind): '\(a.key)' needs a value, as in \(a.key)=…") }
-            guard values[a.key] == nil else { throw TasksError("task \(kind): '\(a.key)' is given twice") }
-            values[a.key] = v
+            guard given[a.key] == nil else { throw TasksError("task \(kind): '\(a.key)' is given twice") }
+            given[a.key] = v
         }
-        let train = try integer(values["train"], key: "train", default: 5000, kind: kind)
-        let test = try integer(values["test"], key: "test", default: 500, kind: kind)
-        let think = try values["think"].map { try ThinkMode(parsing: $0) } ?? ThinkMode.none
+        let values = TaskValues(kind: kind, given: given)
+        let think = try ThinkMode(parsing: values.text("think"))
         let generator: any TaskGenerator
         var testGenerator: (any TaskGenerator)?
         switch kind {
         case "arithmetic":
-            let opText = values["op"] ?? "add"
-            guard let op = ArithmeticTask.Operation(rawValue: opText) else {
-                throw TasksError("task arithmetic: op=\(opText) is not valid — use add, sub or mul")
+            guard let op = ArithmeticTask.Operation(rawValue: try values.choice("op")) else {
+                throw TasksError("task arithmetic: op has no generator")  // the key's choices are the operations
             }
-            let digits = try range(values["digits"], key: "digits", default: 3...3, kind: kind)
-            var greek = 0.0
-            if let text = values["greek"] {
-                guard let p = Double(text), (0...1).contains(p) else {
-                    throw TasksError("task arithmetic: greek=\(text) — give the share of worked solutions with Greek marks, 0 to 1")
-                }
-                greek = p
-            }
+            let digits = try values.range("digits")
+            let greek = try values.real("greek")
             generator = try ArithmeticTask(operation: op, digits: digits, think: think, greekShare: greek)
-            if let testDigits = values["test_digits"] {
-                testGenerator = try ArithmeticTask(operation: op, digits: range(testDigits, key: "test_digits", default: digits, kind: kind),
-                                                   think: think, greekShare: greek)
+            if given["test_digits"] != nil {
+                testGenerator = try ArithmeticTask(operation: op, digits: values.range("test_digits"), think: think, greekShare: greek)
             }
         case "countdown":
-            let all = values["all"] ?? "false"
-            guard all == "true" || all == "false" else {
-                throw TasksError("task countdown: all=\(all) is not valid — use true or false")
-            }
-            generator = try CountdownTask(count: integer(values["count"], key: "count", default: 4, kind: kind),
-                                          maxNumber: integer(values["max"], key: "max", default: 99, kind: kind),
-                                          maxTarget: integer(values["target"], key: "target", default: 999, kind: kind),
-                                          useAll: all == "true", think: think)
+            generator = try CountdownTask(count: values.whole("count"), maxNumber: values.whole("max"),
+                                          maxTarget: values.whole("target"), useAll: values.flag("all"), think: think)
         default:
-            generator = try SortingTask(length: range(values["length"], key: "length", default: 4...6, kind: kind),
-                                        maxValue: integer(values["max"], key: "max", default: 99, kind: kind),
-                                        think: think)
+            generator = try SortingTask(length: values.range("length"), maxValue: values.whole("max"), think: think)
         }
-        return TaskRequest(generator: generator, train: train, test: test, testGenerator: testGenerator)
+        return TaskRequest(generator: generator, train: try values.whole("train"), test: try values.whole("test"),
+                           testGenerator: testGenerator)
     }
 }
 
@@ -223,21 +198,54 @@ public enum RewardRegistry {
     }
 }
 
-/// An integer option or its default; the error names the key and the task.
-private func integer(_ text: String?, key: String, default value: Int, kind: String) throws -> Int {
-    guard let text else { return value }
-    guard let n = Int(text), n >= 0 else {
-        throw TasksError("task \(kind): \(key)=\(text) — use a whole number of 0 or more")
-    }
-    return n
-}
+/// A task's typed values: what was given, else the key table's default, checked against the
+/// key's form and bounds; errors name the key and the task.
+private struct TaskValues {
+    let kind: String
+    let given: [String: String]
 
-/// `N`, `N:M` or `N..M` as a closed range.
-private func range(_ text: String?, key: String, default value: ClosedRange<Int>, kind: String) throws -> ClosedRange<Int> {
-    guard let text else { return value }
-    let parts = text.contains("..") ? text.components(separatedBy: "..") : text.components(separatedBy: ":")
-    let numbers = parts.map { Int($0) }
-    if numbers.count == 1, let n = numbers[0], n >= 0 { return n...n }
-    if numbers.count == 2, let a = numbers[0], let b = numbers[1], a >= 0, a <= b { return a...b }
-    throw TasksError("task \(kind): \(key)=\(text) — use N, N:M or N..M with N ≤ M, e.g. \(key)=3 or \(key)=1:4")
+    /// The text of `name`: given, else its default ("" when it has none).
+    func text(_ name: String) -> String { given[name] ?? TaskRegistry.key(name)?.defaultText ?? "" }
+
+    func whole(_ name: String) throws -> Int {
+        let t = text(name)
+        guard let n = Int(t), n >= 0 else { throw TasksError("task \(kind): \(name)=\(t) — use a whole number of 0 or more") }
+        if case .whole(let bounds)? = TaskRegistry.key(name)?.form, !bounds.contains(n) {
+            throw TasksError("task \(kind): \(name)=\(t) is outside \(bounds.lowerBound)…\(bounds.upperBound)")
+        }
+        return n
+    }
+
+    func real(_ name: String) throws -> Double {
+        let t = text(name)
+        guard let x = Double(t), x.isFinite else { throw TasksError("task \(kind): \(name)=\(t) — use a number") }
+        if case .real(let bounds)? = TaskRegistry.key(name)?.form, !bounds.contains(x) {
+            throw TasksError("task \(kind): \(name)=\(t) is outside \(bounds.lowerBound)…\(bounds.upperBound)")
+        }
+        return x
+    }
+
+    func flag(_ name: String) throws -> Bool {
+        let t = text(name)
+        guard t == "true" || t == "false" else { throw TasksError("task \(kind): \(name)=\(t) is not valid — use true or false") }
+        return t == "true"
+    }
+
+    func choice(_ name: String) throws -> String {
+        let t = text(name)
+        if case .choice(let words)? = TaskRegistry.key(name)?.form, !words.contains(t) {
+            throw TasksError("task \(kind): \(name)=\(t) is not valid — use \(words.joined(separator: ", "))")
+        }
+        return t
+    }
+
+    /// `N`, `N:M` or `N..M` as a closed range; `test_digits` defaults to `digits`.
+    func range(_ name: String) throws -> ClosedRange<Int> {
+        let t = given[name] ?? (name == "test_digits" ? text("digits") : text(name))
+        let parts = t.contains("..") ? t.components(separatedBy: "..") : t.components(separatedBy: ":")
+        let numbers = parts.map { Int($0) }
+        if numbers.count == 1, let n = numbers[0], n >= 0 { return n...n }
+        if numbers.count == 2, let a = numbers[0], let b = numbers[1], a >= 0, a <= b { return a...b }
+        throw TasksError("task \(kind): \(name)=\(t) — use N, N:M or N..M with N ≤ M, e.g. \(name)=3 or \(name)=1:4")
+    }
 }

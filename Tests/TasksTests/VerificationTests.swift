@@ -52,10 +52,10 @@ import TestSupport
 }
 
 @Test func taskRegistryErrorsListChoices() {
-    #expect(throws: TasksError("task arithmetic: unknown key 'dgits' — valid keys: op, digits, test_digits, think, greek, train, test")) {
+    #expect(throws: TasksError("task arithmetic: unknown key 'dgits' — valid keys: train, test, think, op, digits, test_digits, greek")) {
         try TaskRegistry.parse(text: "arithmetic dgits=3")
     }
-    #expect(throws: TasksError("task arithmetic: op=div is not valid — use add, sub or mul")) {
+    #expect(throws: TasksError("task arithmetic: op=div is not valid — use add, sub, mul")) {
         try TaskRegistry.parse(text: "arithmetic op=div")
     }
     #expect(throws: TasksError("unknown task 'algebra' — use one of arithmetic, countdown, sorting")) {
@@ -65,6 +65,23 @@ import TestSupport
     #expect(throws: TasksError.self) { try TaskRegistry.parse(text: "arithmetic train=-1") }
     #expect(throws: TasksError.self) { try TaskRegistry.parse(text: "arithmetic think=often") }
     #expect(throws: TasksError.self) { try TaskRegistry.parse(text: "") }
+}
+
+@Test func taskDefaultsAndBoundsComeFromTheKeyTable() throws {
+    // Leaving a key out gives the table's default; the table's bounds are checked here too.
+    let plain = try TaskRegistry.parse(text: "countdown")
+    let countdown = try #require(plain.generator as? CountdownTask)
+    for (name, value) in [("count", countdown.count), ("max", countdown.maxNumber), ("target", countdown.maxTarget)] {
+        #expect(TaskRegistry.keys.first { $0.name == name }?.defaultText == String(value), "\(name)")
+    }
+    #expect(plain.train == 5000 && plain.test == 500)
+    #expect(throws: TasksError.self) { try TaskRegistry.parse(text: "countdown count=9") }
+    #expect(throws: TasksError.self) { try TaskRegistry.parse(text: "arithmetic greek=2") }
+    // Every kind's keys and usage line come from the same rows.
+    for kind in TaskRegistry.kinds {
+        #expect(kind.keys.allSatisfy { key in TaskRegistry.keys.contains { $0.name == key && $0.applies(to: kind.name) } })
+        #expect(kind.usage.hasPrefix("task \(kind.name) ") && kind.usage.contains("train=5000"))
+    }
 }
 
 @Test func rewardRegistryBuildsWeightedSums() throws {

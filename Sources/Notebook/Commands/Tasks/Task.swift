@@ -10,26 +10,13 @@ extension CommandDefinition {
         name: "task",
         summary: "generate a verifiable data set: task arithmetic op=add digits=3 train=5000 test=500",
         help: "Builds train and test splits of generated problems and makes them the current data set. "
-            + "Kinds: arithmetic (op, digits, test_digits, think), countdown (count, max, target, all, think), "
-            + "sorting (length, max, think). think=none|always|mixed[:P] chooses direct or worked "
+            + "Kinds: " + TaskRegistry.kinds.map { kind in
+                "\(kind.name) (" + kind.keys.filter { !["train", "test"].contains($0) }.joined(separator: ", ") + ")"
+            }.joined(separator: ", ") + ". think=none|always|mixed[:P] chooses direct or worked "
             + "solutions; think=toggle[:P] also starts each prompt with /think (worked, share P) or /no_think (direct); test_digits gives a shifted test split. Keys that do not belong to the kind are errors.",
-        positionals: [ArgumentSpec("kind", .choice(TaskRegistry.kinds.map(\.name)), required: true,
+        positionals: [ArgumentSpec("kind", .choice(TaskRegistry.kindNames), required: true,
                                    help: "the task family")],
-        keys: [
-            ArgumentSpec("train", .int, bounds: 0...10_000_000, help: "training problems (default 5000)"),
-            ArgumentSpec("test", .int, bounds: 0...10_000_000, help: "held-out test problems (default 500)"),
-            ArgumentSpec("think", .string, help: "none|always|mixed[:P]|toggle[:P]: direct answers, worked ones, a share P worked, or /think and /no_think prompts"),
-            ArgumentSpec("op", .choice(["add", "sub", "mul"]), help: "arithmetic: the operation (default add)"),
-            ArgumentSpec("digits", .string, help: "arithmetic: digits per operand, N or N:M (default 3)"),
-            ArgumentSpec("test_digits", .string, help: "arithmetic: digits of the test split, for a shifted test"),
-            ArgumentSpec("greek", .float, bounds: 0...1,
-                         help: "arithmetic add/sub: share of worked solutions with Greek carry/borrow marks (κ, β), for the language reward"),
-            ArgumentSpec("count", .int, bounds: 2...8, help: "countdown: how many numbers (default 4)"),
-            ArgumentSpec("max", .int, bounds: 1...1_000_000, help: "countdown/sorting: largest number (default 99)"),
-            ArgumentSpec("target", .int, bounds: 1...1_000_000, help: "countdown: largest target (default 999)"),
-            ArgumentSpec("all", .bool, help: "countdown: every number must be used (default false)"),
-            ArgumentSpec("length", .string, help: "sorting: list length, N or N:M (default 4:6)"),
-        ],
+        keys: TaskRegistry.keys.map(taskArgument),
         examples: ["task arithmetic op=add digits=2 train=60 test=20 think=mixed",
                    "task countdown count=3 max=20 target=50 all=false train=20 test=5",
                    "task sorting length=3:4 max=9 train=20 test=5",
@@ -55,6 +42,24 @@ extension CommandDefinition {
         }
         return DatasetSummary.render(dataset, kind: kind)
     }
+}
+
+/// A task key as a command key: its form as the argument type, its bounds, and its kinds and
+/// default in the help line. No declared default: the registry applies it, so a key that does
+/// not belong to the kind stays an error.
+private func taskArgument(_ key: TaskKey) -> ArgumentSpec {
+    let type: ArgumentType
+    var bounds: ClosedRange<Double>? = nil
+    switch key.form {
+    case .whole(let range): type = .int; bounds = Double(range.lowerBound)...Double(range.upperBound)
+    case .real(let range): type = .float; bounds = range
+    case .flag: type = .bool
+    case .choice(let words): type = .choice(words)
+    case .text: type = .string
+    }
+    let kinds = key.kinds.isEmpty ? "" : key.kinds.joined(separator: "/") + ": "
+    let fallback = key.defaultText.map { " (default \($0))" } ?? ""
+    return ArgumentSpec(key.name, type, bounds: bounds, help: kinds + key.help + fallback)
 }
 
 /// The short description of a data set shown by `task`, `data load` and `data info`.
