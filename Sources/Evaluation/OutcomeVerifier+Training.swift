@@ -232,10 +232,9 @@ public func trainOutcomeVerifier(examples: [VerifierExample], tokenizer: any Tok
     verifier.trainingPrompts = Set(trainSet.map(\.prompt))
     let positiveContexts = try positives.map { try verifier.contextIDs(prompt: $0.prompt, completion: $0.completion) }
     let negativeContexts = try negatives.map { try verifier.contextIDs(prompt: $0.prompt, completion: $0.completion) }
-    let optimizer = try AdamW(model: model, config: AdamWConfig(learningRate: config.learningRate, beta1: 0.9, beta2: 0.98,
-                                                                 weightDecay: config.weightDecay))
-    let schedule = LearningRateSchedule.warmupCosine(peak: config.learningRate, warmupSteps: min(20, config.steps / 10),
-                                                     totalSteps: config.steps, floorRatio: 0.1)
+    let optimizer = try AdamW(model: model, config: .supervised(weightDecay: config.weightDecay))
+    let schedule = LearningRateSchedule(peak: Double(config.learningRate), warmupSteps: min(20, config.steps / 10),
+                                        decay: .cosine(totalSteps: config.steps, floorRatio: 0.1))
     let half = config.batchSize / 2
     var losses: [Double] = []
     for step in 0..<config.steps {
@@ -248,19 +247,25 @@ public func trainOutcomeVerifier(examples: [VerifierExample], tokenizer: any Tok
             contexts.append(negativeContexts[rng.int(below: negativeContexts.count)]); labels.append(judgement.wrong)
         }
         let (batch, positions) = try verifier.judgementBatch(contexts, labels: labels)
-        let result = try model.forward(batch)
-        // Loss = −(1/B) Σ log p(label); the engine's backward takes dLoss/dLogprob per position.
-        var dLogprob = [Float](repeating: 0, count: batch.inputs.count)
-        let scale = 1 / Float(contexts.count)
-        var loss = 0.0
-        for position in positions {
-            dLogprob[position] = -scale
-            loss -= Double(result.logprobs[position]) * Double(scale)
+        let loss: Double
+        do {
+            loss = try supervisedStep(model: model, optimizer: optimizer, learningRate: schedule.rate(at: step),
+                                      maxGradNorm: Double(config.clipNorm)) {
+                let result = try model.forward(batch)
+                // Loss = −(1/B) Σ log p(label); the engine's backward takes dLoss/dLogprob per position.
+                var dLogprob = [Float](repeating: 0, count: batch.inputs.count)
+                let scale = 1 / Float(contexts.count)
+                var loss = 0.0
+                for position in positions {
+                    dLogprob[position] = -scale
+                    loss -= Double(result.logprobs[position]) * Double(scale)
+                }
+                if loss.isFinite { try model.backward(dLogprob: dLogprob, dEntropy: nil) }
+                return loss
+            }.loss
+        } catch let rejected as RejectedUpdate {
+            throw EvaluationError("verifier train: step \(step + 1): \(rejected.message)")
         }
-        model.zeroGradients()
-        try model.backward(dLogprob: dLogprob, dEntropy: nil)
-        _ = clipGradientNorm(model, maxNorm: config.clipNorm)
-        try optimizer.update(model, learningRate: schedule.rate(at: step))
         losses.append(loss)
         progress(step + 1, config.steps)
     }

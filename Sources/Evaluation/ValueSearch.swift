@@ -55,27 +55,26 @@ public struct BeamSearchConfig: Sendable, Equatable {
     public var width: Int = 4
     /// Candidate steps sampled from each live beam (m).
     public var expand: Int = 4
-    /// Sampling temperature of the steps (0: greedy, then `expand` > 1 repeats one candidate).
-    public var temperature: Float = 1
-    /// Longest completion, in tokens.
-    public var maxNewTokens: Int = 64
+    /// How steps are sampled: its temperature (0: greedy, then `expand` > 1 repeats one
+    /// candidate) and `maxNewTokens`, the longest completion. Its stop strings are not used: steps
+    /// end at `stepEnds`.
+    public var sampling: GenerationOptions
     /// Token sequences that end a step (encoded step boundaries).
     public var stepEnds: [[Int]] = []
 
     /// The defaults.
-    public init(strategy: SearchStrategy = .beam, width: Int = 4, expand: Int = 4, temperature: Float = 1, maxNewTokens: Int = 64,
+    public init(strategy: SearchStrategy = .beam, width: Int = 4, expand: Int = 4, sampling: GenerationOptions = GenerationOptions(),
                 stepEnds: [[Int]] = []) {
         self.strategy = strategy
-        self.width = width; self.expand = expand; self.temperature = temperature
-        self.maxNewTokens = maxNewTokens; self.stepEnds = stepEnds
+        self.width = width; self.expand = expand; self.sampling = sampling; self.stepEnds = stepEnds
     }
 
     /// Throws naming the first unusable value.
     public func validate() throws {
         guard width >= 1 else { throw EvaluationError("search: width=\(width) must be at least 1") }
         guard expand >= 1 else { throw EvaluationError("search: expand=\(expand) must be at least 1") }
-        guard temperature >= 0, temperature.isFinite else { throw EvaluationError("search: temperature=\(temperature) must be ≥ 0") }
-        guard maxNewTokens >= 1 else { throw EvaluationError("search: max_tokens=\(maxNewTokens) must be at least 1") }
+        if let problem = sampling.problem { throw EvaluationError("search: " + problem) }
+        guard sampling.maxNewTokens >= 1 else { throw EvaluationError("search: max_tokens=\(sampling.maxNewTokens) must be at least 1") }
     }
 }
 
@@ -125,8 +124,8 @@ public func beamSearch(policy: Transformer, tokenizer: any Tokenizer, dataset: D
     try config.validate()
     let end = tokenizer.special.eos
     var base = DecodeControls(eos: end, thinkStart: tokenizer.special.thinkStart, thinkEnd: tokenizer.special.thinkEnd,
-                              stopSequences: config.stepEnds, maxNewTokens: config.maxNewTokens,
-                              temperature: config.temperature)
+                              stopSequences: config.stepEnds,
+                              sampling: config.sampling)
     base.moreEnds = tokenizer.special.moreEnds
     var states = try problems.map { problem -> SearchState in
         do { return SearchState(problem: problem, prompt: try encodePrompt(dataset.fullPrompt(problem), tokenizer: tokenizer)) } catch {
@@ -142,7 +141,7 @@ public func beamSearch(policy: Transformer, tokenizer: any Tokenizer, dataset: D
         for length in Set(requests.map(\.node.tokens.count)).sorted() {
             let members = requests.indices.filter { requests[$0].node.tokens.count == length }
             var controls = base
-            controls.maxNewTokens = config.maxNewTokens - length
+            controls.sampling.maxNewTokens = config.sampling.maxNewTokens - length
             if !stops { controls.stopSequences = [] }
             let prefixes = members.flatMap { r in
                 Array(repeating: states[requests[r].problem].prompt + requests[r].node.tokens, count: copies)
@@ -153,7 +152,7 @@ public func beamSearch(policy: Transformer, tokenizer: any Tokenizer, dataset: D
                 states[requests[r].problem].generated += seq.tokens.count
                 let tokens = requests[r].node.tokens + seq.tokens
                 let done = seq.finishReason == .stop || seq.finishReason == .length || seq.tokens.isEmpty
-                    || tokens.count >= config.maxNewTokens || !stops
+                    || tokens.count >= config.sampling.maxNewTokens || !stops
                 out[r].append(Beam(tokens: tokens, done: done, score: 0))
             }
         }

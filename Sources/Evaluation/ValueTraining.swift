@@ -140,10 +140,9 @@ public func trainValueModel(examples: [VerifierExample], tokenizer: any Tokenize
                                      intermediateSize: config.intermediateSize,
                                      maxPositions: policy?.config.maxPositionEmbeddings ?? 2048, seed: rng.next())
     }
-    let optimizer = try AdamW(model: value.model, config: AdamWConfig(learningRate: config.learningRate, beta1: 0.9, beta2: 0.98,
-                                                                       weightDecay: config.weightDecay))
-    let schedule = LearningRateSchedule.warmupCosine(peak: config.learningRate, warmupSteps: min(20, config.steps / 10),
-                                                     totalSteps: config.steps, floorRatio: 0.1)
+    let optimizer = try AdamW(model: value.model, config: .supervised(weightDecay: config.weightDecay))
+    let schedule = LearningRateSchedule(peak: Double(config.learningRate), warmupSteps: min(20, config.steps / 10),
+                                        decay: .cosine(totalSteps: config.steps, floorRatio: 0.1))
     var losses: [Double] = []
     for step in 0..<config.steps {
         if isCancelled() { throw CancellationError() }
@@ -157,16 +156,18 @@ public func trainValueModel(examples: [VerifierExample], tokenizer: any Tokenize
             for _ in 0..<config.batchSize { batch.append(encoded[rng.int(below: encoded.count)]) }
         }
         let states = batch.reduce(0) { $0 + $1.completion.count }
-        value.model.zeroGradients()
-        let r = try value.accumulateRegression(prompts: batch.map(\.prompt), completions: batch.map(\.completion),
+        let loss: Double
+        do {
+            loss = try supervisedStep(model: value.model, optimizer: optimizer, learningRate: schedule.rate(at: step),
+                                      maxGradNorm: Double(config.clipNorm)) {
+                try value.accumulateRegression(prompts: batch.map(\.prompt), completions: batch.map(\.completion),
                                                targets: batch.map { e in e.completion.map { _ in e.target } },
-                                               weights: batch.map { e in e.completion.map { _ in 1 / Double(max(states, 1)) } })
-        guard r.loss.isFinite else {
-            throw EvaluationError("value train: the loss became \(r.loss) at step \(step + 1) — lower lr")
+                                               weights: batch.map { e in e.completion.map { _ in 1 / Double(max(states, 1)) } }).loss
+            }.loss
+        } catch let rejected as RejectedUpdate {
+            throw EvaluationError("value train: step \(step + 1): \(rejected.message)")
         }
-        _ = clipGradientNorm(value.model, maxNorm: config.clipNorm)
-        try optimizer.update(value.model, learningRate: schedule.rate(at: step))
-        losses.append(r.loss)
+        losses.append(loss)
         progress(step + 1, config.steps)
     }
     let tail = losses.suffix(max(1, config.steps / 10))

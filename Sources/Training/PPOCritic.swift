@@ -48,10 +48,7 @@ extension PolicyTrainer {
     }
 
     private func installCritic(_ value: ValueModel) throws {
-        let lr = config.valueLearningRate > 0 ? config.valueLearningRate : config.learningRate
-        var adam = Self.adamConfig(config)
-        adam.learningRate = Float(lr)
-        criticOptimizer = try AdamW(model: value.model, config: adam)
+        criticOptimizer = try AdamW(model: value.model, config: Self.adamConfig(config))
         critic = value
     }
 
@@ -87,6 +84,10 @@ extension PolicyTrainer {
     /// μ passes × minibatches of clipped value regression of the critic on the rows' returns
     /// (token mean within a minibatch). A non-finite loss or gradient rejects the critic's step
     /// and restores it; the policy's update stands.
+    /// The critic's peak rate: value_lr, or the policy's lr when it is 0 (scaled by the policy's
+    /// schedule at each step).
+    var criticLearningRate: Double { config.valueLearningRate > 0 ? config.valueLearningRate : config.learningRate }
+
     func criticUpdate(rollouts: [Rollout], rows: [Int], learningRateScale: Double, rng: inout RNG) throws -> CriticStatistics {
         var stats = CriticStatistics()
         guard !rows.isEmpty, let critic, let optimizer = criticOptimizer else { return stats }
@@ -109,8 +110,7 @@ extension PolicyTrainer {
         stats.valueMean = v.isEmpty ? 0 : v.reduce(0, +) / Double(v.count)
         stats.returnMean = g.isEmpty ? 0 : g.reduce(0, +) / Double(g.count)
 
-        let peak = config.valueLearningRate > 0 ? config.valueLearningRate : config.learningRate
-        let lr = peak * learningRateScale
+        let lr = criticLearningRate * learningRateScale
         let snapshot = ParameterSnapshot(model: critic.model, optimizer: optimizer)
         var clipSum = 0.0
         do {

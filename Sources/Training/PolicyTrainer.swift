@@ -88,8 +88,7 @@ public final class PolicyTrainer: @unchecked Sendable {
     }
 
     static func adamConfig(_ c: TrainerConfig) -> AdamWConfig {
-        AdamWConfig(learningRate: Float(c.learningRate), beta1: Float(c.beta1), beta2: Float(c.beta2),
-                    eps: Float(c.adamEpsilon), weightDecay: Float(c.weightDecay))
+        AdamWConfig(beta1: Float(c.beta1), beta2: Float(c.beta2), eps: Float(c.adamEpsilon), weightDecay: Float(c.weightDecay))
     }
 
     /// Replaces the config (validated). Optimizer moments are kept; a reference model is created
@@ -102,14 +101,13 @@ public final class PolicyTrainer: @unchecked Sendable {
         sampler.config = newConfig
         optimizer.config = Self.adamConfig(newConfig)
         // The critic follows the settings: another start makes a new one at the next PPO step;
-        // otherwise its optimizer takes the new rates (its moments are kept).
+        // otherwise its optimizer takes the new settings (its moments are kept; its rate is
+        // value_lr, or lr, at each update).
         if criticChanged {
             critic = nil
             criticOptimizer = nil
         } else if let criticOptimizer {
-            var adam = Self.adamConfig(newConfig)
-            adam.learningRate = Float(newConfig.valueLearningRate > 0 ? newConfig.valueLearningRate : newConfig.learningRate)
-            criticOptimizer.config = adam
+            criticOptimizer.config = Self.adamConfig(newConfig)
         }
         if newConfig.needsReference, reference == nil {
             reference = try model.copy()
@@ -199,7 +197,7 @@ public final class PolicyTrainer: @unchecked Sendable {
             }
         }
         let rows = trainableRows(batch.rollouts, config: config)
-        let temperature = scoringTemperature(Float(config.temperature))
+        let temperature = scoringTemperature(config.sampling.temperature)
         if let reference, config.needsReference {
             try fillReferenceLogprobs(reference: reference, rollouts: &batch.rollouts, rows: rows, temperature: temperature, padId: padId)
         }
@@ -211,7 +209,7 @@ public final class PolicyTrainer: @unchecked Sendable {
         var stats = UpdateStatistics()
         do {
             stats = try policyUpdate(model: model, optimizer: optimizer, rollouts: batch.rollouts, rows: rows,
-                                     config: config, padId: padId, rng: &r, learningRate: { _ in lr })
+                                     config: config, padId: padId, rng: &r, learningRate: lr)
             if model.parameters.contains(where: { !$0.isFinite }) {
                 throw RejectedUpdate(message: "the update made some parameters non-finite; the step was rejected and parameters and optimizer state restored — lower the learning rate")
             }

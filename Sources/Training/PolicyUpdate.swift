@@ -98,7 +98,7 @@ func minibatchGradient(model: Transformer, rollouts: [Rollout], rows: [Int], con
                                      normalizer: config.effectiveLossNormalizer)
     var weightOf: [Int: Double] = [:]
     for (k, r) in rows.enumerated() { weightOf[r] = weights[k] }
-    let temperature = scoringTemperature(Float(config.temperature))
+    let temperature = scoringTemperature(config.sampling.temperature)
     let settings = config.lossSettings
     var total = PolicyLossResult(loss: 0, dLogprob: [], dEntropy: nil, kl: 0, entropy: 0, clipLow: 0, clipHigh: 0, dualClip: 0, tokens: 0)
     model.zeroGradients()
@@ -164,9 +164,9 @@ func trainableRows(_ rollouts: [Rollout], config: TrainerConfig) -> [Int] {
 }
 
 /// μ passes over `rows` in `minibatches` shuffled minibatches each.
-/// - Parameter learningRate: the rate of the i-th optimizer update of this step.
+/// - Parameter learningRate: the scheduled rate of this step, used by each of its optimizer updates.
 func policyUpdate(model: Transformer, optimizer: AdamW, rollouts: [Rollout], rows: [Int], config: TrainerConfig,
-                  padId: Int, rng: inout RNG, learningRate: (Int) -> Double) throws -> UpdateStatistics {
+                  padId: Int, rng: inout RNG, learningRate lr: Double) throws -> UpdateStatistics {
     var stats = UpdateStatistics()
     stats.rows = rows.count
     guard !rows.isEmpty else { return stats }
@@ -177,7 +177,6 @@ func policyUpdate(model: Transformer, optimizer: AdamW, rollouts: [Rollout], row
         let parts = min(config.minibatches, order.count)
         for m in 0..<parts {
             let lo = m * order.count / parts, hi = (m + 1) * order.count / parts
-            let lr = learningRate(stats.updates)
             // The first minibatch is scored with the weights that sampled it: measure the gap there.
             let first = stats.updates == 0
             let (res, norm) = try withUnsafeMutablePointer(to: &stats.gap) { g in

@@ -49,23 +49,17 @@ public struct RolloutSampler: Sendable {
     public var dataset: Dataset
     /// The reward.
     public var scorer: RolloutScorer
-    /// Sampling settings (temperature, budgets, G, dynamic sampling …).
+    /// Sampling settings (the sampling value, G, dynamic sampling …).
     public var config: TrainerConfig
-    /// Text appended on each s1 wait extension.
-    public var waitText: String = " Wait"
 
     /// Creates a sampler.
-    public init(tokenizer: any Tokenizer, dataset: Dataset, scorer: RolloutScorer, config: TrainerConfig, waitText: String = " Wait") {
-        self.tokenizer = tokenizer; self.dataset = dataset; self.scorer = scorer; self.config = config; self.waitText = waitText
+    public init(tokenizer: any Tokenizer, dataset: Dataset, scorer: RolloutScorer, config: TrainerConfig) {
+        self.tokenizer = tokenizer; self.dataset = dataset; self.scorer = scorer; self.config = config
     }
 
     /// The engine controls for these settings.
     public func controls() throws -> DecodeControls {
-        let options = GenerationOptions(maxNewTokens: config.maxNewTokens, temperature: Float(config.temperature),
-                                        topK: config.topK, topP: Float(config.topP), stopStrings: [],
-                                        thinkingBudget: config.thinkingBudget > 0 ? config.thinkingBudget : nil,
-                                        waitExtensions: config.waitExtensions, waitText: waitText)
-        return try DecodeControls(options: options, tokenizer: tokenizer)
+        try DecodeControls(options: config.sampling, tokenizer: tokenizer)
     }
 
     /// Samples `samples` completions of every problem in one batched call and scores them.

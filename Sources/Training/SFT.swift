@@ -62,9 +62,9 @@ public struct SFTConfig: Sendable, Codable, Equatable {
     /// Warm-up then cosine, at 0-based step `step` of a run of `runSteps`.
     public func learningRate(at step: Int, runSteps: Int) -> Double {
         let total = totalSteps > 0 ? totalSteps : runSteps
-        let schedule = LearningRateSchedule.warmupCosine(peak: Float(learningRate), warmupSteps: warmupSteps,
-                                                         totalSteps: total, floorRatio: Float(minLearningRateRatio))
-        return Double(schedule.rate(at: step))
+        let schedule = LearningRateSchedule(peak: learningRate, warmupSteps: warmupSteps,
+                                            decay: .cosine(totalSteps: total, floorRatio: minLearningRateRatio))
+        return schedule.rate(at: step)
     }
 }
 
@@ -145,7 +145,7 @@ public final class SFTTrainer: @unchecked Sendable {
         self.examples = examples
         self.padId = padId
         meanCompletionTokens = Double(examples.reduce(0) { $0 + $1.completion.count }) / Double(examples.count)
-        optimizer = try AdamW(model: model, config: AdamWConfig(learningRate: Float(config.learningRate), beta1: Float(config.beta1),
+        optimizer = try AdamW(model: model, config: AdamWConfig(beta1: Float(config.beta1),
                                                                beta2: Float(config.beta2), eps: Float(config.adamEpsilon),
                                                                weightDecay: Float(config.weightDecay)))
         batcher = try LengthBucketBatcher(lengths: examples.map { $0.prompt.count + $0.completion.count },
@@ -161,7 +161,28 @@ public final class SFTTrainer: @unchecked Sendable {
         let tb = try completionBatch(prompts: batch.map { examples[$0].prompt },
                                      completions: batch.map { examples[$0].completion }, padId: padId)
         let counted = tb.targetCount
-        model.zeroGradients()
+        let lr = config.learningRate(at: step, runSteps: runSteps)
+        var report = SFTStepReport(step: step + 1, loss: .nan, tokens: counted, rows: tb.rows, length: tb.length,
+                                   gradNorm: .nan, learningRate: lr, seconds: 0, tokensPerSecond: 0, rejected: nil)
+        do {
+            report.gradNorm = try supervisedStep(model: model, optimizer: optimizer, learningRate: lr,
+                                                 maxGradNorm: config.maxGradNorm) {
+                report.loss = try completionLoss(tb, rows: batch.count)
+                return report.loss
+            }.gradNorm
+        } catch let r as RejectedUpdate {
+            // Nothing was applied: the update is refused before AdamW touches anything.
+            report.rejected = r.message
+        }
+        step += 1
+        report.seconds = Date().timeIntervalSince(start)
+        report.tokensPerSecond = Double(counted) / max(report.seconds, 1e-9)
+        return report
+    }
+
+    /// The mean negative log-likelihood of `tb`'s completion tokens, its gradient accumulated
+    /// into the model (not when the loss is not finite).
+    func completionLoss(_ tb: TokenBatch, rows: Int) throws -> Double {
         let fr = try model.forward(tb)
         // Why a constant divisor and not this batch's token count: batches hold one length bucket,
         // so a per-batch token mean would weigh a token of a long (worked) example 5× less than one
@@ -169,30 +190,16 @@ public final class SFTTrainer: @unchecked Sendable {
         // `<think>` then settles near 5% worked instead of the data's 20%. Dividing by
         // rows × the data set's mean completion length makes the expected gradient that of the
         // token mean over all data, whatever the bucketing.
-        let scale = 1 / Float(Double(batch.count) * meanCompletionTokens)
+        let scale = 1 / Float(Double(rows) * meanCompletionTokens)
         var loss = 0.0
         var d = [Float](repeating: 0, count: tb.targets.count)
         for p in 0..<d.count where tb.targets[p] >= 0 {
             loss -= Double(fr.logprobs[p])
             d[p] = -scale
         }
-        loss /= Double(max(counted, 1))
-        let lr = config.learningRate(at: step, runSteps: runSteps)
-        var report = SFTStepReport(step: step + 1, loss: loss, tokens: counted, rows: tb.rows, length: tb.length,
-                                   gradNorm: .nan, learningRate: lr, seconds: 0, tokensPerSecond: 0, rejected: nil)
+        loss /= Double(max(tb.targetCount, 1))
         if loss.isFinite { try model.backward(dLogprob: d, dEntropy: nil) }
-        do {
-            report.gradNorm = try guardedUpdate(model: model, optimizer: optimizer, loss: loss,
-                                                maxGradNorm: config.maxGradNorm, learningRate: lr)
-        } catch let r as RejectedUpdate {
-            // Nothing was applied: the update is refused before AdamW touches anything.
-            model.zeroGradients()
-            report.rejected = r.message
-        }
-        step += 1
-        report.seconds = Date().timeIntervalSince(start)
-        report.tokensPerSecond = Double(counted) / max(report.seconds, 1e-9)
-        return report
+        return loss
     }
 
     /// Runs `steps` steps, calling `progress` after each; stops between steps when `isCancelled`

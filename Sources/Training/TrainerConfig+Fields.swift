@@ -1,10 +1,32 @@
 // Training/TrainerConfig+Fields.swift — the field table of `TrainerConfig`: one row per field
-// with its REPL key, meaning, paper symbol, default and what 0/off means, plus typed get/set by
-// key. The REPL derives `help rl`, `set key=value` and `show settings` from it; a test checks
-// that it covers every stored property.
+// with its REPL key, kind, meaning, paper symbol, default, bounds and what 0/off means, plus typed
+// get/set by key. The REPL derives `help rl`, the keys of `rl` and `sample`, and `show trainer`
+// from it and hands it already parsed values (no text round trip); a test checks that it covers
+// every stored property.
+
+/// A value for a trainer field, already parsed (by the REPL's argument parser, or from text by
+/// `ConfigField.parse`).
+public enum ConfigValue: Sendable, Equatable {
+    /// A whole number.
+    case whole(Int)
+    /// A real number.
+    case real(Double)
+    /// A word: a choice (`token-mean`) or a switch (`on`/`off`).
+    case word(String)
+}
 
 /// One documented, settable field of `TrainerConfig`.
 public struct ConfigField: Sendable {
+    /// What kind of value a field takes.
+    public enum Kind: Sendable, Equatable {
+        /// A whole number.
+        case whole
+        /// A real number.
+        case real
+        /// One of `choices` (switches are `on`/`off`).
+        case word
+    }
+
     /// The key people type (`lr`, `clip_high`, `kl`, …).
     public let key: String
     /// The Swift property it sets (for the coverage test and for code readers).
@@ -15,17 +37,43 @@ public struct ConfigField: Sendable {
     public let symbol: String
     /// What 0 or off means, or "" when 0 is not special.
     public let offMeaning: String
+    /// The kind of value.
+    public let kind: Kind
     /// The valid choices of an enumerated or boolean field; empty for numbers.
     public let choices: [String]
     /// The range a number must lie in (checked on `set`; `validate` adds the cross-field rules).
     public var bounds: ClosedRange<Double>? = nil
-    let getter: @Sendable (TrainerConfig) -> String
-    let setter: @Sendable (inout TrainerConfig, String) throws -> Void
+    let getter: @Sendable (TrainerConfig) -> ConfigValue
+    let setter: @Sendable (inout TrainerConfig, ConfigValue) throws -> Void
 
+    /// The default value.
+    public var defaultValue: ConfigValue { getter(TrainerConfig()) }
     /// The default value, as text.
-    public var defaultValue: String { getter(TrainerConfig()) }
+    public var defaultText: String { Self.text(defaultValue) }
     /// The value in `config`, as text.
-    public func value(in config: TrainerConfig) -> String { getter(config) }
+    public func value(in config: TrainerConfig) -> String { Self.text(getter(config)) }
+
+    /// A value as people type it.
+    public static func text(_ value: ConfigValue) -> String {
+        switch value {
+        case .whole(let v): return String(v)
+        case .real(let v): return MetricsLog.format(v)
+        case .word(let w): return w
+        }
+    }
+
+    /// Text typed for this field, as a value of its kind (bounds and choices are checked on set).
+    public func parse(_ text: String) throws -> ConfigValue {
+        switch kind {
+        case .whole:
+            guard let v = Int(text) else { throw Self.bad(key, text, "an integer") }
+            return .whole(v)
+        case .real:
+            guard let v = Double(text), v.isFinite else { throw Self.bad(key, text, "a finite number") }
+            return .real(v)
+        case .word: return .word(text)
+        }
+    }
 }
 
 extension ConfigField {
@@ -33,27 +81,49 @@ extension ConfigField {
         TrainingError("\(key)=\(text) is not \(what)")
     }
 
+    static func whole(_ key: String, _ value: ConfigValue, _ range: ClosedRange<Double>) throws -> Int {
+        guard case .whole(let v) = value else { throw bad(key, text(value), "an integer") }
+        try check(key, Double(v), range)
+        return v
+    }
+
     static func int(_ key: String, _ path: WritableKeyPath<TrainerConfig, Int> & Sendable, _ property: String,
                     _ summary: String, symbol: String = "", off: String = "", range: ClosedRange<Double>) -> ConfigField {
-        ConfigField(key: key, property: property, summary: summary, symbol: symbol, offMeaning: off, choices: [],
+        ConfigField(key: key, property: property, summary: summary, symbol: symbol, offMeaning: off, kind: .whole, choices: [],
                     bounds: range,
-                    getter: { String($0[keyPath: path]) },
-                    setter: { c, text in
-                        guard let v = Int(text) else { throw bad(key, text, "an integer") }
-                        try check(key, Double(v), range)
-                        c[keyPath: path] = v
+                    getter: { .whole($0[keyPath: path]) },
+                    setter: { c, value in c[keyPath: path] = try whole(key, value, range) })
+    }
+
+    /// A whole number where 0 means "no cap", stored as nil.
+    static func cap(_ key: String, _ path: WritableKeyPath<TrainerConfig, Int?> & Sendable, _ property: String,
+                    _ summary: String, range: ClosedRange<Double>) -> ConfigField {
+        ConfigField(key: key, property: property, summary: summary, symbol: "", offMeaning: "no cap", kind: .whole, choices: [],
+                    bounds: range,
+                    getter: { .whole($0[keyPath: path] ?? 0) },
+                    setter: { c, value in
+                        let v = try whole(key, value, range)
+                        c[keyPath: path] = v > 0 ? v : nil
                     })
     }
 
-    static func real(_ key: String, _ path: WritableKeyPath<TrainerConfig, Double> & Sendable, _ property: String,
-                     _ summary: String, symbol: String = "", off: String = "", range: ClosedRange<Double>) -> ConfigField {
-        ConfigField(key: key, property: property, summary: summary, symbol: symbol, offMeaning: off, choices: [],
+    static func real<F>(_ key: String, _ path: WritableKeyPath<TrainerConfig, F> & Sendable, _ property: String,
+                        _ summary: String, symbol: String = "", off: String = "", range: ClosedRange<Double>) -> ConfigField
+    where F: BinaryFloatingPoint & LosslessStringConvertible & Sendable {
+        ConfigField(key: key, property: property, summary: summary, symbol: symbol, offMeaning: off, kind: .real, choices: [],
                     bounds: range,
-                    getter: { MetricsLog.format($0[keyPath: path]) },
-                    setter: { c, text in
-                        guard let v = Double(text), v.isFinite else { throw bad(key, text, "a finite number") }
+                    // Through the value's own shortest text, so a Float 0.7 shows as 0.7.
+                    getter: { .real(Double($0[keyPath: path].description) ?? 0) },
+                    setter: { c, value in
+                        let v: Double
+                        switch value {
+                        case .real(let x): v = x
+                        case .whole(let n): v = Double(n)
+                        case .word(let w): throw bad(key, w, "a finite number")
+                        }
+                        guard v.isFinite else { throw bad(key, text(value), "a finite number") }
                         try check(key, v, range)
-                        c[keyPath: path] = v
+                        c[keyPath: path] = F(v)
                     })
     }
 
@@ -65,13 +135,15 @@ extension ConfigField {
 
     static func flag(_ key: String, _ path: WritableKeyPath<TrainerConfig, Bool> & Sendable, _ property: String,
                      _ summary: String) -> ConfigField {
-        ConfigField(key: key, property: property, summary: summary, symbol: "", offMeaning: "", choices: ["on", "off"],
-                    getter: { $0[keyPath: path] ? "on" : "off" },
-                    setter: { c, text in
-                        switch text.lowercased() {
-                        case "on", "true", "1", "yes": c[keyPath: path] = true
-                        case "off", "false", "0", "no": c[keyPath: path] = false
-                        default: throw bad(key, text, "on or off")
+        ConfigField(key: key, property: property, summary: summary, symbol: "", offMeaning: "", kind: .word, choices: ["on", "off"],
+                    getter: { .word($0[keyPath: path] ? "on" : "off") },
+                    setter: { c, value in
+                        switch value {
+                        case .word(let w) where ["on", "true", "1", "yes"].contains(w.lowercased()): c[keyPath: path] = true
+                        case .word(let w) where ["off", "false", "0", "no"].contains(w.lowercased()): c[keyPath: path] = false
+                        case .whole(1): c[keyPath: path] = true
+                        case .whole(0): c[keyPath: path] = false
+                        default: throw bad(key, text(value), "on or off")
                         }
                     })
     }
@@ -80,11 +152,11 @@ extension ConfigField {
                           _ summary: String, symbol: String = "") -> ConfigField
     where E: RawRepresentable & CaseIterable & Sendable, E.RawValue == String {
         let names = E.allCases.map(\.rawValue)
-        return ConfigField(key: key, property: property, summary: summary, symbol: symbol, offMeaning: "", choices: names,
-                           getter: { $0[keyPath: path].rawValue },
-                           setter: { c, text in
-                               guard let v = E(rawValue: text.lowercased()) else {
-                                   throw bad(key, text, "one of " + names.joined(separator: ", "))
+        return ConfigField(key: key, property: property, summary: summary, symbol: symbol, offMeaning: "", kind: .word, choices: names,
+                           getter: { .word($0[keyPath: path].rawValue) },
+                           setter: { c, value in
+                               guard case .word(let w) = value, let v = E(rawValue: w.lowercased()) else {
+                                   throw bad(key, text(value), "one of " + names.joined(separator: ", "))
                                }
                                c[keyPath: path] = v
                            })
@@ -96,12 +168,12 @@ extension TrainerConfig {
     public static let fields: [ConfigField] = [
         .int("prompts", \.promptsPerStep, "promptsPerStep", "prompts per step", symbol: "B", range: 1...4096),
         .int("n", \.samplesPerPrompt, "samplesPerPrompt", "completions per prompt (group size)", symbol: "G", range: 1...1024),
-        .real("temperature", \.temperature, "temperature", "sampling temperature", symbol: "T", off: "greedy", range: 0...10),
-        .int("top_k", \.topK, "topK", "keep the k most likely tokens when sampling", off: "no top-k", range: 0...1_000_000),
-        .real("top_p", \.topP, "topP", "nucleus sampling mass (1 = off)", range: 0...1),
-        .int("max_tokens", \.maxNewTokens, "maxNewTokens", "most new tokens per completion", symbol: "L_max", range: 1...32_768),
-        .int("think_budget", \.thinkingBudget, "thinkingBudget", "force </think> after this many thinking tokens", off: "no cap", range: 0...1_000_000),
-        .int("waits", \.waitExtensions, "waitExtensions", "replace the first W </think> by the wait text (s1)", symbol: "W", off: "no extension", range: 0...64),
+        .real("temperature", \.sampling.temperature, "sampling.temperature", "sampling temperature", symbol: "T", off: "greedy", range: 0...10),
+        .int("top_k", \.sampling.topK, "sampling.topK", "keep the k most likely tokens when sampling", off: "no top-k", range: 0...1_000_000),
+        .real("top_p", \.sampling.topP, "sampling.topP", "nucleus sampling mass (1 = off)", range: 0...1),
+        .int("max_tokens", \.sampling.maxNewTokens, "sampling.maxNewTokens", "most new tokens per completion", symbol: "L_max", range: 1...32_768),
+        .cap("think_budget", \.sampling.thinkingBudget, "sampling.thinkingBudget", "force </think> after this many thinking tokens", range: 0...1_000_000),
+        .int("waits", \.sampling.waitExtensions, "sampling.waitExtensions", "replace the first W </think> by the wait text (s1)", symbol: "W", off: "no extension", range: 0...64),
         .choice("advantage", \.advantage, "advantage", "advantage estimator"),
         .real("adv_eps", \.advantageEpsilon, "advantageEpsilon", "added to the std of normalised advantages", symbol: "ε", range: 0...1),
         .real("clip_low", \.epsilonLow, "epsilonLow", "ratio clipped below at 1-ε_low", symbol: "ε_low", off: "no lower clip", range: 0...1),
@@ -147,7 +219,7 @@ extension TrainerConfig {
     }
 
     /// The value of a setting as text.
-    public func value(of key: String) throws -> String { try Self.field(key).getter(self) }
+    public func value(of key: String) throws -> String { try Self.field(key).value(in: self) }
 
     /// Sets a setting from text. Besides the table's keys, `clip=E` or `clip=LOW:HIGH` sets both
     /// ε's, and `algo=NAME` replaces everything with a preset. Leaves the config unchanged when
@@ -165,12 +237,22 @@ extension TrainerConfig {
         case "algo", "algorithm":
             copy = try TrainerConfig.preset(text)
         default:
-            try Self.field(key).setter(&copy, text)
+            let field = try Self.field(key)
+            try field.setter(&copy, try field.parse(text))
         }
         try copy.validate()
         self = copy
     }
 
+    /// Sets a table field to an already parsed value (what the REPL hands over). Leaves the config
+    /// unchanged when the value is out of bounds or the result fails `validate()`.
+    public mutating func set(_ key: String, to value: ConfigValue) throws {
+        var copy = self
+        try Self.field(key).setter(&copy, value)
+        try copy.validate()
+        self = copy
+    }
+
     /// (key, value) of every field, in table order, for `show settings`.
-    public var settings: [(key: String, value: String)] { Self.fields.map { ($0.key, $0.getter(self)) } }
+    public var settings: [(key: String, value: String)] { Self.fields.map { ($0.key, $0.value(in: self)) } }
 }

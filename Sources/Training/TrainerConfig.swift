@@ -4,6 +4,7 @@
 // and a field table (TrainerConfig+Fields) drives the REPL's `help`, `set` and `show settings`.
 
 import Foundation
+import Models
 
 /// Learning-rate schedule shape.
 /// How a PPO critic is initialised.
@@ -31,19 +32,12 @@ public struct TrainerConfig: Sendable, Codable, Equatable {
     public var promptsPerStep: Int = 16
     /// G — completions sampled per prompt (a group). Default 8; group baselines need ≥ 2.
     public var samplesPerPrompt: Int = 8
-    /// T — sampling temperature. Default 1 (on-policy log-probs); 0 is greedy and gives identical groups.
-    public var temperature: Double = 1.0
-    /// Top-k truncation while sampling. Default 0 = off.
-    public var topK: Int = 0
-    /// Nucleus (top-p) truncation while sampling. Default 1 = off.
-    public var topP: Double = 1.0
-    /// L_max — most new tokens per completion (forced tokens included). Default 64.
-    public var maxNewTokens: Int = 64
-    /// Thinking budget: `</think>` is forced after this many thinking tokens. Default 0 = no cap.
-    public var thinkingBudget: Int = 0
-    /// s1-style "Wait" extensions: the first W closings of the thinking are replaced by the wait
-    /// text. Default 0 = off.
-    public var waitExtensions: Int = 0
+    /// How completions are sampled: T (temperature, default 1 = on-policy log-probs; 0 is greedy
+    /// and gives identical groups), top-k and top-p (default off), L_max (`maxNewTokens`, most new
+    /// tokens per completion, forced ones included; default 64), the thinking budget (`</think>` is
+    /// forced after this many thinking tokens; default nil = no cap) and s1-style wait extensions
+    /// (default 0 = off). The same value the evaluation commands and the decoder use.
+    public var sampling = GenerationOptions()
 
     // MARK: advantages
     /// The advantage estimator. Default group mean/std (GRPO).
@@ -139,7 +133,7 @@ public struct TrainerConfig: Sendable, Codable, Equatable {
     public init() {}
 
     /// The divisor of seq-mean-token-sum-norm actually used.
-    public var effectiveLossNormalizer: Double { lossNormalizer > 0 ? lossNormalizer : Double(maxNewTokens) }
+    public var effectiveLossNormalizer: Double { lossNormalizer > 0 ? lossNormalizer : Double(sampling.maxNewTokens) }
 
     /// The per-token loss settings slice.
     public var lossSettings: PolicyLossSettings {
@@ -151,19 +145,19 @@ public struct TrainerConfig: Sendable, Codable, Equatable {
     /// Whether a frozen reference model is needed.
     public var needsReference: Bool { klCoefficient > 0 && klEstimator != .none }
 
+    /// The schedule of a run of `runSteps` steps (the cosine's length when `totalSteps` is 0).
+    public func learningRateSchedule(runSteps: Int) -> LearningRateSchedule {
+        switch schedule {
+        case .constant: return LearningRateSchedule(peak: learningRate, warmupSteps: warmupSteps)
+        case .cosine:
+            return LearningRateSchedule(peak: learningRate, warmupSteps: warmupSteps,
+                                        decay: .cosine(totalSteps: totalSteps > 0 ? totalSteps : runSteps, floorRatio: minLearningRateRatio))
+        }
+    }
+
     /// The learning rate at optimizer step `step` (0-based) of a run of `runSteps` steps.
     public func learningRate(at step: Int, runSteps: Int) -> Double {
-        let peak = learningRate
-        if warmupSteps > 0, step < warmupSteps { return peak * Double(step + 1) / Double(warmupSteps) }
-        switch schedule {
-        case .constant: return peak
-        case .cosine:
-            let total = totalSteps > 0 ? totalSteps : runSteps
-            let span = max(total - warmupSteps, 1)
-            let progress = min(max(Double(step - warmupSteps) / Double(span), 0), 1)
-            let floor = peak * minLearningRateRatio
-            return floor + (peak - floor) * 0.5 * (1 + cos(Double.pi * progress))
-        }
+        learningRateSchedule(runSteps: runSteps).rate(at: step)
     }
 
     /// Checks every field and their combinations.
@@ -177,14 +171,10 @@ public struct TrainerConfig: Sendable, Codable, Equatable {
         let grouped = [AdvantageEstimator.groupMeanStd, .groupMean, .leaveOneOut].contains(advantage)
         try need(!grouped || samplesPerPrompt >= 2,
                  "advantage=\(advantage.rawValue) compares samples within a group, but n=\(samplesPerPrompt) — set n≥2 or advantage=batch-normalized")
-        try need(temperature.isFinite && temperature >= 0, "temperature=\(temperature) — must be ≥ 0")
-        try need(!(grouped && temperature == 0),
+        if let problem = sampling.problem { throw TrainingError(problem) }
+        try need(!(grouped && sampling.temperature == 0),
                  "temperature=0 is greedy: every sample of a group is the same and all advantages are 0 — use temperature>0 (e.g. 1)")
-        try need(topK >= 0, "top_k=\(topK) — must be ≥ 0 (0 turns it off)")
-        try need(topP > 0 && topP <= 1, "top_p=\(topP) — must lie in (0, 1] (1 turns it off)")
-        try need(maxNewTokens >= 1, "max_tokens=\(maxNewTokens) — need at least 1 new token")
-        try need(thinkingBudget >= 0, "think_budget=\(thinkingBudget) — must be ≥ 0 (0 = no cap)")
-        try need(waitExtensions >= 0, "waits=\(waitExtensions) — must be ≥ 0")
+        try need(sampling.maxNewTokens >= 1, "max_tokens=\(sampling.maxNewTokens) — need at least 1 new token")
         try need(advantageEpsilon >= 0 && advantageEpsilon.isFinite, "adv_eps=\(advantageEpsilon) — must be ≥ 0")
         try need(epsilonLow >= 0 && epsilonLow < 1, "clip_low=\(epsilonLow) — ε_low must lie in [0, 1) (0 = no lower clip)")
         try need(epsilonHigh >= 0 && epsilonHigh.isFinite, "clip_high=\(epsilonHigh) — ε_high must be ≥ 0 (0 = no upper clip)")
@@ -227,12 +217,16 @@ extension TrainerConfig {
         }
         try take(.promptsPerStep, &promptsPerStep)
         try take(.samplesPerPrompt, &samplesPerPrompt)
-        try take(.temperature, &temperature)
-        try take(.topK, &topK)
-        try take(.topP, &topP)
-        try take(.maxNewTokens, &maxNewTokens)
-        try take(.thinkingBudget, &thinkingBudget)
-        try take(.waitExtensions, &waitExtensions)
+        try take(.sampling, &sampling)
+        // Files written before the one sampling value kept its fields flat.
+        let flat = try decoder.container(keyedBy: FlatSamplingKeys.self)
+        func old<T: Decodable>(_ key: FlatSamplingKeys, _ type: T.Type) throws -> T? { try flat.decodeIfPresent(type, forKey: key) }
+        if let t = try old(.temperature, Float.self) { sampling.temperature = t }
+        if let k = try old(.topK, Int.self) { sampling.topK = k }
+        if let p = try old(.topP, Float.self) { sampling.topP = p }
+        if let n = try old(.maxNewTokens, Int.self) { sampling.maxNewTokens = n }
+        if let b = try old(.thinkingBudget, Int.self) { sampling.thinkingBudget = b > 0 ? b : nil }
+        if let w = try old(.waitExtensions, Int.self) { sampling.waitExtensions = w }
         try take(.advantage, &advantage)
         try take(.advantageEpsilon, &advantageEpsilon)
         try take(.epsilonLow, &epsilonLow)
@@ -268,5 +262,10 @@ extension TrainerConfig {
         try take(.whitenAdvantages, &whitenAdvantages)
         try take(.critic, &critic)
         try take(.vineSamples, &vineSamples)
+    }
+
+    /// The sampling keys of a config saved before they moved into `sampling` (0 budget = no cap).
+    private enum FlatSamplingKeys: String, CodingKey {
+        case temperature, topK, topP, maxNewTokens, thinkingBudget, waitExtensions
     }
 }

@@ -54,8 +54,8 @@ extension PolicyTrainer {
         var stats = VineStatistics()
         for offset in requests.keys.sorted() {
             guard let list = requests[offset] else { continue }
-            controls.maxNewTokens = config.maxNewTokens - offset
-            guard controls.maxNewTokens > 0 else { continue }
+            controls.sampling.maxNewTokens = config.sampling.maxNewTokens - offset
+            guard controls.sampling.maxNewTokens > 0 else { continue }
             var prompts: [[Int]] = []
             for (i, _) in list {
                 let prefix = rollouts[i].promptTokens + rollouts[i].tokens.prefix(offset)

@@ -23,7 +23,7 @@ struct ValueSearchTests {
             let model = try tinyModel(tokenizer, seed: seed)
             let value = try ValueModel.fresh(tokenizer: tokenizer, layers: 1, hiddenSize: 16, heads: 2, intermediateSize: 32,
                                              maxPositions: 128, seed: seed)
-            let config = BeamSearchConfig(width: 1, expand: 1, temperature: 0, maxNewTokens: 24, stepEnds: try stepEnds(tokenizer))
+            let config = BeamSearchConfig(width: 1, expand: 1, sampling: GenerationOptions(maxNewTokens: 24, temperature: 0), stepEnds: try stepEnds(tokenizer))
             let searched = try beamSearch(policy: model, tokenizer: tokenizer, dataset: dataset, problems: problems,
                                           scorer: ValuePrefixScorer(value: value), config: config, seed: 5)
             let generator = try LocalGenerator(model: model, tokenizer: tokenizer)
@@ -54,7 +54,7 @@ struct ValueSearchTests {
         let model = try tinyModel(tokenizer, seed: 4)
         let value = try ValueModel.fresh(tokenizer: tokenizer, layers: 1, hiddenSize: 16, heads: 2, intermediateSize: 32,
                                          maxPositions: 128, seed: 4)
-        let config = BeamSearchConfig(width: 3, expand: 2, temperature: 1, maxNewTokens: 16, stepEnds: try stepEnds(tokenizer))
+        let config = BeamSearchConfig(width: 3, expand: 2, sampling: GenerationOptions(maxNewTokens: 16), stepEnds: try stepEnds(tokenizer))
         let outcomes = try beamSearch(policy: model, tokenizer: tokenizer, dataset: dataset, problems: problems,
                                       scorer: ValuePrefixScorer(value: value), config: config, seed: 9)
         for o in outcomes {

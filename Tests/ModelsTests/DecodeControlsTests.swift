@@ -28,8 +28,8 @@ struct LetterTokenizer: Tokenizer {
     #expect(c.eos == 10 && c.thinkStart == 11 && c.thinkEnd == 12)
     #expect(c.waitTokens == [8, 9])
     #expect(c.stopSequences == [[0, 1]])
-    #expect(c.maxNewTokens == 9 && c.temperature == 0.5 && c.topK == 3 && c.topP == 0.9)
-    #expect(c.thinkingBudget == 4 && c.waitExtensions == 2)
+    #expect(c.sampling.maxNewTokens == 9 && c.sampling.temperature == 0.5 && c.sampling.topK == 3 && c.sampling.topP == 0.9)
+    #expect(c.sampling.thinkingBudget == 4 && c.sampling.waitExtensions == 2)
     try c.validate(vocabSize: tok.vocabularySize)
     #expect(throws: ModelError.self) { try c.validate(vocabSize: 12) }  // </think> = 12 outside
     #expect(throws: ModelError.self) { _ = try DecodeControls(options: GenerationOptions(stopStrings: ["z"]), tokenizer: tok) }

@@ -48,7 +48,7 @@ func forwardLogprobs(_ model: Transformer, _ seq: SampledSequence, temperature: 
 @Test func samplingIsReproducibleAndMatchesForwardLogprobs() throws {
     let model = try randomModel(seed: 1)
     let prompts = [[3, 4, 5], [6], [7, 8, 9, 10, 11]]
-    let controls = DecodeControls(maxNewTokens: 12, temperature: 0.8)
+    let controls = DecodeControls(sampling: GenerationOptions(maxNewTokens: 12, temperature: 0.8))
     var r1 = RNG(seed: 5), r2 = RNG(seed: 5), r3 = RNG(seed: 6)
     let a = try model.generate(prompts: prompts, controls: controls, rng: &r1)
     let b = try model.generate(prompts: prompts, controls: controls, rng: &r2)
@@ -73,7 +73,7 @@ func forwardLogprobs(_ model: Transformer, _ seq: SampledSequence, temperature: 
     let model = try randomModel(seed: 2)
     var rng = RNG(seed: 1)
     let before = rng
-    let out = try model.generate(prompts: [[3, 5, 7], [4]], controls: DecodeControls(maxNewTokens: 8, temperature: 0), rng: &rng)
+    let out = try model.generate(prompts: [[3, 5, 7], [4]], controls: DecodeControls(sampling: GenerationOptions(maxNewTokens: 8, temperature: 0)), rng: &rng)
     #expect(rng == before)  // greedy draws nothing
     for s in out {
         let ctx = s.prompt + s.tokens
@@ -93,11 +93,11 @@ func forwardLogprobs(_ model: Transformer, _ seq: SampledSequence, temperature: 
 @Test func topKOneIsGreedyAndTopPKeepsTheMostLikely() throws {
     let model = try randomModel(seed: 3)
     var r1 = RNG(seed: 1), r2 = RNG(seed: 1)
-    let greedy = try model.generate(prompts: [[3, 4]], controls: DecodeControls(maxNewTokens: 6, temperature: 0), rng: &r1)
-    let k1 = try model.generate(prompts: [[3, 4]], controls: DecodeControls(maxNewTokens: 6, temperature: 1.5, topK: 1), rng: &r2)
+    let greedy = try model.generate(prompts: [[3, 4]], controls: DecodeControls(sampling: GenerationOptions(maxNewTokens: 6, temperature: 0)), rng: &r1)
+    let k1 = try model.generate(prompts: [[3, 4]], controls: DecodeControls(sampling: GenerationOptions(maxNewTokens: 6, temperature: 1.5, topK: 1)), rng: &r2)
     #expect(greedy[0].tokens == k1[0].tokens)
     var r3 = RNG(seed: 1)
-    let p = try model.generate(prompts: [[3, 4]], controls: DecodeControls(maxNewTokens: 6, temperature: 1, topP: 1e-6), rng: &r3)
+    let p = try model.generate(prompts: [[3, 4]], controls: DecodeControls(sampling: GenerationOptions(maxNewTokens: 6, temperature: 1, topP: 1e-6)), rng: &r3)
     #expect(p[0].tokens == greedy[0].tokens)
 }
 
@@ -106,8 +106,7 @@ func forwardLogprobs(_ model: Transformer, _ seq: SampledSequence, temperature: 
     // Unlimited waits: the model can only leave thinking through the budget.
     for budget in [0, 1, 6] {
         var rng = RNG(seed: UInt64(budget))
-        let c = DecodeControls(thinkStart: thinkStart, thinkEnd: thinkEnd, waitTokens: [9], thinkingBudget: budget,
-                               waitExtensions: 1000, maxNewTokens: 20, temperature: 1)
+        let c = DecodeControls(thinkStart: thinkStart, thinkEnd: thinkEnd, waitTokens: [9], sampling: GenerationOptions(maxNewTokens: 20, temperature: 1, thinkingBudget: budget, waitExtensions: 1000))
         let out = try model.generate(prompts: [[3, thinkStart], [4, 5, thinkStart]], controls: c, rng: &rng)
         for s in out {
             let end = try #require(s.tokens.firstIndex(of: thinkEnd))
@@ -120,7 +119,7 @@ func forwardLogprobs(_ model: Transformer, _ seq: SampledSequence, temperature: 
     }
     // Without <think> in the prompt nothing is counted or forced.
     var rng = RNG(seed: 1)
-    let c = DecodeControls(thinkStart: 11, thinkEnd: thinkEnd, thinkingBudget: 0, maxNewTokens: 5)
+    let c = DecodeControls(thinkStart: 11, thinkEnd: thinkEnd, sampling: GenerationOptions(maxNewTokens: 5, thinkingBudget: 0))
     let out = try model.generate(prompts: [[3, 4]], controls: c, rng: &rng)
     #expect(!out[0].forced.contains(true))
 }
@@ -128,8 +127,7 @@ func forwardLogprobs(_ model: Transformer, _ seq: SampledSequence, temperature: 
 @Test func waitExtensionsAreAddedExactlyWTimes() throws {
     let model = try biasedModel(favourite: thinkEnd)
     var rng = RNG(seed: 3)
-    let c = DecodeControls(thinkStart: thinkStart, thinkEnd: thinkEnd, waitTokens: [7, 8], waitExtensions: 3,
-                           maxNewTokens: 10)
+    let c = DecodeControls(thinkStart: thinkStart, thinkEnd: thinkEnd, waitTokens: [7, 8], sampling: GenerationOptions(maxNewTokens: 10, waitExtensions: 3))
     let s = try #require(try model.generate(prompts: [[5, thinkStart]], controls: c, rng: &rng).first)
     #expect(Array(s.tokens.prefix(7)) == [7, 8, 7, 8, 7, 8, thinkEnd])
     #expect(Array(s.forced.prefix(7)) == [true, true, true, true, true, true, false])
@@ -137,8 +135,7 @@ func forwardLogprobs(_ model: Transformer, _ seq: SampledSequence, temperature: 
     #expect(s.tokens.count == 10 && s.finishReason == .length)
     // Budget and waits together: the budget cuts the waits short.
     var rng2 = RNG(seed: 3)
-    let c2 = DecodeControls(thinkStart: thinkStart, thinkEnd: thinkEnd, waitTokens: [7, 8], thinkingBudget: 3,
-                            waitExtensions: 5, maxNewTokens: 6)
+    let c2 = DecodeControls(thinkStart: thinkStart, thinkEnd: thinkEnd, waitTokens: [7, 8], sampling: GenerationOptions(maxNewTokens: 6, thinkingBudget: 3, waitExtensions: 5))
     let s2 = try #require(try model.generate(prompts: [[5, thinkStart]], controls: c2, rng: &rng2).first)
     #expect(Array(s2.tokens.prefix(4)) == [7, 8, 7, thinkEnd])
     #expect(s2.thinkingTokens == 3 && s2.forced[3])
@@ -147,13 +144,13 @@ func forwardLogprobs(_ model: Transformer, _ seq: SampledSequence, temperature: 
 @Test func stopsAtEosStopSequencesAndLength() throws {
     let model = try biasedModel(favourite: 6)
     var rng = RNG(seed: 1)
-    let eos = try model.generate(prompts: [[3]], controls: DecodeControls(eos: 6, maxNewTokens: 10), rng: &rng)
+    let eos = try model.generate(prompts: [[3]], controls: DecodeControls(eos: 6, sampling: GenerationOptions(maxNewTokens: 10)), rng: &rng)
     #expect(eos[0].tokens == [6] && eos[0].finishReason == .stop)
-    let stop = try model.generate(prompts: [[3]], controls: DecodeControls(stopSequences: [[6, 6, 6]], maxNewTokens: 10), rng: &rng)
+    let stop = try model.generate(prompts: [[3]], controls: DecodeControls(stopSequences: [[6, 6, 6]], sampling: GenerationOptions(maxNewTokens: 10)), rng: &rng)
     #expect(stop[0].tokens == [6, 6, 6] && stop[0].finishReason == .stopString)
-    let len = try model.generate(prompts: [[3], [4, 5]], controls: DecodeControls(maxNewTokens: 4), rng: &rng)
+    let len = try model.generate(prompts: [[3], [4, 5]], controls: DecodeControls(sampling: GenerationOptions(maxNewTokens: 4)), rng: &rng)
     #expect(len.allSatisfy { $0.tokens.count == 4 && $0.finishReason == .length })
-    let none = try model.generate(prompts: [[3]], controls: DecodeControls(maxNewTokens: 0), rng: &rng)
+    let none = try model.generate(prompts: [[3]], controls: DecodeControls(sampling: GenerationOptions(maxNewTokens: 0)), rng: &rng)
     #expect(none[0].tokens.isEmpty)
 }
 
@@ -162,17 +159,17 @@ func forwardLogprobs(_ model: Transformer, _ seq: SampledSequence, temperature: 
     var rng = RNG(seed: 1)
     #expect(throws: ModelError.self) { _ = try model.generate(prompts: [[]], controls: DecodeControls(), rng: &rng) }
     #expect(throws: ModelError.self) { _ = try model.generate(prompts: [[99]], controls: DecodeControls(), rng: &rng) }
-    #expect(throws: ModelError.self) { _ = try model.generate(prompts: [[1]], controls: DecodeControls(thinkingBudget: 3), rng: &rng) }
-    #expect(throws: ModelError.self) { _ = try model.generate(prompts: [[1]], controls: DecodeControls(topP: 0), rng: &rng) }
+    #expect(throws: ModelError.self) { _ = try model.generate(prompts: [[1]], controls: DecodeControls(sampling: GenerationOptions(thinkingBudget: 3)), rng: &rng) }
+    #expect(throws: ModelError.self) { _ = try model.generate(prompts: [[1]], controls: DecodeControls(sampling: GenerationOptions(topP: 0)), rng: &rng) }
     #expect(throws: ModelError.self) {
-        _ = try model.generate(prompts: [[1]], controls: DecodeControls(thinkEnd: 2, waitExtensions: 1), rng: &rng)
+        _ = try model.generate(prompts: [[1]], controls: DecodeControls(thinkEnd: 2, sampling: GenerationOptions(waitExtensions: 1)), rng: &rng)
     }
     #expect(throws: ModelError.self) {
-        _ = try model.generate(prompts: [[1]], controls: DecodeControls(maxNewTokens: genConfig.maxPositionEmbeddings), rng: &rng)
+        _ = try model.generate(prompts: [[1]], controls: DecodeControls(sampling: GenerationOptions(maxNewTokens: genConfig.maxPositionEmbeddings)), rng: &rng)
     }
     var calls = 0
     #expect(throws: CancellationError.self) {
-        _ = try model.generate(prompts: [[1, 2]], controls: DecodeControls(maxNewTokens: 50), rng: &rng,
+        _ = try model.generate(prompts: [[1, 2]], controls: DecodeControls(sampling: GenerationOptions(maxNewTokens: 50)), rng: &rng,
                                isCancelled: { calls += 1; return calls > 3 })
     }
 }

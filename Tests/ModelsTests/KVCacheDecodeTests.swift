@@ -59,7 +59,7 @@ func kvCacheDecodeMatchesFullForward(index: Int) throws {
     let model = try Transformer(config: config, seed: 21)
     var rng = RNG(seed: 22)
     let prompts: [[Int]] = (0..<64).map { i in (0..<(3 + i % 5)).map { _ in Int(rng.next() % 23) } }
-    let controls = DecodeControls(maxNewTokens: 20, temperature: 0)
+    let controls = DecodeControls(sampling: GenerationOptions(maxNewTokens: 20, temperature: 0))
     let target = prompts[40]
     var r1 = RNG(seed: 1), r7 = RNG(seed: 1), r64 = RNG(seed: 1)
     let alone = try model.generate(prompts: [target], controls: controls, rng: &r1)[0]

@@ -9,7 +9,7 @@ let optConfig = TransformerConfig(vocabSize: 10, hiddenSize: 8, intermediateSize
 
 @Test func adamWMatchesHandComputedSteps() throws {
     let model = try Transformer(config: optConfig, seed: 1)
-    let cfg = AdamWConfig(learningRate: 0.1, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.5)
+    let cfg = AdamWConfig(beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.5)
     let opt = try AdamW(model: model, config: cfg)
     let decayed = try #require(model.parameterEntries.first { $0.name == "model.layers.0.self_attn.q_proj.weight" }).offset
     let notDecayed = try #require(model.parameterEntries.first { $0.name == "model.layers.0.self_attn.q_proj.bias" }).offset
@@ -20,7 +20,7 @@ let optConfig = TransformerConfig(vocabSize: 10, hiddenSize: 8, intermediateSize
     model.zeroGradients()
     model.gradients[decayed] = 0.2
     model.gradients[notDecayed] = 0.2
-    try opt.update(model)
+    try opt.update(model, learningRate: 0.1)
     #expect(abs(model.parameters[decayed] - (p0 - 0.1 - 0.05 * p0)) < 1e-6)
     #expect(abs(model.parameters[notDecayed] - (0.7 - 0.1)) < 1e-6)
     // Step 2: g = −0.4 → m = 0.9·0.02 − 0.04 = −0.022, v = 0.99·0.0004 + 0.01·0.16 = 0.001996,
@@ -32,6 +32,8 @@ let optConfig = TransformerConfig(vocabSize: 10, hiddenSize: 8, intermediateSize
     let expected = Double(p1) - 0.05 * mHat / (vHat.squareRoot() + 1e-8)
     #expect(abs(Double(model.parameters[notDecayed]) - expected) < 1e-5)
     #expect(opt.step == 2)
+    #expect(throws: ModelError.self) { try opt.update(model, learningRate: .nan) }
+    #expect(opt.step == 2, "a refused rate leaves the optimizer as it was")
     // A parameter with zero gradient moves only by decay.
     let other = try #require(model.parameterEntries.first { $0.name == "model.layers.0.mlp.up_proj.weight" }).offset
     #expect(model.parameters[other] != 0)
@@ -40,20 +42,21 @@ let optConfig = TransformerConfig(vocabSize: 10, hiddenSize: 8, intermediateSize
 @Test func optimizerStateResumesExactly() throws {
     let a = try Transformer(config: optConfig, seed: 2)
     let b = try a.copy()
-    let oa = try AdamW(model: a), ob = try AdamW(model: b)
+    let torch = AdamWConfig(beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01)  // torch.optim.AdamW's defaults
+    let oa = try AdamW(model: a, config: torch), ob = try AdamW(model: b, config: torch)
     var rng = RNG(seed: 3)
     func randomGrads(_ m: Transformer, _ r: inout RNG) { for i in m.gradients.indices { m.gradients[i] = r.normal() } }
     var r1 = rng
-    randomGrads(a, &r1); try oa.update(a)
-    randomGrads(b, &rng); try ob.update(b)
+    randomGrads(a, &r1); try oa.update(a, learningRate: 1e-3)
+    randomGrads(b, &rng); try ob.update(b, learningRate: 1e-3)
     let state = oa.stateTensors()
     #expect(state["exp_avg.model.norm.weight"]?.shape == [8])
     #expect(state["exp_avg_sq.lm_head.weight"] != nil)
-    let oc = try AdamW(model: b)
+    let oc = try AdamW(model: b, config: torch)
     try oc.restore(state: state, step: oa.step)
     var r2 = r1
-    randomGrads(a, &r1); try oa.update(a)
-    randomGrads(b, &r2); try oc.update(b)
+    randomGrads(a, &r1); try oa.update(a, learningRate: 1e-3)
+    randomGrads(b, &r2); try oc.update(b, learningRate: 1e-3)
     #expect(a.tensors() == b.tensors())
     #expect(throws: ModelError.self) { try oc.restore(state: [:], step: 1) }
 }
@@ -69,14 +72,16 @@ let optConfig = TransformerConfig(vocabSize: 10, hiddenSize: 8, intermediateSize
 }
 
 @Test func learningRateSchedule() {
-    let s = LearningRateSchedule.warmupCosine(peak: 1, warmupSteps: 10, totalSteps: 110, floorRatio: 0.1)
+    let s = LearningRateSchedule(peak: 1, warmupSteps: 10, decay: .cosine(totalSteps: 110, floorRatio: 0.1))
     #expect(abs(s.rate(at: 0) - 0.1) < 1e-6)
     #expect(abs(s.rate(at: 9) - 1) < 1e-6)
     #expect(abs(s.rate(at: 10) - 1) < 1e-6)
     #expect(abs(s.rate(at: 60) - 0.55) < 1e-5)   // halfway: floor + (1 − floor)/2
     #expect(abs(s.rate(at: 110) - 0.1) < 1e-6)
     #expect(abs(s.rate(at: 500) - 0.1) < 1e-6)
-    #expect(LearningRateSchedule.constant(0.3).rate(at: 1000) == 0.3)
+    #expect(LearningRateSchedule.constant(0.3).rate(at: 1000) == 0.3, "a constant rate is exact, not rounded to fp32")
+    #expect(LearningRateSchedule(peak: 0.3, warmupSteps: 3).rate(at: 0) == Double(Float(0.3) / 3))
+    #expect(LearningRateSchedule(peak: 0.3, warmupSteps: 3).rate(at: 3) == 0.3)
 }
 
 @Test func tinyModelOverfitsAFixedBatch() throws {
@@ -86,7 +91,7 @@ let optConfig = TransformerConfig(vocabSize: 10, hiddenSize: 8, intermediateSize
     var rng = RNG(seed: 2)
     let seqs = (0..<4).map { _ in (0..<12).map { _ in rng.int(below: 16) } }
     let batch = try TokenBatch(sequences: seqs)
-    let opt = try AdamW(model: model, config: AdamWConfig(learningRate: 1e-2, weightDecay: 0))
+    let opt = try AdamW(model: model, config: AdamWConfig(beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0))
     let n = Float(batch.targetCount)
     var first: Float = 0, last: Float = 0
     for step in 0..<150 {
@@ -97,7 +102,7 @@ let optConfig = TransformerConfig(vocabSize: 10, hiddenSize: 8, intermediateSize
         model.zeroGradients()
         try model.backward(dLogprob: batch.targets.map { $0 >= 0 ? -1 / n : 0 }, dEntropy: nil)
         model.clipGradientNorm(maxNorm: 1)
-        try opt.update(model)
+        try opt.update(model, learningRate: 1e-2)
     }
     print("overfit: loss \(first) → \(last)")
     #expect(first > 2.5)

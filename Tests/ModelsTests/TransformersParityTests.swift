@@ -75,7 +75,7 @@ func transformersCheckpointsGiveTheLibrarysGreedyContinuations(name: String) thr
     let reference = try expected(name)
     let (model, _) = try load(name)
     var rng = RNG(seed: 1)
-    let controls = DecodeControls(eos: nil, maxNewTokens: reference.prompts[0].greedy.count, temperature: 0)
+    let controls = DecodeControls(eos: nil, sampling: GenerationOptions(maxNewTokens: reference.prompts[0].greedy.count, temperature: 0))
     let out = try model.generate(prompts: reference.prompts.map(\.ids), controls: controls, rng: &rng)
     for (sequence, p) in zip(out, reference.prompts) {
         // Ten times the log-prob tolerance: a closer race could be decided by rounding alone.
@@ -199,7 +199,7 @@ private func decodeError(_ extra: String) -> String? {
     #expect(contents.tokenizer.special.moreEnds == [stopAt])
     let model = try Transformer(config: try contents.config(as: TransformerConfig.self), tensors: contents.tensors)
     var controls = try DecodeControls(options: GenerationOptions(maxNewTokens: 16, temperature: 0), tokenizer: contents.tokenizer)
-    controls.temperature = 0
+    controls.sampling.temperature = 0
     var rng = RNG(seed: 1)
     let out = try model.generate(prompts: [reference.prompts[0].ids], controls: controls, rng: &rng)
     #expect(out[0].tokens == Array(greedy[...cut]), "stops at the first declared end id, keeping it")

@@ -71,7 +71,7 @@ import Kernels
         for p in reference.prompts {
             let ids = try contents.tokenizer.encode(p.text)
             #expect(ids == p.tokenized, "llama.cpp tokenizes \(p.text.debugDescription) as Verity does")
-            let controls = DecodeControls(eos: nil, maxNewTokens: p.greedy.count, temperature: 0)
+            let controls = DecodeControls(eos: nil, sampling: GenerationOptions(maxNewTokens: p.greedy.count, temperature: 0))
             let out = try model.generate(prompts: [ids], controls: controls, rng: &rng)
             #expect(out.first?.tokens == p.greedy, "llama.cpp's greedy continuation of \(p.text.debugDescription)")
         }

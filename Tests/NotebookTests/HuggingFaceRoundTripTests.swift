@@ -33,8 +33,8 @@ import Kernels
         let tokenizer = contents.tokenizer
         let ids = try prompts.map { try encodePrompt($0, tokenizer: tokenizer) }
         var controls = try DecodeControls(options: GenerationOptions(), tokenizer: tokenizer)
-        controls.temperature = 0
-        controls.maxNewTokens = maxNewTokens
+        controls.sampling.temperature = 0
+        controls.sampling.maxNewTokens = maxNewTokens
         var rng = RNG(seed: 1)
         let out = try model.generate(prompts: ids, controls: controls, rng: &rng)
         return (ids, out.map(\.tokens), out.map { tokenizer.decode($0.tokens) })

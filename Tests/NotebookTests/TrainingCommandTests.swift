@@ -131,7 +131,24 @@ import Training
         #expect(metrics.contains("3 steps logged; showing the last 2"))
         // The config keys persist for later commands.
         #expect(session.existingTrainer?.config.promptsPerStep == 2)
-        #expect(session.existingTrainer?.config.maxNewTokens == 8)
+        #expect(session.existingTrainer?.config.sampling.maxNewTokens == 8)
+    }
+
+    @Test func oneSamplingValueFromSetSampleAndEval() throws {
+        let session = try Self.tinySession()
+        // `set` reaches the trainer, and `sample` takes the trainer's own keys.
+        _ = try session.execute("set temperature=0.5 max_tokens=6")
+        let trainer = try session.policyTrainer(for: "test")
+        #expect(trainer.config.sampling.temperature == 0.5 && trainer.config.sampling.maxNewTokens == 6)
+        _ = try session.execute("sample prompts=2 n=2 think_budget=3 top_k=4")
+        #expect(trainer.config.sampling.thinkingBudget == 3 && trainer.config.sampling.topK == 4)
+        #expect(trainer.config.sampling.temperature == 0.5, "keys not typed keep the trainer's values")
+        #expect(try CommandTesting.run(session, "show trainer").contains("0.5"))
+        // One name per field: sample's thinking budget is the trainer's think_budget.
+        #expect(CommandTesting.failure(session, "sample prompts=2 n=2 budget=3").contains("budget"))
+        // The evaluation commands read the same keys into the same value and report its problem by key.
+        #expect(CommandTesting.failure(session, "eval problems=2 n=2 top_p=0").contains("top_p=0"))
+        #expect(CommandTesting.failure(session, "generate \"1+2=\" n=1 top_p=0").contains("top_p=0"))
     }
 
     @Test func presetsThenKeys() throws {
@@ -170,19 +187,19 @@ import Training
         let session = try Self.tinySession()
         _ = try session.execute("set temperature=0.5 max_tokens=6")
         _ = try session.execute("sample prompts=1 n=2")
-        #expect(session.existingTrainer?.config.temperature == 0.5)
-        #expect(session.existingTrainer?.config.maxNewTokens == 6)
+        #expect(session.existingTrainer?.config.sampling.temperature == 0.5)
+        #expect(session.existingTrainer?.config.sampling.maxNewTokens == 6)
         // With a trainer: set changes it too, and says so.
         let output = try CommandTesting.run(session, "set temperature=0.75")
         #expect(output.contains("the trainer samples with temperature"))
-        #expect(session.existingTrainer?.config.temperature == 0.75)
+        #expect(session.existingTrainer?.config.sampling.temperature == 0.75)
         // A value the trainer refuses (greedy sampling with group advantages) changes nothing.
         #expect(!CommandTesting.failure(session, "set temperature=0 precision=5").isEmpty)
-        #expect(session.existingTrainer?.config.temperature == 0.75)
+        #expect(session.existingTrainer?.config.sampling.temperature == 0.75)
         #expect(session.settings.value("temperature") == .float(0.75) && session.settings.precision == 3)
         // Settings that are not the trainer's leave it alone.
         _ = try session.execute("set precision=4")
-        #expect(session.existingTrainer?.config.temperature == 0.75)
+        #expect(session.existingTrainer?.config.sampling.temperature == 0.75)
     }
 
     @Test func badKeysAndValues() throws {

@@ -21,7 +21,7 @@ struct EvenOrSevensReward: Reward {
 @Suite(.serialized) struct HonestMetricsTests {
     func trainer(dynamic: Bool, kl: Double = 0) throws -> PolicyTrainer {
         var c = TrainerConfig()
-        c.promptsPerStep = 4; c.samplesPerPrompt = 4; c.maxNewTokens = 4
+        c.promptsPerStep = 4; c.samplesPerPrompt = 4; c.sampling.maxNewTokens = 4
         c.dynamicSampling = dynamic; c.maxGenerationRounds = 3
         c.klCoefficient = kl
         let scorer = RolloutScorer(reward: try WeightedReward([.init(EvenOrSevensReward())]),

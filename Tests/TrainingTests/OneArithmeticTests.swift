@@ -11,9 +11,9 @@ import Testing
 @Suite(.serialized) struct OneArithmeticTests {
     func config(temperature: Double) -> TrainerConfig {
         var c = TrainerConfig()
-        c.promptsPerStep = 4; c.samplesPerPrompt = 8; c.maxNewTokens = 6
+        c.promptsPerStep = 4; c.samplesPerPrompt = 8; c.sampling.maxNewTokens = 6
         c.learningRate = 1e-2
-        c.temperature = temperature
+        c.sampling.temperature = Float(temperature)
         return c
     }
 

@@ -60,7 +60,7 @@ import Tasks
 
     func ppoTrainer(seed: UInt64 = 9, configure: (inout TrainerConfig) -> Void = { _ in }) throws -> PolicyTrainer {
         var c = TrainerConfig(preset: .ppo)
-        c.promptsPerStep = 4; c.samplesPerPrompt = 4; c.maxNewTokens = 6
+        c.promptsPerStep = 4; c.samplesPerPrompt = 4; c.sampling.maxNewTokens = 6
         c.learningRate = 1e-3
         configure(&c)
         let scorer = RolloutScorer(reward: try WeightedReward([.init(SevensReward())]), verifier: { _, _ in false })
@@ -129,7 +129,7 @@ import Tasks
     }
 
     @Test func vineGivesEachStepOneAdvantageThatTelescopes() throws {
-        let t = try ppoTrainer { $0.vineSamples = 3; $0.whitenAdvantages = false; $0.maxNewTokens = 10 }
+        let t = try ppoTrainer { $0.vineSamples = 3; $0.whitenAdvantages = false; $0.sampling.maxNewTokens = 10 }
         var batch = try t.sample()
         var rng = RNG(seed: 4)
         let stats = try t.assignVine(&batch.rollouts, rng: &rng)
@@ -151,7 +151,7 @@ import Tasks
         }
         // A constant reward leaves nothing to learn: every advantage is 0.
         var c = TrainerConfig(preset: .ppo)
-        c.promptsPerStep = 2; c.samplesPerPrompt = 2; c.maxNewTokens = 6; c.vineSamples = 2; c.whitenAdvantages = false
+        c.promptsPerStep = 2; c.samplesPerPrompt = 2; c.sampling.maxNewTokens = 6; c.vineSamples = 2; c.whitenAdvantages = false
         let flat = try PolicyTrainer(model: try Fixture.model(), tokenizer: try Fixture.tokenizer(), dataset: try Fixture.dataset(),
                                      scorer: try scorer(ConstantReward(value: 0.5)), config: c, seed: 2)
         var flatBatch = try flat.sample()
@@ -169,9 +169,11 @@ import Tasks
         let first = try #require(t.critic)
         var c = t.config
         c.valueLearningRate = 5e-3
+        c.beta2 = 0.95
         try t.setConfig(c)
         #expect(t.critic === first)
-        #expect(t.criticOptimizer?.config.learningRate == 5e-3)
+        #expect(t.criticLearningRate == 5e-3)
+        #expect(t.criticOptimizer?.config.beta2 == 0.95)
         c.critic = .small
         try t.setConfig(c)
         #expect(t.critic == nil)

@@ -15,7 +15,7 @@ import TestSupport
         var config = TrainerConfig()
         config.promptsPerStep = 3
         config.samplesPerPrompt = 3
-        config.maxNewTokens = 6
+        config.sampling.maxNewTokens = 6
         config.epsilonLow = 0.2; config.epsilonHigh = 0.28; config.dualClip = 2
         config.klCoefficient = 0.1; config.klEstimator = .k3
         config.entropyCoefficient = 0.05
@@ -67,7 +67,7 @@ import TestSupport
     @Test func oneStepChangesTheParameters() throws {
         let model = try Fixture.model()
         var config = TrainerConfig()
-        config.promptsPerStep = 4; config.samplesPerPrompt = 4; config.maxNewTokens = 4
+        config.promptsPerStep = 4; config.samplesPerPrompt = 4; config.sampling.maxNewTokens = 4
         let trainer = try PolicyTrainer(model: model, tokenizer: try Fixture.tokenizer(), dataset: try Fixture.dataset(),
                                         scorer: try scorer(SevensReward()), config: config, seed: 1)
         let before = Array(model.parameters)
@@ -88,7 +88,7 @@ import TestSupport
     @Test func nonFiniteStepIsRejectedAndRestored() throws {
         let model = try Fixture.model()
         var config = TrainerConfig(preset: .reinforce)
-        config.promptsPerStep = 2; config.samplesPerPrompt = 2; config.maxNewTokens = 3
+        config.promptsPerStep = 2; config.samplesPerPrompt = 2; config.sampling.maxNewTokens = 3
         let trainer = try PolicyTrainer(model: model, tokenizer: try Fixture.tokenizer(), dataset: try Fixture.dataset(),
                                         scorer: try scorer(ConstantReward(value: .greatestFiniteMagnitude)), config: config, seed: 1)
         let before = Array(model.parameters)
@@ -103,7 +103,7 @@ import TestSupport
     @Test func zeroVarianceGroupsAreDroppedByDynamicSampling() throws {
         let model = try Fixture.model()
         var config = TrainerConfig(preset: .dapo)
-        config.promptsPerStep = 2; config.samplesPerPrompt = 3; config.maxNewTokens = 3; config.maxGenerationRounds = 2
+        config.promptsPerStep = 2; config.samplesPerPrompt = 3; config.sampling.maxNewTokens = 3; config.maxGenerationRounds = 2
         let trainer = try PolicyTrainer(model: model, tokenizer: try Fixture.tokenizer(), dataset: try Fixture.dataset(),
                                         scorer: try scorer(ConstantReward(value: 1)), config: config, seed: 2)
         let batch = try trainer.sample()
@@ -122,7 +122,7 @@ import TestSupport
         dataset.promptPrefix = nil
         dataset.train = dataset.train.map { var p = $0; p.prompt += "<think>"; return p }
         var config = TrainerConfig()
-        config.promptsPerStep = 4; config.samplesPerPrompt = 4; config.maxNewTokens = 8; config.thinkingBudget = 2
+        config.promptsPerStep = 4; config.samplesPerPrompt = 4; config.sampling.maxNewTokens = 8; config.sampling.thinkingBudget = 2
         let tok = try Fixture.tokenizer()
         let sampler = RolloutSampler(tokenizer: tok, dataset: dataset, scorer: try scorer(SevensReward()), config: config)
         var cursor = PromptCursor(count: dataset.train.count)

@@ -2,11 +2,17 @@
 // differ where their papers do, `set` parses and rejects, validation names the field.
 import Foundation
 import Testing
+import Models
 @testable import Training
 
 @Suite struct TrainerConfigTests {
     @Test func fieldTableCoversEveryField() {
-        let properties = Mirror(reflecting: TrainerConfig()).children.compactMap(\.label)
+        // The sampling value's fields count one by one, except its text pieces the trainer does
+        // not set (it has no stop strings, keeps the default wait text, and prompts with the data
+        // set's system turn).
+        let sampling = Mirror(reflecting: GenerationOptions()).children.compactMap(\.label)
+            .filter { !["stopStrings", "waitText", "system"].contains($0) }.map { "sampling." + $0 }
+        let properties = Mirror(reflecting: TrainerConfig()).children.compactMap(\.label).filter { $0 != "sampling" } + sampling
         let table = TrainerConfig.fields.map(\.property)
         #expect(Set(properties) == Set(table))
         #expect(properties.count == table.count)
@@ -18,7 +24,7 @@ import Testing
     @Test func everyFieldRoundTripsThroughText() throws {
         // Setting each field to its own displayed default is accepted and changes nothing.
         var c = TrainerConfig()
-        for f in TrainerConfig.fields { try c.set(f.key, to: f.defaultValue) }
+        for f in TrainerConfig.fields { try c.set(f.key, to: f.defaultText) }
         #expect(c == TrainerConfig())
     }
 
@@ -121,18 +127,18 @@ import Testing
         #expect(c.inertKnobWarnings == [c.inertKnobWarnings.first { $0.contains("dynamic_sampling with n=1") } ?? "missing"])
     }
 
-    @Test func learningRateSchedule() {
+    @Test func learningRateScheduleIsTheOneSchedule() {
+        // The config names a schedule (its values are tested once, in OptimizerTests).
         var c = TrainerConfig()
         c.learningRate = 1
         c.warmupSteps = 10
         c.schedule = .cosine
         c.minLearningRateRatio = 0.1
-        #expect(abs(c.learningRate(at: 0, runSteps: 110) - 0.1) < 1e-12)
-        #expect(abs(c.learningRate(at: 9, runSteps: 110) - 1) < 1e-12)
-        // Halfway through the cosine: floor + (1 − floor)/2.
-        #expect(abs(c.learningRate(at: 60, runSteps: 110) - 0.55) < 1e-12)
-        #expect(abs(c.learningRate(at: 110, runSteps: 110) - 0.1) < 1e-12)
+        #expect(c.learningRateSchedule(runSteps: 110) == LearningRateSchedule(peak: 1, warmupSteps: 10, decay: .cosine(totalSteps: 110, floorRatio: 0.1)))
+        c.totalSteps = 50
+        #expect(c.learningRateSchedule(runSteps: 110).decay == .cosine(totalSteps: 50, floorRatio: 0.1))
         c.schedule = .constant
+        #expect(c.learningRateSchedule(runSteps: 110) == LearningRateSchedule(peak: 1, warmupSteps: 10))
         #expect(c.learningRate(at: 50, runSteps: 110) == 1)
     }
 
@@ -162,5 +168,55 @@ import Testing
             let decoded = try JSONDecoder().decode(TrainerConfig.self, from: JSONEncoder().encode(changed))
             #expect(decoded == changed, "\(field.key) did not survive encoding")
         }
+    }
+
+    @Test func aConfigSavedWithFlatSamplingFieldsStillLoads() throws {
+        // The shape trainer_state.json had before the sampling fields moved into `sampling`.
+        let old = #"{"temperature": 0.7, "topK": 5, "topP": 0.9, "maxNewTokens": 12, "thinkingBudget": 0, "waitExtensions": 1, "learningRate": 0.001}"#
+        let c = try JSONDecoder().decode(TrainerConfig.self, from: Data(old.utf8))
+        #expect(c.sampling.temperature == 0.7 && c.sampling.topK == 5 && c.sampling.topP == 0.9)
+        #expect(c.sampling.maxNewTokens == 12 && c.sampling.waitExtensions == 1 && c.learningRate == 0.001)
+        #expect(c.sampling.thinkingBudget == nil, "a saved budget of 0 meant no cap")
+        let capped = try JSONDecoder().decode(TrainerConfig.self, from: Data(#"{"thinkingBudget": 8}"#.utf8))
+        #expect(capped.sampling.thinkingBudget == 8)
+        // The new shape round-trips.
+        #expect(try JSONDecoder().decode(TrainerConfig.self, from: JSONEncoder().encode(c)) == c)
+    }
+
+    @Test func typedValuesSetFieldsWithoutText() throws {
+        var c = TrainerConfig()
+        try c.set("temperature", to: .real(0.7))
+        #expect(c.sampling.temperature == 0.7)
+        #expect(try c.value(of: "temperature") == "0.7", "a Float setting shows its own shortest text")
+        try c.set("mu", to: .whole(2))
+        #expect(c.updatesPerBatch == 2)
+        try c.set("lr", to: .whole(1))  // a whole number is a real number
+        #expect(c.learningRate == 1)
+        try c.set("think_budget", to: .whole(8))
+        #expect(c.sampling.thinkingBudget == 8)
+        try c.set("think_budget", to: .whole(0))
+        #expect(c.sampling.thinkingBudget == nil)
+        let before = c
+        #expect(throws: TrainingError.self) { try c.set("mu", to: .real(1.5)) }
+        #expect(throws: TrainingError.self) { try c.set("loss", to: .whole(3)) }
+        #expect(throws: TrainingError.self) { try c.set("top_p", to: .real(2)) }
+        #expect(c == before, "a refused value leaves the config as it was")
+        // The field's kind parses text the same way the REPL's parser would.
+        let mu = try TrainerConfig.field("mu")
+        #expect(mu.kind == .whole)
+        #expect(try mu.parse("3") == .whole(3))
+        #expect(throws: TrainingError.self) { try mu.parse("3.5") }
+    }
+
+    @Test func samplingRangesAreCheckedOnceForEveryUser() {
+        // The trainer, the decoder and the remote client all report the sampling value's problem.
+        var bad = TrainerConfig()
+        bad.sampling.topP = 0
+        #expect(bad.sampling.problem?.contains("top_p=0.0") == true)
+        #expect(throws: TrainingError.self) { try bad.validate() }
+        var controls = DecodeControls(sampling: bad.sampling)
+        #expect(throws: ModelError.self) { try controls.validate(vocabSize: 8) }
+        controls.sampling.topP = 1
+        #expect(throws: Never.self) { try controls.validate(vocabSize: 8) }
     }
 }

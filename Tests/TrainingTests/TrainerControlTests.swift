@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized) struct TrainerControlTests {
     func trainer() throws -> PolicyTrainer {
         var c = TrainerConfig()
-        c.promptsPerStep = 3; c.samplesPerPrompt = 4; c.maxNewTokens = 4
+        c.promptsPerStep = 3; c.samplesPerPrompt = 4; c.sampling.maxNewTokens = 4
         return try PolicyTrainer(model: try Fixture.model(), tokenizer: try Fixture.tokenizer(), dataset: try Fixture.dataset(),
                                  scorer: try scorer(SevensReward()), config: c, seed: 4)
     }
@@ -61,7 +61,7 @@ import Testing
         let reward = try WeightedReward([.init(CorrectnessReward(dataset: data)), .init(FormatReward(), weight: 0.1)],
                                         gate: FormatReward())
         var c = TrainerConfig()
-        c.promptsPerStep = 2; c.samplesPerPrompt = 2; c.maxNewTokens = 4
+        c.promptsPerStep = 2; c.samplesPerPrompt = 2; c.sampling.maxNewTokens = 4
         let t = try PolicyTrainer(model: try Fixture.model(), tokenizer: try Fixture.tokenizer(), dataset: data,
                                   scorer: RolloutScorer(reward: reward, dataset: data), config: c, seed: 1)
         let report = try t.step()

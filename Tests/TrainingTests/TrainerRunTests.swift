@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized) struct TrainerRunTests {
     func sevensConfig() -> TrainerConfig {
         var c = TrainerConfig()
-        c.promptsPerStep = 4; c.samplesPerPrompt = 8; c.maxNewTokens = 4
+        c.promptsPerStep = 4; c.samplesPerPrompt = 8; c.sampling.maxNewTokens = 4
         c.learningRate = 1e-2
         return c
     }

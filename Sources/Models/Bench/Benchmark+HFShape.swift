@@ -81,9 +81,9 @@ public func runHFShapeBenchmark(directory: URL, newTokens: Int, batches: [Int], 
     let added = residentBytes() - before
     progress("qwen05: loaded in \(String(format: "%.1f", load)) s, +\(added >> 20) MiB resident")
     var rng = RNG(seed: 2)
-    _ = try model.generate(prompts: [[1]], controls: DecodeControls(maxNewTokens: 2), rng: &rng)
+    _ = try model.generate(prompts: [[1]], controls: DecodeControls(sampling: GenerationOptions(maxNewTokens: 2)), rng: &rng)
     var sampling: [Int: Double] = [:]
-    let controls = DecodeControls(maxNewTokens: newTokens, temperature: 1)
+    let controls = DecodeControls(sampling: GenerationOptions(maxNewTokens: newTokens, temperature: 1))
     for b in batches {
         if isCancelled() { throw CancellationError() }
         let t1 = now()

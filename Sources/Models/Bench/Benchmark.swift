@@ -188,7 +188,8 @@ public func runBenchmark(cases: [BenchmarkCase] = BenchmarkCase.standard, traini
         let V = c.config.vocabSize
         let seqs = (0..<c.batch).map { _ in (0...c.length).map { _ in rng.int(below: V) } }
         let batch = try TokenBatch(sequences: seqs)
-        let opt = try AdamW(model: model, config: AdamWConfig(learningRate: 1e-4))
+        // torch.optim.AdamW(lr=1e-4) with its defaults, as bench/torch_reference.py runs it.
+        let opt = try AdamW(model: model, config: AdamWConfig(beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01))
         let n = Float(batch.targetCount)
         let dl = batch.targets.map { $0 >= 0 ? -1 / n : Float(0) }
         func step() throws {
@@ -196,7 +197,7 @@ public func runBenchmark(cases: [BenchmarkCase] = BenchmarkCase.standard, traini
             model.zeroGradients()
             try model.backward(dLogprob: dl, dEntropy: nil)
             model.clipGradientNorm(maxNorm: 1)
-            try opt.update(model)
+            try opt.update(model, learningRate: 1e-4)
         }
         var train = 0.0, bound = 0.0
         if trainingSteps > 0 {
@@ -212,8 +213,8 @@ public func runBenchmark(cases: [BenchmarkCase] = BenchmarkCase.standard, traini
             progress("\(c.name): weight products alone \(Int(bound)) tok/s")
         }
         var sampling: [Int: Double] = [:], samplingBound: [Int: Double] = [:]
-        let controls = DecodeControls(maxNewTokens: c.length - 1, temperature: 1)
-        _ = try model.generate(prompts: [[1]], controls: DecodeControls(maxNewTokens: 4), rng: &rng)
+        let controls = DecodeControls(sampling: GenerationOptions(maxNewTokens: c.length - 1, temperature: 1))
+        _ = try model.generate(prompts: [[1]], controls: DecodeControls(sampling: GenerationOptions(maxNewTokens: 4)), rng: &rng)
         for b in samplingBatches {
             if isCancelled() { throw CancellationError() }
             let prompts = [[Int]](repeating: [1], count: b)

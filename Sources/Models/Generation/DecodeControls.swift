@@ -1,9 +1,13 @@
 // DecodeControls — token-level sampling controls for the local engine (temperature, top-k/top-p,
 // stop tokens, thinking budgets and s1-style "Wait" extensions), and the SampledSequence result.
 
-/// How the local model samples, in token ids. Build one from `GenerationOptions` and a tokenizer
-/// with `init(options:tokenizer:)`, or set the fields directly.
+/// How the local model samples: the one sampling value (`GenerationOptions`: temperature,
+/// top-k/top-p, max tokens, thinking budget, wait extensions) with its text pieces compiled to
+/// token ids for one tokenizer. Build one with `init(options:tokenizer:)`, or set the fields directly.
 public struct DecodeControls: Sendable, Equatable {
+    /// The sampling settings. Its text fields (`stopStrings`, `waitText`) are already compiled
+    /// into `stopSequences` and `waitTokens`, which are what decoding reads.
+    public var sampling: GenerationOptions
     /// End-of-sequence id: generation stops after it (it is kept as the last token). nil: never.
     public var eos: Int?
     /// Further ids that end a sequence exactly as `eos` does (a checkpoint's extra eos ids).
@@ -14,38 +18,22 @@ public struct DecodeControls: Sendable, Equatable {
     public var thinkEnd: Int?
     /// Tokens forced in place of a sampled `</think>` while extensions remain (e.g. " Wait").
     public var waitTokens: [Int]
-    /// Budget forcing: after this many generated thinking tokens, `</think>` is forced. nil: no cap.
-    public var thinkingBudget: Int?
-    /// How many times a sampled `</think>` is replaced by `waitTokens` (s1). 0: never.
-    public var waitExtensions: Int
     /// Generation stops when the completion ends with one of these id sequences (kept).
     public var stopSequences: [[Int]]
-    /// Most tokens generated per completion, forced tokens included.
-    public var maxNewTokens: Int
-    /// Softmax temperature; 0 = greedy (argmax).
-    public var temperature: Float
-    /// Keep the k most likely tokens before sampling; 0 = off.
-    public var topK: Int
-    /// Nucleus: keep the smallest most-likely set reaching probability p; 1 = off.
-    public var topP: Float
 
-    /// Controls with every default spelled out: sample at temperature 1, 64 tokens, no stops.
+    /// Controls in token ids; the sampling settings default as `GenerationOptions` does (temperature
+    /// 1, 64 tokens, no truncation, no budget).
     public init(eos: Int? = nil, thinkStart: Int? = nil, thinkEnd: Int? = nil, waitTokens: [Int] = [],
-                thinkingBudget: Int? = nil, waitExtensions: Int = 0, stopSequences: [[Int]] = [],
-                maxNewTokens: Int = 64, temperature: Float = 1, topK: Int = 0, topP: Float = 1) {
+                stopSequences: [[Int]] = [], sampling: GenerationOptions = GenerationOptions()) {
         self.eos = eos; self.thinkStart = thinkStart; self.thinkEnd = thinkEnd; self.waitTokens = waitTokens
-        self.thinkingBudget = thinkingBudget; self.waitExtensions = waitExtensions
-        self.stopSequences = stopSequences; self.maxNewTokens = maxNewTokens
-        self.temperature = temperature; self.topK = topK; self.topP = topP
+        self.stopSequences = stopSequences; self.sampling = sampling
     }
 
-    /// Token controls from text options: special ids from the tokenizer, `waitText` and
+    /// Token controls from the sampling value: special ids from the tokenizer, `waitText` and
     /// `stopStrings` encoded with it (a stop string matches when its encoding is generated).
     public init(options o: GenerationOptions, tokenizer: any Tokenizer) throws {
         let sp = tokenizer.special
-        self.init(eos: sp.eos, thinkStart: sp.thinkStart, thinkEnd: sp.thinkEnd, waitTokens: [],
-                  thinkingBudget: o.thinkingBudget, waitExtensions: o.waitExtensions, stopSequences: [],
-                  maxNewTokens: o.maxNewTokens, temperature: o.temperature, topK: o.topK, topP: o.topP)
+        self.init(eos: sp.eos, thinkStart: sp.thinkStart, thinkEnd: sp.thinkEnd, sampling: o)
         moreEnds = sp.moreEnds
         if o.waitExtensions > 0 { waitTokens = try tokenizer.encode(o.waitText) }
         stopSequences = try o.stopStrings.filter { !$0.isEmpty }.map { try tokenizer.encode($0) }
@@ -63,18 +51,13 @@ public struct DecodeControls: Sendable, Equatable {
         func inVocab(_ id: Int?, _ name: String) throws {
             if let id { try need(id >= 0 && id < vocabSize, "\(name) id \(id) is outside the vocabulary 0..<\(vocabSize)") }
         }
-        try need(maxNewTokens >= 0, "max tokens must be ≥ 0, got \(maxNewTokens)")
-        try need(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0 (0 = greedy), got \(temperature)")
-        try need(topK >= 0, "top_k must be ≥ 0 (0 = off), got \(topK)")
-        try need(topP > 0 && topP <= 1, "top_p must be in (0, 1] (1 = off), got \(topP)")
-        try need(waitExtensions >= 0, "wait extensions must be ≥ 0, got \(waitExtensions)")
+        if let problem = sampling.problem { throw ModelError("sampling: " + problem) }
         try inVocab(eos, "eos"); for id in moreEnds { try inVocab(id, "end") }; try inVocab(thinkStart, "<think>"); try inVocab(thinkEnd, "</think>")
         for t in waitTokens { try inVocab(t, "wait token") }
-        if let b = thinkingBudget {
-            try need(b >= 0, "thinking budget must be ≥ 0, got \(b)")
+        if sampling.thinkingBudget != nil {
             try need(thinkEnd != nil, "a thinking budget needs a </think> token, and this tokenizer has none")
         }
-        if waitExtensions > 0 {
+        if sampling.waitExtensions > 0 {
             try need(thinkEnd != nil, "wait extensions need a </think> token, and this tokenizer has none")
             try need(!waitTokens.isEmpty, "wait extensions need a non-empty wait text")
         }

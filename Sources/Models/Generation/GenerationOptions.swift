@@ -1,32 +1,36 @@
-// What a caller asks of any generator (the local model or a remote server), in text terms.
-// The local engine turns these into token-level controls with the tokenizer's special tokens.
+// The one sampling value: what a caller asks of any generator (the local model or a remote
+// server), in text terms. The trainer's config, the session settings and the evaluation commands
+// all hold this type; the local engine compiles it into token-level controls (`DecodeControls`)
+// with the tokenizer's special tokens, and its sampler reads temperature, top-k and top-p from it.
 
-/// How to sample completions. Every default is the one the RLVR recipes in DESIGN.md use.
+/// How to sample completions. Every default is the one the RLVR recipes in DESIGN.md use, and is
+/// written once, in `init` (the session settings, the trainer and the commands' help take theirs
+/// from `GenerationOptions()`).
 public struct GenerationOptions: Sendable, Equatable, Codable {
     /// Most tokens generated per completion, forced tokens included.
-    public var maxNewTokens: Int = 64
+    public var maxNewTokens: Int
     /// Softmax temperature; 0 means greedy (argmax).
-    public var temperature: Float = 1.0
+    public var temperature: Float
     /// Keep only the k most likely tokens before sampling; 0 turns it off.
-    public var topK: Int = 0
+    public var topK: Int
     /// Nucleus sampling: keep the smallest set whose probability reaches p; 1 turns it off.
-    public var topP: Float = 1.0
+    public var topP: Float
     /// Generation stops when the completion text ends with one of these (the string is kept).
-    public var stopStrings: [String] = []
+    public var stopStrings: [String]
     /// Budget forcing: after this many thinking tokens, `</think>` is forced. nil: no cap.
-    public var thinkingBudget: Int? = nil
+    public var thinkingBudget: Int?
     /// s1-style extension: the first W times the model closes its thinking, `</think>` is
     /// suppressed and `waitText` is appended instead, so it keeps thinking.
-    public var waitExtensions: Int = 0
+    public var waitExtensions: Int
     /// The text appended on each extension.
-    public var waitText: String = " Wait"
+    public var waitText: String
     /// The system turn for models that prompt through a chat template (the data set's system
     /// prompt); plain prompting does not use it.
-    public var system: String? = nil
+    public var system: String?
 
     public init(maxNewTokens: Int = 64, temperature: Float = 1.0, topK: Int = 0, topP: Float = 1.0,
                 stopStrings: [String] = [], thinkingBudget: Int? = nil, waitExtensions: Int = 0,
-                waitText: String = " Wait") {
+                waitText: String = " Wait", system: String? = nil) {
         self.maxNewTokens = maxNewTokens
         self.temperature = temperature
         self.topK = topK
@@ -35,6 +39,20 @@ public struct GenerationOptions: Sendable, Equatable, Codable {
         self.thinkingBudget = thinkingBudget
         self.waitExtensions = waitExtensions
         self.waitText = waitText
+        self.system = system
+    }
+
+    /// What is wrong with these settings, named by the keys people type, or nil when they are
+    /// valid. The one place the ranges are checked: the decoder, the trainer and the remote
+    /// client all ask here.
+    public var problem: String? {
+        if maxNewTokens < 0 { return "max_tokens=\(maxNewTokens) must be ≥ 0" }
+        if !(temperature.isFinite && temperature >= 0) { return "temperature=\(temperature) must be ≥ 0 (0 = greedy)" }
+        if topK < 0 { return "top_k=\(topK) must be ≥ 0 (0 = off)" }
+        if !(topP.isFinite && topP > 0 && topP <= 1) { return "top_p=\(topP) must lie in (0, 1] (1 = off)" }
+        if let b = thinkingBudget, b < 0 { return "budget=\(b) must be ≥ 0 (off = no cap)" }
+        if waitExtensions < 0 { return "waits=\(waitExtensions) must be ≥ 0" }
+        return nil
     }
 }
 
@@ -46,4 +64,10 @@ public enum FinishReason: String, Sendable, Codable, Equatable {
     case stopString = "stop_string"
     /// `maxNewTokens` was reached (the completion is truncated).
     case length
+}
+
+extension Float {
+    /// The Double with this Float's shortest decimal text (0.7 → 0.7, not 0.699999988…), for
+    /// printing a sampling setting beside Double settings.
+    public var decimalValue: Double { Double(description) ?? Double(self) }
 }

@@ -33,9 +33,7 @@ struct CompletionsRequest: Equatable {
         let o = options
         guard samplesPerPrompt >= 1 else { throw .invalidRequest("samples per prompt must be at least 1, got \(samplesPerPrompt)") }
         guard o.maxNewTokens >= 1 else { throw .invalidRequest("max tokens must be at least 1, got \(o.maxNewTokens)") }
-        guard o.temperature.isFinite, o.temperature >= 0 else { throw .invalidRequest("temperature must be ≥ 0, got \(o.temperature)") }
-        guard o.topP.isFinite, o.topP > 0, o.topP <= 1 else { throw .invalidRequest("top_p must be in (0, 1], got \(o.topP)") }
-        guard o.topK >= 0 else { throw .invalidRequest("top_k must be ≥ 0, got \(o.topK)") }
+        if let problem = o.problem { throw .invalidRequest(problem) }
         guard o.stopStrings.count <= 4 else { throw .invalidRequest("the completions API takes at most 4 stop strings, got \(o.stopStrings.count)") }
         var fields: [(String, JSONValue)] = [
             ("model", .string(model)),

@@ -20,18 +20,19 @@ enum TokenPlan: Sendable {
 @inline(__always)
 public func scoringTemperature(_ temperature: Float) -> Float { temperature > 0 ? temperature : 1 }
 
-/// Chooses tokens from logits rows with fixed sampling settings.
+/// Chooses tokens from logits rows with the sampling value's temperature, top-k and top-p.
 struct Sampler: Sendable {
-    let temperature: Float
-    let topK: Int
-    let topP: Float
+    /// The sampling value (its temperature, top-k and top-p are read here).
+    let sampling: GenerationOptions
+
+    init(_ sampling: GenerationOptions) { self.sampling = sampling }
 
     /// Scratch floats one row needs (exp weights, and ids for top-k/top-p).
     func scratchCount(vocab v: Int) -> Int { 2 * v }
 
-    /// log p(token) under softmax(logits / T'), T' = temperature or 1 when greedy, using `scratch` (≥ V floats).
+    /// log p(token) under softmax(logits / T'), T' = the temperature or 1 when greedy, using `scratch` (≥ V floats).
     func logprob(of token: Int, _ logits: UnsafePointer<Float>, _ v: Int, scratch: UnsafeMutablePointer<Float>) -> Float {
-        let invT: Float = 1 / scoringTemperature(temperature)
+        let invT: Float = 1 / scoringTemperature(sampling.temperature)
         let m = maxValue(logits, v)
         let sum = expShiftedSum(out: scratch, inp: logits, count: v, shift: m, scale: invT)
         return (logits[token] - m) * invT - logf_(sum)
@@ -39,18 +40,18 @@ struct Sampler: Sendable {
 
     /// Samples (or takes the argmax of) one row with uniform draw `u` ∈ [0, 1).
     func sample(_ logits: UnsafePointer<Float>, _ v: Int, u: Double, scratch: UnsafeMutablePointer<Float>) -> (token: Int, logprob: Float) {
-        let invT: Float = 1 / scoringTemperature(temperature)
+        let invT: Float = 1 / scoringTemperature(sampling.temperature)
         let m = maxValue(logits, v)
         let w = scratch
         let total = expShiftedSum(out: w, inp: logits, count: v, shift: m, scale: invT)
         let logTotal = logf_(total)
         func lp(_ t: Int) -> Float { (logits[t] - m) * invT - logTotal }
-        if temperature == 0 {
+        if sampling.temperature == 0 {
             var best = 0
             for j in 1..<v where logits[j] > logits[best] { best = j }
             return (best, lp(best))
         }
-        let truncate = (topK > 0 && topK < v) || topP < 1
+        let truncate = (sampling.topK > 0 && sampling.topK < v) || sampling.topP < 1
         if !truncate {
             let r = Float(u) * total
             var acc: Float = 0
@@ -66,14 +67,14 @@ struct Sampler: Sendable {
         var ids = UnsafeMutableBufferPointer(start: UnsafeMutableRawPointer(scratch + v).bindMemory(to: Int32.self, capacity: v), count: v)
         for j in 0..<v { ids[j] = Int32(j) }
         ids.sort { logits[Int($0)] > logits[Int($1)] || (logits[Int($0)] == logits[Int($1)] && $0 < $1) }
-        var keep = topK > 0 ? min(topK, v) : v
+        var keep = sampling.topK > 0 ? min(sampling.topK, v) : v
         var kept: Float = 0
         for i in 0..<keep { kept += w[Int(ids[i])] }
-        if topP < 1 {
+        if sampling.topP < 1 {
             var acc: Float = 0
             for i in 0..<keep {
                 acc += w[Int(ids[i])]
-                if acc >= topP * kept { keep = i + 1; kept = acc; break }
+                if acc >= sampling.topP * kept { keep = i + 1; kept = acc; break }
             }
         }
         let r = Float(u) * kept

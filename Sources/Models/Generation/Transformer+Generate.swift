@@ -31,8 +31,8 @@ extension Transformer {
         }
         if prompts.isEmpty { return [] }
         let longest = prompts.map { $0.count }.max() ?? 1
-        guard longest + controls.maxNewTokens <= config.maxPositionEmbeddings else {
-            throw ModelError("prompt of \(longest) tokens + max tokens \(controls.maxNewTokens) exceeds the model's max_position_embeddings (\(config.maxPositionEmbeddings)) — lower max tokens or shorten the prompt")
+        guard longest + controls.sampling.maxNewTokens <= config.maxPositionEmbeddings else {
+            throw ModelError("prompt of \(longest) tokens + max tokens \(controls.sampling.maxNewTokens) exceeds the model's max_position_embeddings (\(config.maxPositionEmbeddings)) — lower max tokens or shorten the prompt")
         }
         var states = prompts.map { p -> DecodeState in
             var s = DecodeState(out: SampledSequence(prompt: p))
@@ -41,8 +41,8 @@ extension Transformer {
             }
             return s
         }
-        if controls.maxNewTokens == 0 { return states.map { $0.out } }
-        let capacity = longest + controls.maxNewTokens
+        if controls.sampling.maxNewTokens == 0 { return states.map { $0.out } }
+        let capacity = longest + controls.sampling.maxNewTokens
         // Keys and values of every sequence, the prompts' last logits and the repacked weights.
         typealias B = MemoryBudget
         let floats = B.sum(B.product(2, config.numHiddenLayers, prompts.count, capacity, config.kvDim),
@@ -120,7 +120,7 @@ extension Transformer {
                 case .queued: states[sq].pending.removeFirst()
                 case .sample: forced = false
                 }
-                if !forced, states[sq].thinking, token == c.thinkEnd, states[sq].out.waitsUsed < c.waitExtensions,
+                if !forced, states[sq].thinking, token == c.thinkEnd, states[sq].out.waitsUsed < c.sampling.waitExtensions,
                    !c.waitTokens.isEmpty {
                     states[sq].out.waitsUsed += 1
                     states[sq].pending = c.waitTokens
@@ -145,17 +145,17 @@ extension Transformer {
     }
 
     func sampler(_ c: DecodeControls) -> Sampler {
-        Sampler(temperature: c.temperature, topK: c.topK, topP: c.topP)
+        Sampler(c.sampling)
     }
 
     /// Decides whether the next token is forced, else draws the sampling uniform (one draw per
     /// sampled token, none when greedy).
     func plan(_ s: DecodeState, controls c: DecodeControls, rng: inout RNG) -> TokenPlan {
-        if s.thinking, let budget = c.thinkingBudget, let end = c.thinkEnd, s.out.thinkingTokens >= budget {
+        if s.thinking, let budget = c.sampling.thinkingBudget, let end = c.thinkEnd, s.out.thinkingTokens >= budget {
             return .budgetEnd(end)
         }
         if let t = s.pending.first { return .queued(t) }
-        return .sample(u: c.temperature > 0 ? rng.uniformDouble() : 0)
+        return .sample(u: c.sampling.temperature > 0 ? rng.uniformDouble() : 0)
     }
 
     /// Appends a chosen token and updates thinking state, counters and the finish reason.
@@ -174,7 +174,7 @@ extension Transformer {
             s.done = true; s.out.finishReason = .stop
         } else if c.stopSequences.contains(where: { seq in s.out.tokens.count >= seq.count && s.out.tokens.suffix(seq.count).elementsEqual(seq) }) {
             s.done = true; s.out.finishReason = .stopString
-        } else if s.out.tokens.count >= c.maxNewTokens {
+        } else if s.out.tokens.count >= c.sampling.maxNewTokens {
             s.done = true; s.out.finishReason = .length
         }
     }

@@ -8,28 +8,32 @@ import Glibc
 import Darwin
 #endif
 
-/// AdamW hyper-parameters.
+/// AdamW hyper-parameters. The learning rate is not one of them: every update is given its rate
+/// (from a `LearningRateSchedule`). There are no defaults here on purpose: each training loop's
+/// config owns its values (`TrainerConfig`, `SFTConfig`, the verifier's and the value model's),
+/// so a default is written once, where it is documented and settable.
 public struct AdamWConfig: Codable, Sendable, Equatable {
-    /// Learning rate α (the schedule's peak). Default 1e-3.
-    public var learningRate: Float = 1e-3
-    /// First-moment decay β₁. Default 0.9.
-    public var beta1: Float = 0.9
-    /// Second-moment decay β₂. Default 0.999 (RLVR recipes use 0.98–0.99).
-    public var beta2: Float = 0.999
-    /// ε added to √v̂ for stability. Default 1e-8.
-    public var eps: Float = 1e-8
-    /// Decoupled weight decay λ (θ ← θ − α·λ·θ). Default 0.01; 0 turns it off.
-    public var weightDecay: Float = 0.01
+    /// First-moment decay β₁.
+    public var beta1: Float
+    /// Second-moment decay β₂.
+    public var beta2: Float
+    /// ε added to √v̂ for stability.
+    public var eps: Float
+    /// Decoupled weight decay λ (θ ← θ − α·λ·θ); 0 turns it off.
+    public var weightDecay: Float
 
-    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8,
-                weightDecay: Float = 0.01) {
-        self.learningRate = learningRate; self.beta1 = beta1; self.beta2 = beta2; self.eps = eps
-        self.weightDecay = weightDecay
+    public init(beta1: Float, beta2: Float, eps: Float, weightDecay: Float) {
+        self.beta1 = beta1; self.beta2 = beta2; self.eps = eps; self.weightDecay = weightDecay
+    }
+
+    /// The settings the built-in supervised learners use (the outcome verifier, the value model;
+    /// SFT's own defaults are the same): β₁ 0.9, β₂ 0.98, ε 1e-8.
+    public static func supervised(weightDecay: Float) -> AdamWConfig {
+        AdamWConfig(beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: weightDecay)
     }
 
     /// Checks every value is in range; the message names the field.
     public func validate() throws {
-        guard learningRate >= 0, learningRate.isFinite else { throw ModelError("AdamW lr must be ≥ 0, got \(learningRate)") }
         guard beta1 >= 0, beta1 < 1 else { throw ModelError("AdamW beta1 must be in [0, 1), got \(beta1)") }
         guard beta2 >= 0, beta2 < 1 else { throw ModelError("AdamW beta2 must be in [0, 1), got \(beta2)") }
         guard eps > 0, eps.isFinite else { throw ModelError("AdamW eps must be positive, got \(eps)") }
@@ -40,7 +44,7 @@ public struct AdamWConfig: Codable, Sendable, Equatable {
 /// AdamW state for one model: first and second moments in the parameter layout, and the step count.
 /// A class because it owns two parameter-sized buffers.
 public final class AdamW: @unchecked Sendable {
-    /// Hyper-parameters; `learningRate` is the base rate a schedule multiplies.
+    /// Hyper-parameters.
     public var config: AdamWConfig
     /// Completed steps (t in the bias corrections).
     public private(set) var step: Int = 0
@@ -49,7 +53,7 @@ public final class AdamW: @unchecked Sendable {
     let v: UnsafeMutableBufferPointer<Float>
 
     /// An optimizer with zero moments for `model`'s parameters.
-    public init(model: Transformer, config: AdamWConfig = AdamWConfig()) throws {
+    public init(model: Transformer, config: AdamWConfig) throws {
         try config.validate()
         // The two moments, 4 bytes each per parameter.
         try MemoryBudget.check(MemoryBudget.bytes(model.parameterCount, of: 8),
@@ -63,13 +67,13 @@ public final class AdamW: @unchecked Sendable {
 
     deinit { m.deallocate(); v.deallocate() }
 
-    /// One update of `model` from its accumulated gradients, at learning rate `lr`
-    /// (default: `config.learningRate`). Does not zero the gradients.
-    public func update(_ model: Transformer, learningRate lr: Float? = nil) throws {
+    /// One update of `model` from its accumulated gradients, at learning rate `rate` (α).
+    /// Does not zero the gradients.
+    public func update(_ model: Transformer, learningRate rate: Float) throws {
         guard model.parameterEntries == entries else {
             throw ModelError("this optimizer was made for a different model layout — create a new optimizer for the model")
         }
-        let rate = lr ?? config.learningRate
+        guard rate >= 0, rate.isFinite else { throw ModelError("AdamW lr must be ≥ 0, got \(rate)") }
         step += 1
         let b1 = config.beta1, b2 = config.beta2, eps = config.eps
         let c1 = 1 - Float(pow(Double(b1), Double(step)))

@@ -1,32 +1,50 @@
-// LearningRateSchedule — the learning-rate multiplier over steps: constant, or linear warm-up then
-// cosine decay to a floor (the SFT recipe: 30 warm-up steps, cosine to 10%).
+// LearningRateSchedule — the one learning-rate schedule of every training loop (the policy
+// trainer, SFT and STaR, the outcome verifier, the value model): linear warm-up, then constant or
+// cosine decay to a floor. The warm-up and cosine arithmetic is fp32, the precision AdamW applies
+// the rate in; a constant rate is returned exactly as given.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// A learning-rate schedule; `rate(at:)` gives the absolute rate for a 0-based step.
-public enum LearningRateSchedule: Sendable, Equatable, Codable {
+/// A learning-rate schedule; `rate(at:)` gives the rate for a 0-based optimiser step.
+public struct LearningRateSchedule: Sendable, Equatable {
+    /// What follows the warm-up.
+    public enum Decay: Sendable, Equatable {
+        /// The peak from then on.
+        case constant
+        /// Cosine decay from the peak to `peak · floorRatio` at `totalSteps` (held there afterwards).
+        case cosine(totalSteps: Int, floorRatio: Double)
+    }
+
+    /// The rate after warm-up (η).
+    public var peak: Double
+    /// Linear warm-up from peak/warmupSteps to the peak over this many steps; 0 = none.
+    public var warmupSteps: Int
+    /// What follows the warm-up.
+    public var decay: Decay
+
+    public init(peak: Double, warmupSteps: Int = 0, decay: Decay = .constant) {
+        self.peak = peak; self.warmupSteps = warmupSteps; self.decay = decay
+    }
+
     /// The same rate at every step.
-    case constant(Float)
-    /// Linear warm-up from ~0 to `peak` over `warmupSteps`, then cosine decay to
-    /// `peak · floorRatio` at `totalSteps` (held there afterwards).
-    case warmupCosine(peak: Float, warmupSteps: Int, totalSteps: Int, floorRatio: Float)
+    public static func constant(_ rate: Double) -> LearningRateSchedule { LearningRateSchedule(peak: rate) }
 
     /// The learning rate at 0-based `step`.
-    public func rate(at step: Int) -> Float {
-        switch self {
-        case .constant(let r):
-            return r
-        case let .warmupCosine(peak, warmup, total, floor):
-            if warmup > 0 && step < warmup {
-                return peak * Float(step + 1) / Float(warmup)
-            }
-            let span = max(total - warmup, 1)
-            let progress = min(max(Double(step - warmup) / Double(span), 0), 1)
+    public func rate(at step: Int) -> Double {
+        let p = Float(peak)
+        if warmupSteps > 0 && step < warmupSteps { return Double(p * Float(step + 1) / Float(warmupSteps)) }
+        switch decay {
+        case .constant:
+            return peak
+        case let .cosine(total, floorRatio):
+            let span = max(total - warmupSteps, 1)
+            let progress = min(max(Double(step - warmupSteps) / Double(span), 0), 1)
             let cosine = 0.5 * (1 + cos(Double.pi * progress))
-            return peak * (floor + (1 - floor) * Float(cosine))
+            let floor = Float(floorRatio)
+            return Double(p * (floor + (1 - floor) * Float(cosine)))
         }
     }
 }

@@ -19,16 +19,10 @@ public enum SettingsTable {
                      help: "directory for plots made without an explicit to=PATH"),
         ArgumentSpec("quick", .bool, default: .bool(false),
                      help: "quick mode for CI: long commands shrink their sizes (verity run --quick)"),
-        // Sampling defaults, read by the sampling, evaluation and scaling commands.
-        ArgumentSpec("temperature", .float, default: .float(1.0), bounds: 0...10,
-                     help: "sampling temperature; 0 means greedy decoding"),
-        ArgumentSpec("top_p", .float, default: .float(1.0), bounds: 0...1,
-                     help: "nucleus sampling: keep the smallest set of tokens with this much mass; 1 = off"),
-        ArgumentSpec("top_k", .int, default: .int(0), bounds: 0...1_000_000,
-                     help: "keep only the k most likely tokens; 0 = off"),
-        ArgumentSpec("max_tokens", .int, default: .int(64), bounds: 1...32_768,
-                     help: "longest completion sampled, in tokens"),
     ]
+        // Sampling defaults (temperature, top_p, top_k, max_tokens), read by the sampling, evaluation
+        // and scaling commands and the trainer; declared with the sampling value (SamplingKeys).
+        + SamplingKeys.settings
 
     /// The setting called `name`.
     public static func spec(named name: String) -> ArgumentSpec? {

@@ -31,10 +31,10 @@ extension EngineRecipe {
         // One episode walks the prompts once; enough episodes for the recipe's steps.
         let episodes = max(1, (steps * c.promptsPerStep + max(1, trainCount) - 1) / max(1, trainCount))
         put("--train.num_episodes", "\(episodes)", "≈ \(steps) steps of \(c.promptsPerStep) prompts over \(trainCount) training prompts")
-        put("--rollout.max_new_tokens", "\(c.maxNewTokens)")
-        put("--rollout.temperature", number(c.temperature))
-        put("--rollout.top_p", number(c.topP))
-        if c.topK > 0 { lacks("top_k=\(c.topK): OpenRLHF's rollout flags have top_p only") }
+        put("--rollout.max_new_tokens", "\(c.sampling.maxNewTokens)")
+        put("--rollout.temperature", number(c.sampling.temperature.decimalValue))
+        put("--rollout.top_p", number(c.sampling.topP.decimalValue))
+        if c.sampling.topK > 0 { lacks("top_k=\(c.sampling.topK): OpenRLHF's rollout flags have top_p only") }
         // Advantages.
         switch c.advantage {
         case .groupMeanStd: put("--algo.advantage.estimator", "group_norm", "GRPO")
@@ -93,8 +93,8 @@ extension EngineRecipe {
             put("--train.async_queue_size", "\(c.maxStaleness)", "staleness")
         }
         if c.referenceSyncInterval > 0 { lacks("ref_sync=\(c.referenceSyncInterval): OpenRLHF keeps the reference model fixed") }
-        if c.thinkingBudget > 0 { lacks("think_budget=\(c.thinkingBudget): OpenRLHF does not force </think>") }
-        if c.waitExtensions > 0 { lacks("waits=\(c.waitExtensions): OpenRLHF has no s1-style wait extensions") }
+        if let budget = c.sampling.thinkingBudget { lacks("think_budget=\(budget): OpenRLHF does not force </think>") }
+        if c.sampling.waitExtensions > 0 { lacks("waits=\(c.sampling.waitExtensions): OpenRLHF has no s1-style wait extensions") }
         if c.skipZeroAdvantage {
             lacks("skip_zero_adv=true: OpenRLHF counts zero-advantage tokens in the loss mean (Verity leaves them out)")
         }

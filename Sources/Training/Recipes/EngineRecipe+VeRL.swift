@@ -56,8 +56,8 @@ extension EngineRecipe {
         if c.maxStaleness > 0 {
             lacks("staleness=\(c.maxStaleness): veRL's one-step-off-policy and fully-async recipes, not ppo_trainer")
         }
-        if c.thinkingBudget > 0 { lacks("think_budget=\(c.thinkingBudget): veRL does not force </think>; use max_response_length") }
-        if c.waitExtensions > 0 { lacks("waits=\(c.waitExtensions): veRL has no s1-style wait extensions") }
+        if let budget = c.sampling.thinkingBudget { lacks("think_budget=\(budget): veRL does not force </think>; use max_response_length") }
+        if c.sampling.waitExtensions > 0 { lacks("waits=\(c.sampling.waitExtensions): veRL has no s1-style wait extensions") }
         let weights = rewards.map { "\($0.name)×\(number($0.weight))" }.joined(separator: " + ")
         var text = """
         # veRL config for the Verity recipe: \(summary)
@@ -75,7 +75,7 @@ extension EngineRecipe {
           train_files: train.json
           val_files: test.json
           prompt_key: prompt
-          max_response_length: \(c.maxNewTokens)
+          max_response_length: \(c.sampling.maxNewTokens)
           train_batch_size: \(c.promptsPerStep)  # B prompts per step
           seed: \(seed % (1 << 31))
         actor_rollout_ref:
@@ -107,9 +107,9 @@ extension EngineRecipe {
             name: vllm
             log_prob_micro_batch_size_per_gpu: 4  # memory only
             n: \(c.samplesPerPrompt)  # G completions per prompt
-            temperature: \(number(c.temperature))
-            top_p: \(number(c.topP))
-            top_k: \(c.topK > 0 ? c.topK : -1)
+            temperature: \(number(c.sampling.temperature.decimalValue))
+            top_p: \(number(c.sampling.topP.decimalValue))
+            top_k: \(c.sampling.topK > 0 ? c.sampling.topK : -1)
         algorithm:
           adv_estimator: \(estimator)
           norm_adv_by_std_in_grpo: \(normalizeByStd)

@@ -61,10 +61,10 @@ public enum EngineRecipe {
         put("gradient_accumulation_steps", "1")
         put("num_iterations", "\(c.updatesPerBatch)", "μ")
         // Sampling.
-        put("max_completion_length", "\(c.maxNewTokens)")
-        put("temperature", number(c.temperature))
-        put("top_p", number(c.topP))
-        put("top_k", "\(c.topK)")
+        put("max_completion_length", "\(c.sampling.maxNewTokens)")
+        put("temperature", number(c.sampling.temperature.decimalValue))
+        put("top_p", number(c.sampling.topP.decimalValue))
+        put("top_k", "\(c.sampling.topK)")
         // Advantages.
         switch c.advantage {
         case .groupMeanStd: put("scale_rewards", "group", "advantage=group-mean-std")
@@ -112,8 +112,8 @@ public enum EngineRecipe {
         case .seqMeanTokenMean: put("loss_type", "grpo", "loss=seq-mean-token-mean")
         case .seqMeanTokenSumNorm:
             put("loss_type", "dr_grpo", "loss=seq-mean-token-sum-norm, divided by max_completion_length")
-            if c.lossNormalizer > 0, Int(c.lossNormalizer) != c.maxNewTokens {
-                lacks("loss_norm=\(number(c.lossNormalizer)): TRL's dr_grpo divides by max_completion_length (\(c.maxNewTokens))")
+            if c.lossNormalizer > 0, Int(c.lossNormalizer) != c.sampling.maxNewTokens {
+                lacks("loss_norm=\(number(c.lossNormalizer)): TRL's dr_grpo divides by max_completion_length (\(c.sampling.maxNewTokens))")
             }
         }
         put("mask_truncated_completions", c.maskTruncated ? "true" : "false")
@@ -155,10 +155,10 @@ public enum EngineRecipe {
         if c.maxStaleness > 0 {
             lacks("staleness=\(c.maxStaleness): GRPOTrainer samples on-policy (num_iterations > 1 is the nearest off-policy knob)")
         }
-        if c.thinkingBudget > 0 {
-            lacks("think_budget=\(c.thinkingBudget): GRPOTrainer does not force </think>; use max_completion_length")
+        if let budget = c.sampling.thinkingBudget {
+            lacks("think_budget=\(budget): GRPOTrainer does not force </think>; use max_completion_length")
         }
-        if c.waitExtensions > 0 { lacks("waits=\(c.waitExtensions): GRPOTrainer has no s1-style wait extensions") }
+        if c.sampling.waitExtensions > 0 { lacks("waits=\(c.sampling.waitExtensions): GRPOTrainer has no s1-style wait extensions") }
         lines.append("")
         lines.append("# Verity settings TRL's GRPOTrainer does not have:")
         lines += missing.isEmpty ? ["# (none)"] : missing

@@ -37,7 +37,7 @@ extension ThinkingPays {
     public static func timeGRPO(steps: Int, threads: Int = 2, seed: UInt64 = 1,
                                 isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> [GRPOStepTiming] {
         var config = TrainerConfig()
-        config.maxNewTokens = 48
+        config.sampling.maxNewTokens = 48
         config.skipZeroAdvantage = false
         return try timeSteps(steps: steps, threads: threads, seed: seed, config: config, isCancelled: isCancelled)
     }

@@ -51,8 +51,8 @@ extension ThinkingPays {
     static func greedyAccuracy(model: Transformer, tokenizer: any Tokenizer, dataset: Dataset,
                                problems: [Problem], forced: [String], rng: inout RNG) throws -> Double {
         var config = TrainerConfig()
-        config.temperature = 0
-        config.maxNewTokens = 48
+        config.sampling.temperature = 0
+        config.sampling.maxNewTokens = 48
         let rollouts = try RolloutSampler(tokenizer: tokenizer, dataset: dataset, scorer: RolloutScorer(dataset: dataset), config: config)
             .rollouts(model: model, problems: problems, samples: 1, policyVersion: 0, rng: &rng)
         var correct = 0

@@ -105,12 +105,12 @@ public enum ThinkingPays {
     public static func measure(model: Transformer, tokenizer: any Tokenizer, dataset: Dataset, problems: [Problem],
                         shareProblems: [Problem], rng: inout RNG) throws -> (greedy: Double, share: Double, length: Double, sampled: Double) {
         var greedyConfig = TrainerConfig()
-        greedyConfig.temperature = 0
-        greedyConfig.maxNewTokens = 48
+        greedyConfig.sampling.temperature = 0
+        greedyConfig.sampling.maxNewTokens = 48
         let greedy = try RolloutSampler(tokenizer: tokenizer, dataset: dataset, scorer: RolloutScorer(dataset: dataset), config: greedyConfig)
             .rollouts(model: model, problems: problems, samples: 1, policyVersion: 0, rng: &rng)
         var sampleConfig = greedyConfig
-        sampleConfig.temperature = 1
+        sampleConfig.sampling.temperature = 1
         let sampled = try RolloutSampler(tokenizer: tokenizer, dataset: dataset, scorer: RolloutScorer(dataset: dataset), config: sampleConfig)
             .rollouts(model: model, problems: shareProblems, samples: 1, policyVersion: 0, rng: &rng)
         let n = Double(max(sampled.count, 1))
@@ -173,7 +173,7 @@ public enum ThinkingPays {
         // GRPO as in the recipe: 16×8 at T=1, group mean/std (ε 1e-6), μ=1, no KL, no entropy,
         // token-mean over non-zero-advantage samples, Adam lr 1e-4 (0.9, 0.99), clip 1.
         var config = TrainerConfig()
-        config.maxNewTokens = 48
+        config.sampling.maxNewTokens = 48
         let trainer = try PolicyTrainer(model: model, tokenizer: tokenizer, dataset: dataset, config: config, seed: s.seed &+ 2)
         trainer.scheduleSteps = s.rlSteps
         var evalRNG = RNG(seed: s.seed &+ 3)

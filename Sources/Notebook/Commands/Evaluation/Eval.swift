@@ -24,12 +24,8 @@ extension CommandDefinition {
             ArgumentSpec("problems", .int, default: .int(500), bounds: 1...1_000_000,
                          help: "evaluate the first N problems of the split (all when it has fewer)"),
             ArgumentSpec("n", .int, default: .int(1), bounds: 1...4096, help: "samples per problem"),
-            ArgumentSpec("temperature", .float, bounds: 0...10, help: "sampling temperature (default: 0 when n=1, else the setting)"),
-            ArgumentSpec("top_p", .float, bounds: 0...1, help: "nucleus sampling mass; 1 = off"),
-            ArgumentSpec("top_k", .int, bounds: 0...1_000_000, help: "keep the k most likely tokens; 0 = off"),
-            ArgumentSpec("max_tokens", .int, bounds: 1...32_768, help: "longest completion, in tokens"),
-            ArgumentSpec("budget", .int, bounds: 0...1_000_000, help: "thinking budget in tokens (force </think>)"),
-            ArgumentSpec("waits", .int, default: .int(0), bounds: 0...64, help: "s1-style 'Wait' extensions of thinking"),
+            SamplingKeys.temperature.spec(help: "sampling temperature (default: 0 when n=1, else the setting)"),
+            SamplingKeys.topP.spec, SamplingKeys.topK.spec, SamplingKeys.maxTokens.spec, SamplingKeys.budget.spec, SamplingKeys.waits.spec,
             ArgumentSpec("as", .string, default: .string("last"), help: "the name the run is kept under"),
         ],
         examples: ["eval split=test problems=3 n=2 temperature=1 top_p=1 top_k=0 max_tokens=8 budget=4 waits=0 as=example"]
@@ -68,15 +64,8 @@ enum EvalArguments {
     /// Sampling options from the sampling keys. When `greedyWhenSingle` and no temperature is typed,
     /// decoding is greedy (a single sample at the session temperature would be a noisy accuracy).
     static func options(_ invocation: Invocation, greedyWhenSingle: Bool) throws -> GenerationOptions {
-        var options = GenerationOptions()
-        let temperature = try invocation.double("temperature") ?? 1
-        options.temperature = Float(greedyWhenSingle && !invocation.isGiven("temperature") ? 0 : temperature)
-        options.topP = Float(try invocation.double("top_p") ?? 1)
-        options.topK = try invocation.int("top_k") ?? 0
-        options.maxNewTokens = try invocation.int("max_tokens") ?? 64
-        options.thinkingBudget = try invocation.int("budget")
-        options.waitExtensions = try invocation.int(defaulted: "waits")
-        guard options.topP > 0 else { throw CommandError("\(invocation.declaration.fullName): top_p must be above 0 (1 = off)") }
+        var options = try SamplingKeys.options(invocation)
+        if greedyWhenSingle && !invocation.isGiven("temperature") { options.temperature = 0 }
         return options
     }
 

@@ -37,8 +37,8 @@ extension CommandDefinition {
             ArgumentSpec("overlap", .choice(["refuse", "allow"]), default: .choice("refuse"),
                          help: "verifier methods on problems the verifier was trained on: refuse, or allow with a warning"),
             ArgumentSpec("run", .string, help: "the eval run to reuse, with its temperature and max_tokens unless typed (default: the latest fitting run)"),
-            ArgumentSpec("temperature", .float, bounds: 0...10, help: "sampling temperature when generating"),
-            ArgumentSpec("max_tokens", .int, bounds: 1...32_768, help: "longest completion, in tokens"),
+            SamplingKeys.temperature.spec(help: "sampling temperature when generating"),
+            SamplingKeys.maxTokens.spec,
             ArgumentSpec("x", .choice(["samples", "tokens", "budget"]), default: .choice("samples"),
                          help: "the plot's x axis: samples k, mean tokens, or the thinking budget (accuracy at each k across budgets)"),
             ArgumentSpec("to", .path, help: "draw the plot to this image (.png or .svg)"),
@@ -60,8 +60,7 @@ extension CommandDefinition {
         let count = try invocation.int(defaulted: "problems")
         let split = try invocation.string(defaulted: "split")
         let runName = try invocation.string("run")
-        let temperature = try invocation.double("temperature") ?? 1
-        let maxTokens = try invocation.int("max_tokens") ?? 64
+        var options = try SamplingKeys.options(invocation)
         let axis = ScalingAxis(rawValue: try invocation.string(defaulted: "x")) ?? .samples
         let to = try invocation.string("to")
         let tsv = try invocation.outputPath("tsv", session)
@@ -82,9 +81,6 @@ extension CommandDefinition {
             throw CommandError("scale: ks go up to \(largest) but n=\(n) — sample at least as many as the largest k")
         }
         try PlotDrawing.checkNotOverwritten(tsv.map { [$0] } ?? [], by: to)
-        var options = GenerationOptions()
-        options.temperature = Float(temperature)
-        options.maxNewTokens = maxTokens
         // run=NAME takes that run's sampling settings unless they are typed: the sweep is about its samples.
         if let runName, budgets == nil, waits == nil {
             let named = try session.requireRun(runName, for: "scale").run.options
@@ -114,7 +110,7 @@ extension CommandDefinition {
                 lines.append(warning)
             }
             let settings = thinkingGrid(budgets: budgets.map { $0.map { Optional($0) } } ?? [nil], waits: waits ?? [0])
-            try EvalArguments.checkSampleMemory(problems: problems.count, samples: n, maxTokens: maxTokens,
+            try EvalArguments.checkSampleMemory(problems: problems.count, samples: n, maxTokens: options.maxNewTokens,
                                                 settings: settings.count, command: "scale")
             let samples = n
             points = try ScaleSweep.thinking(generator: generator, dataset: dataset, problems: problems, samples: samples,

@@ -31,8 +31,8 @@ extension CommandDefinition {
             ArgumentSpec("scorer", .choice(["value", "process"]), default: .choice("value"), help: "what ranks partial completions"),
             ArgumentSpec("problems", .int, default: .int(100), bounds: 1...1_000_000, help: "problems of the split"),
             ArgumentSpec("split", .choice(["test", "train"]), default: .choice("test"), help: "which split"),
-            ArgumentSpec("temperature", .float, default: .float(1), bounds: 0...10, help: "sampling temperature of the steps"),
-            ArgumentSpec("max_tokens", .int, default: .int(64), bounds: 1...32_768, help: "longest completion, in tokens"),
+            SamplingKeys.temperature.spec(help: "sampling temperature of the steps"),
+            SamplingKeys.maxTokens.spec,
             ArgumentSpec("as", .string, default: .string("search"), help: "the name the last width's answers are kept under"),
             ArgumentSpec("label", .string, help: "the curve's name among the scaling points (default: beam-value or beam-process)"),
         ],
@@ -44,8 +44,7 @@ extension CommandDefinition {
         let byValue = try invocation.string("scorer") != "process"
         let count = try invocation.int(defaulted: "problems")
         let split = try invocation.string(defaulted: "split")
-        let temperature = try invocation.double(defaulted: "temperature")
-        let maxTokens = try invocation.int(defaulted: "max_tokens")
+        let options = try SamplingKeys.options(invocation)
         let name = try EvalArguments.runName(invocation)
         let method = try invocation.string("label") ?? ((strategy == .beam ? "beam" : "best-first") + (byValue ? "-value" : "-process"))
         guard !method.isEmpty, !method.contains("\t"), !method.contains("\n") else {
@@ -73,9 +72,6 @@ extension CommandDefinition {
         if let space = try? model.tokenizer.encode(" "), space.count == 1 { stepEnds.append(space) }
         if let end = model.tokenizer.special.thinkEnd { stepEnds.append([end]) }
         let seed = session.commandSeed()
-        var options = GenerationOptions()
-        options.temperature = Float(temperature)
-        options.maxNewTokens = maxTokens
         let cancelled = session.cancellationRequested
 
         var points: [SweepPoint] = []
@@ -87,7 +83,7 @@ extension CommandDefinition {
         let progress = session.progress("search", total: widths.count * problems.count)
         defer { progress.finish() }
         for (w, width) in widths.enumerated() {
-            let config = BeamSearchConfig(strategy: strategy, width: width, expand: expand, temperature: Float(temperature), maxNewTokens: maxTokens,
+            let config = BeamSearchConfig(strategy: strategy, width: width, expand: expand, sampling: options,
                                           stepEnds: stepEnds)
             let outcomes = try evaluationCall("search") {
                 try beamSearch(policy: model.transformer, tokenizer: model.tokenizer, dataset: dataset, problems: problems,

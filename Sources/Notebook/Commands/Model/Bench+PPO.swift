@@ -15,7 +15,7 @@ extension EngineBenchmark {
         let steps = quick ? 1 : 3
         func base() -> TrainerConfig {
             var c = TrainerConfig()
-            c.maxNewTokens = 48
+            c.sampling.maxNewTokens = 48
             c.skipZeroAdvantage = false
             return c
         }
@@ -69,7 +69,7 @@ extension EngineBenchmark {
         let searched = try domain("bench") {
             try beamSearch(policy: parts.model, tokenizer: parts.tokenizer, dataset: parts.dataset, problems: problems,
                            scorer: ValuePrefixScorer(value: value),
-                           config: BeamSearchConfig(width: 4, expand: 4, temperature: 1, maxNewTokens: 48, stepEnds: stepEnds),
+                           config: BeamSearchConfig(width: 4, expand: 4, sampling: GenerationOptions(maxNewTokens: 48), stepEnds: stepEnds),
                            seed: 1, isCancelled: isCancelled)
         }
         let searchSeconds = Date().timeIntervalSince(searchStart)

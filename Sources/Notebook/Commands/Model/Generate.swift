@@ -21,13 +21,7 @@ extension CommandDefinition {
                          help: "prompt token ids instead of PROMPT, used as given (no <bos> added; local models)"),
             ArgumentSpec("split", .choice(["test", "train"]), default: .choice("test"), help: "the split problem= indexes"),
             ArgumentSpec("n", .int, default: .int(4), bounds: 1...1024, help: "completions to sample"),
-            ArgumentSpec("temperature", .float, bounds: 0...10, help: "sampling temperature; 0 = greedy"),
-            ArgumentSpec("top_p", .float, bounds: 0...1, help: "nucleus sampling mass; 1 = off"),
-            ArgumentSpec("top_k", .int, bounds: 0...1_000_000, help: "keep the k most likely tokens; 0 = off"),
-            ArgumentSpec("max_tokens", .int, bounds: 1...32_768, help: "longest completion, in tokens"),
-            ArgumentSpec("budget", .int, bounds: 0...1_000_000, help: "thinking budget in tokens (force </think>)"),
-            ArgumentSpec("waits", .int, default: .int(0), bounds: 0...64, help: "s1-style 'Wait' extensions of thinking"),
-        ],
+        ] + SamplingKeys.all.map(\.spec),
         examples: ["generate \"12+34=\" n=2 max_tokens=8 temperature=0.5 top_p=0.9 top_k=5 budget=4 waits=0",
                    "generate ids=1,5,6 n=1 temperature=0 max_tokens=4",
                    "complete problem=0 split=test n=1 temperature=0"]
@@ -36,14 +30,7 @@ extension CommandDefinition {
         let index = try invocation.int("problem")
         let split = try invocation.string(defaulted: "split")
         let n = try invocation.int(defaulted: "n")
-        var options = GenerationOptions()
-        options.temperature = Float(try invocation.double("temperature") ?? 1)
-        options.topP = Float(try invocation.double("top_p") ?? 1)
-        options.topK = try invocation.int("top_k") ?? 0
-        options.maxNewTokens = try invocation.int("max_tokens") ?? 64
-        options.thinkingBudget = try invocation.int("budget")
-        options.waitExtensions = try invocation.int(defaulted: "waits")
-        guard options.topP > 0 else { throw CommandError("generate: top_p must be above 0 (1 = off)") }
+        var options = try SamplingKeys.options(invocation)
 
         if let given = try invocation.ints("ids") {
             guard text == nil, index == nil else { throw CommandError("generate: give ids=… alone, without a PROMPT or problem=") }

@@ -27,7 +27,7 @@ extension CommandDefinition {
         }
         if lines.isEmpty { return SettingsView.render(session) }
         // The live trainer samples with the sampling settings too; its checks run before anything changes.
-        let given = Session.samplingSettings.filter { invocation.isGiven($0) }
+        let given = SamplingKeys.settingNames.filter { invocation.isGiven($0) }
         var trainerLine: String? = nil
         if !given.isEmpty, let trainer = session.existingTrainer {
             let config = try domain("set") { try Session.withSetSamplingSettings(trainer.config, from: changed, only: given) }

@@ -68,7 +68,7 @@ extension CommandDefinition {
         if let algo { config = try domain("rl") { try TrainerConfig.preset(algo) } }
         try TrainerArguments.apply(knobs, to: &config, command: "rl")
         if let clip { try domain("rl") { try config.set("clip", to: clip) } }
-        if let filter { try domain("rl") { try config.set("dynamic_sampling", to: filter == "dynamic" ? "on" : "off") } }
+        if let filter { config.dynamicSampling = filter == "dynamic" }
         if refGiven != nil, !config.needsReference {
             throw CommandError("rl: ref= sets the KL reference, but kl is 0 — add kl=0.04 (or another β > 0)")
         }
@@ -181,7 +181,7 @@ extension CommandDefinition {
 /// Greedy accuracy of the trainer's model on `problems` (one completion each at T = 0).
 func greedyAccuracy(trainer: PolicyTrainer, problems: [Problem]) throws -> Double {
     var config = trainer.config
-    config.temperature = 0
+    config.sampling.temperature = 0
     let sampler = RolloutSampler(tokenizer: trainer.sampler.tokenizer, dataset: trainer.dataset,
                                  scorer: trainer.sampler.scorer, config: config)
     var rng = RNG(seed: 0)  // greedy decoding draws nothing; the generator is only a parameter

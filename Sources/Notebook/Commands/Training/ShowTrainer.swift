@@ -32,7 +32,7 @@ enum TrainerView {
                                     Table.Column("symbol"), Table.Column("meaning")])
         for field in TrainerConfig.fields {
             let value = field.value(in: config)
-            table.append([field.key + (value == field.defaultValue ? "" : " *"), value, field.defaultValue, field.symbol, field.summary])
+            table.append([field.key + (value == field.defaultText ? "" : " *"), value, field.defaultText, field.symbol, field.summary])
         }
         var output = CommandOutput.line(heading)
         output.append(.table(table))

@@ -58,17 +58,13 @@ extension Session {
         return trainer
     }
 
-    /// Session settings that are also trainer fields: `set` changes both, and a new trainer starts from them.
-    static let samplingSettings = ["temperature", "top_p", "top_k", "max_tokens"]
-
-    /// `config` with the sampling settings the user changed with `set` in `settings` (the others keep
-    /// the trainer's values).
+    /// `config` with the sampling settings (`SamplingKeys.settings`, the same fields of the same
+    /// sampling value) the user changed with `set` in `settings`; the others keep the trainer's values.
+    /// - Throws: `TrainingError` when the result does not validate (temperature 0 with group advantages).
     static func withSetSamplingSettings(_ config: TrainerConfig, from settings: Settings, only names: [String]? = nil) throws -> TrainerConfig {
         var changed = config
-        for name in names ?? Self.samplingSettings where settings.explicitlySet.contains(name) {
-            guard let value = settings.value(name) else { continue }
-            try changed.set(name, to: value.description)
-        }
+        changed.sampling = SamplingKeys.applying(settings, to: config.sampling, only: names)
+        try changed.validate()
         return changed
     }
 
@@ -112,8 +108,7 @@ extension Session {
 /// Derives argument declarations from `TrainerConfig`'s field table, so `help rl` lists every
 /// knob with its default and paper symbol and nothing drifts from the trainer.
 enum TrainerArguments {
-    /// One argument per config field (types probed from the table: a field that refuses "0.5"
-    /// is a whole number).
+    /// One argument per config field, of the field's kind, with its default and bounds.
     static let fields: [ArgumentSpec] = TrainerConfig.fields.map { field in
         var help = field.summary
         if !field.symbol.isEmpty { help += " (\(field.symbol))" }
@@ -121,42 +116,46 @@ enum TrainerArguments {
         // The declared default is the config's (shown by `help rl`); handlers apply only the keys
         // given on the line, so an absent key keeps the trainer's current value.
         let type: ArgumentType
-        let defaultValue: ArgumentValue?
-        if !field.choices.isEmpty {
+        let defaultValue: ArgumentValue
+        switch field.defaultValue {
+        case .word(let word):
             type = .choice(field.choices)
-            defaultValue = .choice(field.defaultValue)
-        } else {
-            var probe = TrainerConfig()
-            let acceptsFraction = (try? probe.set(field.key, to: "0.5")) != nil || (try? probe.set(field.key, to: "1.5")) != nil
-            type = acceptsFraction ? .float : .int
-            defaultValue = acceptsFraction ? Double(field.defaultValue).map { .float($0) } : Int(field.defaultValue).map { .int($0) }
+            defaultValue = .choice(word)
+        case .whole(let number):
+            type = .int
+            defaultValue = .int(number)
+        case .real(let number):
+            type = .float
+            defaultValue = .float(number)
         }
         return ArgumentSpec(field.key, type, default: defaultValue, bounds: field.bounds, help: help)
     }
 
-    /// The field keys given on the line, as (key, text) for `TrainerConfig.set`. Every field is
-    /// read (before any session state is touched), so the declaration test sees them all.
-    static func given(_ invocation: Invocation) throws -> [(key: String, text: String)] {
-        var out: [(key: String, text: String)] = []
-        for spec in fields {
+    /// The field keys given on the line (all of them, or those `among`), as typed values for
+    /// `TrainerConfig.set`. Every field the command declares is read (before any session state is
+    /// touched), so the declaration test sees them all.
+    static func given(_ invocation: Invocation, among names: [String]? = nil) throws -> [(key: String, value: ConfigValue)] {
+        var out: [(key: String, value: ConfigValue)] = []
+        for spec in fields where names?.contains(spec.name) ?? true {
             guard let value = try invocation.value(spec.name), invocation.isGiven(spec.name) else { continue }
             switch value {
-            case .choice(let word), .string(let word): out.append((spec.name, word))
-            case .int(let number): out.append((spec.name, String(number)))
-            case .float(let number): out.append((spec.name, "\(number)"))
-            default: out.append((spec.name, value.description))
+            case .int(let number): out.append((spec.name, .whole(number)))
+            case .float(let number): out.append((spec.name, .real(number)))
+            case .bool(let flag): out.append((spec.name, .word(flag ? "on" : "off")))
+            case .choice(let word), .string(let word): out.append((spec.name, .word(word)))
+            default: out.append((spec.name, .word(value.description)))
             }
         }
         return out
     }
 
-    /// Applies (key, text) settings to `config`, each validated.
-    static func apply(_ settings: [(key: String, text: String)], to config: inout TrainerConfig, command: String) throws {
-        for (key, text) in settings { try domain(command) { try config.set(key, to: text) } }
+    /// Applies typed settings to `config`, each validated.
+    static func apply(_ settings: [(key: String, value: ConfigValue)], to config: inout TrainerConfig, command: String) throws {
+        for (key, value) in settings { try domain(command) { try config.set(key, to: value) } }
     }
 
     /// Every field at its default, as `key=value` words (the example that reads every key).
     static var exampleKeys: String {
-        TrainerConfig.fields.map { "\($0.key)=\($0.defaultValue)" }.joined(separator: " ")
+        TrainerConfig.fields.map { "\($0.key)=\($0.defaultText)" }.joined(separator: " ")
     }
 }
