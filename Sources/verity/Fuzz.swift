@@ -15,6 +15,7 @@
 // counted as a timeout (a slow line, e.g. steps at their upper bound), not as a crash.
 import ArgumentParser
 import Foundation
+import Kernels
 import Notebook
 #if canImport(Glibc)
 import Glibc
@@ -238,25 +239,20 @@ struct FuzzLines {
     /// Commands left out: slow by design (bench, sleep), leave the session (quit), or reach the network.
     static let skipped: Set<String> = ["bench", "sleep", "quit", "model connect", "run", "rerun"]
 
-    private var state: UInt64
+    /// The project's seeded generator (Kernels.RNG), so a seed replays the same lines.
+    private var rng: RNG
     let targets: [String]
     let commands: [CommandDeclaration]
 
     init(seed: UInt64, targets: [String]) {
-        state = seed
+        rng = RNG(seed: seed)
         self.targets = targets
         commands = Registry.commands.map(\.declaration).filter {
             !Self.skipped.contains($0.name) && !Self.skipped.contains($0.name + " " + ($0.subverb ?? ""))
         }
     }
 
-    private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private mutating func next() -> UInt64 { rng.next() }
 
     private mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
     private mutating func chance(_ percent: UInt64) -> Bool { next() % 100 < percent }

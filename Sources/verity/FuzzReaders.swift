@@ -9,25 +9,21 @@
 // ones. The readers run in this process; a crash would end it by its signal, so before each input
 // the fuzzer writes it to `failures/current-<reader>` — the file left behind names the culprit.
 import Foundation
+import Kernels
 import Models
 import Notebook
 
 struct ReaderFuzz {
     let folder: String
-    private var state: UInt64
+    /// The project's seeded generator (Kernels.RNG), so a seed replays the same mutants.
+    private var rng: RNG
 
     init(folder: String, seed: UInt64) {
         self.folder = folder
-        state = seed ^ 0xA5A5_5A5A_F00D_BEEF
+        rng = RNG(seed: seed ^ 0xA5A5_5A5A_F00D_BEEF)
     }
 
-    private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private mutating func next() -> UInt64 { rng.next() }
 
     private mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
 
