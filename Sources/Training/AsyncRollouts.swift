@@ -17,6 +17,8 @@ final class AsyncRolloutProducer: @unchecked Sendable {
     private var finished = false
     private let model: Transformer
     private let sampler: RolloutSampler
+    /// The trainer's settings when the run started (a run does not change them).
+    private let config: TrainerConfig
     private let staleness: Int
     private let count: Int
     private let baseStep: Int
@@ -24,8 +26,8 @@ final class AsyncRolloutProducer: @unchecked Sendable {
     private(set) var cursor: PromptCursor
     private(set) var rng: RNG
 
-    init(model: Transformer, sampler: RolloutSampler, staleness: Int, count: Int, baseStep: Int, cursor: PromptCursor, rng: RNG) {
-        self.model = model; self.sampler = sampler; self.staleness = staleness; self.count = count
+    init(model: Transformer, sampler: RolloutSampler, config: TrainerConfig, count: Int, baseStep: Int, cursor: PromptCursor, rng: RNG) {
+        self.model = model; self.sampler = sampler; self.config = config; self.staleness = config.maxStaleness; self.count = count
         self.baseStep = baseStep; self.cursor = cursor; self.rng = rng
     }
 
@@ -58,7 +60,7 @@ final class AsyncRolloutProducer: @unchecked Sendable {
             let p = model.parameters
             for i in p.indices { p[i] = params[i] }
             let result = Result { () throws -> RolloutBatch in
-                try sampler.batch(model: model, cursor: &cursor, policyVersion: baseStep + needed, rng: &rng,
+                try sampler.batch(model: model, config: config, cursor: &cursor, policyVersion: baseStep + needed, rng: &rng,
                                   isCancelled: { [self] in self.isStopped })
             }
             condition.lock()
@@ -115,7 +117,7 @@ extension PolicyTrainer {
         defer { Threading.setThreads(savedThreads) }
         var seedRNG = rng
         let producerRNG = RNG(seed: seedRNG.next())
-        let producer = AsyncRolloutProducer(model: try model.copy(), sampler: sampler, staleness: config.maxStaleness,
+        let producer = AsyncRolloutProducer(model: try model.copy(), sampler: sampler, config: config,
                                             count: steps, baseStep: step, cursor: cursor, rng: producerRNG)
         producer.publish(version: 0, parameters: model.parameters)
         producer.start()

@@ -59,7 +59,7 @@ public final class PolicyTrainer: @unchecked Sendable {
         }
         self.model = model
         self.config = config
-        self.sampler = RolloutSampler(tokenizer: tokenizer, dataset: dataset, scorer: try scorer ?? RolloutScorer(dataset: dataset), config: config)
+        self.sampler = RolloutSampler(tokenizer: tokenizer, dataset: dataset, scorer: try scorer ?? RolloutScorer(dataset: dataset))
         self.optimizer = try AdamW(model: model, config: Self.adamConfig(config))
         self.cursor = PromptCursor(count: dataset.train.count)
         self.rng = RNG(seed: seed)
@@ -98,7 +98,6 @@ public final class PolicyTrainer: @unchecked Sendable {
         try newConfig.validate()
         let criticChanged = newConfig.critic != config.critic
         config = newConfig
-        sampler.config = newConfig
         optimizer.config = Self.adamConfig(newConfig)
         // The critic follows the settings: another start makes a new one at the next PPO step;
         // otherwise its optimizer takes the new settings (its moments are kept; its rate is
@@ -137,10 +136,27 @@ public final class PolicyTrainer: @unchecked Sendable {
     @discardableResult
     public func sample(isCancelled: () -> Bool = { false }) throws -> RolloutBatch {
         var c = cursor, r = rng
-        let batch = try sampler.batch(model: model, cursor: &c, policyVersion: step, rng: &r, isCancelled: isCancelled)
+        let batch = try sampler.batch(model: model, config: config, cursor: &c, policyVersion: step, rng: &r, isCancelled: isCancelled)
         cursor = c; rng = r
         pending = batch
         return batch
+    }
+
+    /// Samples `samples` completions for each problem, chunked so a generate call holds at most
+    /// 512 sequences. Uses and advances the trainer's RNG only when it completes.
+    func sampleProblems(_ problems: [Problem], samples: Int, isCancelled: () -> Bool) throws -> [Rollout] {
+        var r = rng
+        var out: [Rollout] = []
+        let chunk = max(1, 512 / max(samples, 1))
+        var s = 0
+        while s < problems.count {
+            let part = Array(problems[s..<min(s + chunk, problems.count)])
+            out += try sampler.rollouts(model: model, problems: part, samples: samples, sampling: config.sampling, policyVersion: step,
+                                        firstGroup: s, rng: &r, isCancelled: isCancelled)
+            s += chunk
+        }
+        rng = r
+        return out
     }
 
     /// Rescores the pending rollouts with the current reward and recomputes their advantages.
@@ -171,7 +187,7 @@ public final class PolicyTrainer: @unchecked Sendable {
             batch = p
         } else {
             var c = cursor, r = rng
-            batch = try sampler.batch(model: model, cursor: &c, policyVersion: step, rng: &r, isCancelled: isCancelled)
+            batch = try sampler.batch(model: model, config: config, cursor: &c, policyVersion: step, rng: &r, isCancelled: isCancelled)
             samplingSeconds = batch.samplingSeconds
             cursor = c; rng = r
         }

@@ -49,24 +49,22 @@ public struct RolloutSampler: Sendable {
     public var dataset: Dataset
     /// The reward.
     public var scorer: RolloutScorer
-    /// Sampling settings (the sampling value, G, dynamic sampling …).
-    public var config: TrainerConfig
-
-    /// Creates a sampler.
-    public init(tokenizer: any Tokenizer, dataset: Dataset, scorer: RolloutScorer, config: TrainerConfig) {
-        self.tokenizer = tokenizer; self.dataset = dataset; self.scorer = scorer; self.config = config
+    /// Creates a sampler. Its settings are passed to each call (the trainer's config, or a
+    /// sampling value), so it holds no copy of them.
+    public init(tokenizer: any Tokenizer, dataset: Dataset, scorer: RolloutScorer) {
+        self.tokenizer = tokenizer; self.dataset = dataset; self.scorer = scorer
     }
 
-    /// The engine controls for these settings.
-    public func controls() throws -> DecodeControls {
-        try DecodeControls(options: config.sampling, tokenizer: tokenizer)
+    /// The engine controls for `sampling` with this tokenizer.
+    public func controls(_ sampling: GenerationOptions) throws -> DecodeControls {
+        try DecodeControls(options: sampling, tokenizer: tokenizer)
     }
 
-    /// Samples `samples` completions of every problem in one batched call and scores them.
-    /// Rollouts come group after group; `group` numbers start at `firstGroup`.
-    public func rollouts(model: Transformer, problems: [Problem], samples: Int, policyVersion: Int,
+    /// Samples `samples` completions of every problem with `sampling`, in one batched call, and
+    /// scores them. Rollouts come group after group; `group` numbers start at `firstGroup`.
+    public func rollouts(model: Transformer, problems: [Problem], samples: Int, sampling: GenerationOptions, policyVersion: Int,
                          firstGroup: Int = 0, rng: inout RNG, isCancelled: () -> Bool = { false }) throws -> [Rollout] {
-        let controls = try controls()
+        let controls = try controls(sampling)
         var prompts: [[Int]] = []
         for p in problems {
             let ids = try encodePrompt(dataset.fullPrompt(p), tokenizer: tokenizer, system: dataset.system)
@@ -95,10 +93,10 @@ public struct RolloutSampler: Sendable {
         return out
     }
 
-    /// A step's batch: `promptsPerStep` groups of G, drawn from `cursor`. With dynamic sampling,
-    /// groups with all-equal rewards are dropped and more prompts sampled until the batch is full
-    /// or `maxGenerationRounds` rounds were used (the batch may then hold fewer groups).
-    public func batch(model: Transformer, cursor: inout PromptCursor, policyVersion: Int, rng: inout RNG,
+    /// A step's batch under `config`: `promptsPerStep` groups of G, drawn from `cursor`. With
+    /// dynamic sampling, groups with all-equal rewards are dropped and more prompts sampled until
+    /// the batch is full or `maxGenerationRounds` rounds were used (the batch may then hold fewer groups).
+    public func batch(model: Transformer, config: TrainerConfig, cursor: inout PromptCursor, policyVersion: Int, rng: inout RNG,
                       isCancelled: () -> Bool = { false }) throws -> RolloutBatch {
         let start = Date()
         let G = config.samplesPerPrompt, B = config.promptsPerStep
@@ -111,7 +109,7 @@ public struct RolloutSampler: Sendable {
             if isCancelled() { throw CancellationError() }
             rounds += 1
             let problems = cursor.next(B, rng: &rng).map { dataset.train[$0] }
-            var fresh = try rollouts(model: model, problems: problems, samples: G, policyVersion: policyVersion,
+            var fresh = try rollouts(model: model, problems: problems, samples: G, sampling: config.sampling, policyVersion: policyVersion,
                                      rng: &rng, isCancelled: isCancelled)
             generated += fresh.reduce(0) { $0 + $1.length }
             let flat = zeroVarianceGroups(rewards: fresh.map(\.reward.total), groupSize: G)

@@ -1,7 +1,6 @@
 // Training/STaR.swift — rejection-sampling fine-tuning (STaR, Zelikman et al. 2022; RFT, Yuan et
 // al. 2023): sample completions of training prompts, keep the ones the verifier accepts, SFT on
-// them, repeat. And the offline difficulty filter that samples N per prompt and keeps the
-// prompts whose pass rate lies in [lo, hi]. Both use the policy trainer's model, sampler and RNG.
+// them, repeat. It uses the policy trainer's model, sampler and RNG (`sampleProblems`).
 
 import Foundation
 import Kernels
@@ -44,23 +43,6 @@ public struct STaRRoundReport: Sendable, Codable, Equatable {
 }
 
 extension PolicyTrainer {
-    /// Samples `samples` completions for each problem, chunked so a generate call holds at most
-    /// 512 sequences. Uses and advances the trainer's RNG only when it completes.
-    func sampleProblems(_ problems: [Problem], samples: Int, isCancelled: () -> Bool) throws -> [Rollout] {
-        var r = rng
-        var out: [Rollout] = []
-        let chunk = max(1, 512 / max(samples, 1))
-        var s = 0
-        while s < problems.count {
-            let part = Array(problems[s..<min(s + chunk, problems.count)])
-            out += try sampler.rollouts(model: model, problems: part, samples: samples, policyVersion: step,
-                                        firstGroup: s, rng: &r, isCancelled: isCancelled)
-            s += chunk
-        }
-        rng = r
-        return out
-    }
-
     /// STaR / rejection-sampling fine-tuning on the training split.
     public func star(_ c: STaRConfig, progress: (STaRRoundReport) -> Void = { _ in },
                      isCancelled: () -> Bool = { false }) throws -> [STaRRoundReport] {
@@ -102,31 +84,5 @@ extension PolicyTrainer {
             progress(report)
         }
         return reports
-    }
-
-    /// Offline difficulty filter: samples `samples` completions of each of the first `limit`
-    /// training problems (0 = all), measures pass rates and keeps those in [lo, hi]. With `apply`
-    /// the training split is replaced by the kept problems (the prompt cursor restarts).
-    public func filterByDifficulty(samples: Int, lo: Double, hi: Double, limit: Int = 0, apply: Bool = true,
-                                   isCancelled: () -> Bool = { false }) throws -> DifficultyFilterResult {
-        guard samples >= 1 else { throw TrainingError("filter needs n ≥ 1 samples per prompt (got \(samples))") }
-        guard lo >= 0, hi <= 1, lo <= hi else {
-            throw TrainingError("pass-rate bounds \(lo)…\(hi) are invalid — use 0 ≤ lo ≤ hi ≤ 1, e.g. range=0.1:0.9")
-        }
-        let problems = limit > 0 ? Array(dataset.train.prefix(limit)) : dataset.train
-        guard !problems.isEmpty else { throw TrainingError("the data set has no training problems to filter") }
-        let rollouts = try sampleProblems(problems, samples: samples, isCancelled: isCancelled)
-        var counts = [Int](repeating: 0, count: problems.count)
-        for ro in rollouts where ro.correct { counts[ro.group] += 1 }
-        let result = try difficultyFilter(correctCounts: counts, samples: samples, lo: lo, hi: hi)
-        if apply {
-            var d = dataset
-            d.train = result.kept.map { problems[$0] }
-            guard !d.train.isEmpty else {
-                throw TrainingError("no training problem has a pass rate in \(lo)…\(hi) — widen the range or train the model further first")
-            }
-            setDataset(d)
-        }
-        return result
     }
 }

@@ -37,7 +37,7 @@ extension PolicyTrainer {
     func assignVine(_ rollouts: inout [Rollout], rng: inout RNG) throws -> VineStatistics {
         let K = config.vineSamples
         let ends = stepEndTokens
-        var controls = try sampler.controls()
+        var controls = try sampler.controls(config.sampling)
         // Boundaries b (token offsets where a step starts) of every rollout, the terminal excluded.
         var boundaries: [[Int]] = []
         for r in rollouts {

@@ -21,10 +21,10 @@ import TestSupport
         config.entropyCoefficient = 0.05
         config.lossAggregation = .seqMeanTokenMean
         let dataset = try Fixture.dataset()
-        let sampler = RolloutSampler(tokenizer: try Fixture.tokenizer(), dataset: dataset, scorer: try scorer(SevensReward()), config: config)
+        let sampler = RolloutSampler(tokenizer: try Fixture.tokenizer(), dataset: dataset, scorer: try scorer(SevensReward()))
         var cursor = PromptCursor(count: dataset.train.count)
         var rng = RNG(seed: 3)
-        var batch = try sampler.batch(model: model, cursor: &cursor, policyVersion: 0, rng: &rng)
+        var batch = try sampler.batch(model: model, config: config, cursor: &cursor, policyVersion: 0, rng: &rng)
         var g = SplitMix64(seed: 4)
         for i in batch.rollouts.indices {
             batch.rollouts[i].advantage = (g.unit() - 0.5) * 3
@@ -124,10 +124,10 @@ import TestSupport
         var config = TrainerConfig()
         config.promptsPerStep = 4; config.samplesPerPrompt = 4; config.sampling.maxNewTokens = 8; config.sampling.thinkingBudget = 2
         let tok = try Fixture.tokenizer()
-        let sampler = RolloutSampler(tokenizer: tok, dataset: dataset, scorer: try scorer(SevensReward()), config: config)
+        let sampler = RolloutSampler(tokenizer: tok, dataset: dataset, scorer: try scorer(SevensReward()))
         var cursor = PromptCursor(count: dataset.train.count)
         var rng = RNG(seed: 9)
-        let batch = try sampler.batch(model: model, cursor: &cursor, policyVersion: 0, rng: &rng)
+        let batch = try sampler.batch(model: model, config: config, cursor: &cursor, policyVersion: 0, rng: &rng)
         let end = try #require(tok.special.thinkEnd)
         var budgeted = 0
         for r in batch.rollouts {

@@ -50,11 +50,9 @@ extension ThinkingPays {
     /// (the scorer alone would miss a `</think>` that sits in the prompt).
     static func greedyAccuracy(model: Transformer, tokenizer: any Tokenizer, dataset: Dataset,
                                problems: [Problem], forced: [String], rng: inout RNG) throws -> Double {
-        var config = TrainerConfig()
-        config.sampling.temperature = 0
-        config.sampling.maxNewTokens = 48
-        let rollouts = try RolloutSampler(tokenizer: tokenizer, dataset: dataset, scorer: RolloutScorer(dataset: dataset), config: config)
-            .rollouts(model: model, problems: problems, samples: 1, policyVersion: 0, rng: &rng)
+        let rollouts = try RolloutSampler(tokenizer: tokenizer, dataset: dataset, scorer: RolloutScorer(dataset: dataset))
+            .rollouts(model: model, problems: problems, samples: 1, sampling: GenerationOptions(maxNewTokens: 48, temperature: 0),
+                      policyVersion: 0, rng: &rng)
         var correct = 0
         for (r, prefix) in zip(rollouts, forced) {
             let text = prefix + r.text

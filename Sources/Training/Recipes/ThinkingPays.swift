@@ -104,15 +104,11 @@ public enum ThinkingPays {
     /// Greedy accuracy on `problems`, and worked share / length / accuracy of T = 1 samples on `shareProblems`.
     public static func measure(model: Transformer, tokenizer: any Tokenizer, dataset: Dataset, problems: [Problem],
                         shareProblems: [Problem], rng: inout RNG) throws -> (greedy: Double, share: Double, length: Double, sampled: Double) {
-        var greedyConfig = TrainerConfig()
-        greedyConfig.sampling.temperature = 0
-        greedyConfig.sampling.maxNewTokens = 48
-        let greedy = try RolloutSampler(tokenizer: tokenizer, dataset: dataset, scorer: RolloutScorer(dataset: dataset), config: greedyConfig)
-            .rollouts(model: model, problems: problems, samples: 1, policyVersion: 0, rng: &rng)
-        var sampleConfig = greedyConfig
-        sampleConfig.sampling.temperature = 1
-        let sampled = try RolloutSampler(tokenizer: tokenizer, dataset: dataset, scorer: RolloutScorer(dataset: dataset), config: sampleConfig)
-            .rollouts(model: model, problems: shareProblems, samples: 1, policyVersion: 0, rng: &rng)
+        let sampler = RolloutSampler(tokenizer: tokenizer, dataset: dataset, scorer: try RolloutScorer(dataset: dataset))
+        let greedy = try sampler.rollouts(model: model, problems: problems, samples: 1,
+                                          sampling: GenerationOptions(maxNewTokens: 48, temperature: 0), policyVersion: 0, rng: &rng)
+        let sampled = try sampler.rollouts(model: model, problems: shareProblems, samples: 1,
+                                           sampling: GenerationOptions(maxNewTokens: 48, temperature: 1), policyVersion: 0, rng: &rng)
         let n = Double(max(sampled.count, 1))
         return (Double(greedy.filter(\.correct).count) / Double(max(greedy.count, 1)),
                 Double(sampled.filter { $0.thinkingTokens > 0 }.count) / n,

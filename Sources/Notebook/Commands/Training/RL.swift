@@ -180,12 +180,11 @@ extension CommandDefinition {
 
 /// Greedy accuracy of the trainer's model on `problems` (one completion each at T = 0).
 func greedyAccuracy(trainer: PolicyTrainer, problems: [Problem]) throws -> Double {
-    var config = trainer.config
-    config.sampling.temperature = 0
-    let sampler = RolloutSampler(tokenizer: trainer.sampler.tokenizer, dataset: trainer.dataset,
-                                 scorer: trainer.sampler.scorer, config: config)
+    var greedy = trainer.config.sampling
+    greedy.temperature = 0
     var rng = RNG(seed: 0)  // greedy decoding draws nothing; the generator is only a parameter
-    let rollouts = try sampler.rollouts(model: trainer.model, problems: problems, samples: 1, policyVersion: trainer.step, rng: &rng)
+    let rollouts = try trainer.sampler.rollouts(model: trainer.model, problems: problems, samples: 1, sampling: greedy,
+                                                policyVersion: trainer.step, rng: &rng)
     return Double(rollouts.filter(\.correct).count) / Double(max(rollouts.count, 1))
 }
 
