@@ -22,6 +22,15 @@ public enum AdvantageEstimator: String, Sendable, Codable, CaseIterable, Equatab
     /// estimates (Schulman et al. 2016) from the critic's values (see GAE.swift). Before the
     /// critic has run, a completion's advantage is its reward.
     case gae
+
+    /// Whether the estimator compares samples within a group (so it needs n ≥ 2, and greedy
+    /// decoding makes every advantage 0).
+    public var comparesWithinGroup: Bool {
+        switch self {
+        case .groupMeanStd, .groupMean, .leaveOneOut: return true
+        case .batchNormalized, .none, .gae: return false
+        }
+    }
 }
 
 /// Mean and standard deviation of one group of rewards.

@@ -1,9 +1,12 @@
-// Training/PolicyTrainer.swift — the policy-gradient trainer object the REPL drives: it holds
-// the model, the frozen reference, the optimizer, the config, the data cursor, the RNG and the
-// pending rollouts. `sample()`, `rescore()` and `step()` are separately callable (`sample`,
-// `reward`, `step`), `run()` is the `rl` loop. A step's effects are applied only when it
-// completes: sampling works on copies of the cursor and RNG, and a rejected update restores
-// parameters and optimizer state.
+// Training/PolicyTrainer.swift — the policy-gradient trainer the REPL drives: a coordinator that
+// holds the state (model, frozen reference, optimizer, config, data cursor, RNG, pending rollouts,
+// log) and composes the parts, each in its own file: sampling and scoring (RolloutSampler,
+// RolloutScorer), advantages (Advantages, GAE, VinePPO), the loss (PolicyLoss, LossAggregation),
+// the all-or-nothing update (PolicyUpdate), the critic (PPOCritic), the step's metrics
+// (StepReport), asynchronous rollouts (AsyncRollouts), the difficulty filter and STaR.
+// `sample()`, `rescore()` and `step()` are separately callable (`sample`, `reward`, `step`),
+// `run()` is the `rl` loop. A step's effects are applied only when it completes: sampling works on
+// copies of the cursor and RNG, and a rejected update restores parameters and optimizer state.
 
 import Foundation
 import Kernels
@@ -217,24 +220,9 @@ public final class PolicyTrainer: @unchecked Sendable {
         if let reference, config.needsReference {
             try fillReferenceLogprobs(reference: reference, rollouts: &batch.rollouts, rows: rows, temperature: temperature, padId: padId)
         }
-        if backup == nil { backup = try model.copy() } else { try backup?.copyParameters(from: model) }
-        let optimizerState = optimizer.stateTensors(), optimizerStep = optimizer.step
         var r = rng
         let lr = config.learningRate(at: step, runSteps: max(scheduleSteps, step + 1))
-        var rejected: String?
-        var stats = UpdateStatistics()
-        do {
-            stats = try policyUpdate(model: model, optimizer: optimizer, rollouts: batch.rollouts, rows: rows,
-                                     config: config, padId: padId, rng: &r, learningRate: lr)
-            if model.parameters.contains(where: { !$0.isFinite }) {
-                throw RejectedUpdate(message: "the update made some parameters non-finite; the step was rejected and parameters and optimizer state restored — lower the learning rate")
-            }
-        } catch let e as RejectedUpdate {
-            rejected = e.message
-            if let backup { try model.copyParameters(from: backup) }
-            try optimizer.restore(state: optimizerState, step: optimizerStep)
-            model.zeroGradients()
-        }
+        let (stats, rejected) = try revertibleUpdate(rollouts: batch.rollouts, rows: rows, learningRate: lr, rng: &r)
         var criticStats: CriticStatistics?
         if config.advantage == .gae, config.vineSamples == 0, rejected == nil {
             criticStats = try criticUpdate(rollouts: batch.rollouts, rows: rows,
@@ -251,19 +239,7 @@ public final class PolicyTrainer: @unchecked Sendable {
         var m = Metrics()
         m["step"] = Double(step)
         for (k, v) in rolloutMetrics(batch).pairs { m[k] = v }
-        m["kl"] = stats.kl
-        m["entropy"] = stats.entropy
-        m["clip_ratio/low_mean"] = stats.clipLow
-        m["clip_ratio/high_mean"] = stats.clipHigh
-        m["clip_ratio/dual_mean"] = stats.dualClip
-        m["loss"] = stats.loss
-        m["grad_norm"] = stats.updates > 0 ? stats.gradNorm : 0
-        m["learning_rate"] = lr
-        m["rollout/logprob_diff_max"] = stats.gap.maxAbs
-        m["rollout/logprob_diff_mean"] = stats.gap.mean
-        m["rollout/ratio_deviation_max"] = stats.gap.ratioDeviation
-        m["train/rows"] = Double(stats.rows)
-        m["train/tokens"] = Double(stats.tokens)
+        for (k, v) in updateMetrics(stats, learningRate: lr).pairs { m[k] = v }
         m["generation_rounds"] = Double(batch.rounds)
         m["staleness"] = Double(batch.rollouts.map { step - 1 - $0.policyVersion }.max() ?? 0)
         m["time/sampling"] = samplingSeconds
@@ -271,19 +247,7 @@ public final class PolicyTrainer: @unchecked Sendable {
         m["time/step"] = seconds
         m["tokens_per_second"] = Double(batch.generatedTokens + stats.tokens) / max(seconds, 1e-9)
         m["rejected"] = rejected == nil ? 0 : 1
-        if let v = vineStats {
-            m["vine/continuations"] = Double(v.continuations)
-            m["vine/tokens"] = Double(v.tokens)
-            m["vine/values_mean"] = v.valueMean
-        }
-        if let c = criticStats {
-            m["loss/value_avg"] = c.loss
-            m["val/clipfrac_avg"] = c.clipFraction
-            m["critic/vf_explained_var"] = c.explainedVariance
-            m["critic/values_mean"] = c.valueMean
-            m["critic/returns_mean"] = c.returnMean
-            m["critic/rejected"] = c.rejected == nil ? 0 : 1
-        }
+        for (k, v) in valueMetrics(vine: vineStats, critic: criticStats).pairs { m[k] = v }
         log.append(m)
         return StepReport(step: step, metrics: m, samplingSeconds: samplingSeconds, trainingSeconds: trainingSeconds,
                           seconds: seconds, rejected: rejected ?? criticStats?.rejected)

@@ -201,3 +201,29 @@ func policyUpdate(model: Transformer, optimizer: AdamW, rollouts: [Rollout], row
     stats.tokens = tokenSum
     return stats
 }
+
+extension PolicyTrainer {
+    /// The policy update of a step, all or nothing: on a `RejectedUpdate` (a non-finite loss or
+    /// gradient, or parameters left non-finite) the parameters and optimizer state are put back
+    /// as they were and the message is returned instead.
+    func revertibleUpdate(rollouts: [Rollout], rows: [Int], learningRate lr: Double,
+                          rng: inout RNG) throws -> (stats: UpdateStatistics, rejected: String?) {
+        if backup == nil { backup = try model.copy() } else { try backup?.copyParameters(from: model) }
+        let optimizerState = optimizer.stateTensors(), optimizerStep = optimizer.step
+        // Kept when the parameters came out non-finite: the step's log still shows what it measured.
+        var stats = UpdateStatistics()
+        do {
+            stats = try policyUpdate(model: model, optimizer: optimizer, rollouts: rollouts, rows: rows,
+                                         config: config, padId: padId, rng: &rng, learningRate: lr)
+            if model.parameters.contains(where: { !$0.isFinite }) {
+                throw RejectedUpdate(message: "the update made some parameters non-finite; the step was rejected and parameters and optimizer state restored — lower the learning rate")
+            }
+            return (stats, nil)
+        } catch let e as RejectedUpdate {
+            if let backup { try model.copyParameters(from: backup) }
+            try optimizer.restore(state: optimizerState, step: optimizerStep)
+            model.zeroGradients()
+            return (stats, e.message)
+        }
+    }
+}

@@ -1,6 +1,7 @@
 // Training/StepReport.swift — what one policy-gradient step returns: its metrics under TRL's
 // names (plus `thinking/…` and `staleness`), the time split into sampling and training, and a
-// message when the step was rejected. Also the function that computes the rollout metrics.
+// message when the step was rejected. Also the functions that compute the rollout, update and
+// value metrics a step logs.
 
 /// The result of one `PolicyTrainer.step()`.
 public struct StepReport: Sendable, Codable, Equatable {
@@ -61,5 +62,43 @@ public func rolloutMetrics(_ batch: RolloutBatch) -> Metrics {
     m["frac_reward_zero_std"] = batch.zeroStdFraction
     m["kept/reward"] = rs.reduce(0) { $0 + $1.reward.total } / n
     m["kept/accuracy"] = Double(rs.filter(\.correct).count) / n
+    return m
+}
+
+/// The update's metrics (TRL names), in the order the log lists them.
+func updateMetrics(_ stats: UpdateStatistics, learningRate: Double) -> Metrics {
+    var m = Metrics()
+    m["kl"] = stats.kl
+    m["entropy"] = stats.entropy
+    m["clip_ratio/low_mean"] = stats.clipLow
+    m["clip_ratio/high_mean"] = stats.clipHigh
+    m["clip_ratio/dual_mean"] = stats.dualClip
+    m["loss"] = stats.loss
+    m["grad_norm"] = stats.updates > 0 ? stats.gradNorm : 0
+    m["learning_rate"] = learningRate
+    m["rollout/logprob_diff_max"] = stats.gap.maxAbs
+    m["rollout/logprob_diff_mean"] = stats.gap.mean
+    m["rollout/ratio_deviation_max"] = stats.gap.ratioDeviation
+    m["train/rows"] = Double(stats.rows)
+    m["train/tokens"] = Double(stats.tokens)
+    return m
+}
+
+/// PPO's value metrics: VinePPO's Monte-Carlo values, or the learned critic's update.
+func valueMetrics(vine: VineStatistics?, critic: CriticStatistics?) -> Metrics {
+    var m = Metrics()
+    if let v = vine {
+        m["vine/continuations"] = Double(v.continuations)
+        m["vine/tokens"] = Double(v.tokens)
+        m["vine/values_mean"] = v.valueMean
+    }
+    if let c = critic {
+        m["loss/value_avg"] = c.loss
+        m["val/clipfrac_avg"] = c.clipFraction
+        m["critic/vf_explained_var"] = c.explainedVariance
+        m["critic/values_mean"] = c.valueMean
+        m["critic/returns_mean"] = c.returnMean
+        m["critic/rejected"] = c.rejected == nil ? 0 : 1
+    }
     return m
 }

@@ -168,7 +168,7 @@ public struct TrainerConfig: Sendable, Codable, Equatable {
         }
         try need(promptsPerStep >= 1, "prompts=\(promptsPerStep) — need at least 1 prompt per step")
         try need(samplesPerPrompt >= 1, "n=\(samplesPerPrompt) — need at least 1 sample per prompt")
-        let grouped = [AdvantageEstimator.groupMeanStd, .groupMean, .leaveOneOut].contains(advantage)
+        let grouped = advantage.comparesWithinGroup
         try need(!grouped || samplesPerPrompt >= 2,
                  "advantage=\(advantage.rawValue) compares samples within a group, but n=\(samplesPerPrompt) — set n≥2 or advantage=batch-normalized")
         if let problem = sampling.problem { throw TrainingError(problem) }
