@@ -10,7 +10,7 @@
 import Foundation
 
 /// A Hugging Face byte-level BPE tokenizer loaded from `tokenizer.json`.
-public struct BPETokenizer: Tokenizer {
+public struct BPETokenizer: StoredRolesTokenizer {
     /// Token strings by id (byte-level form for model tokens, literal text for added tokens).
     let tokens: [String?]
     /// Model vocabulary: byte-level token string → id.
@@ -31,9 +31,9 @@ public struct BPETokenizer: Tokenizer {
     /// The tokenizer.json this was loaded from, returned unchanged by `huggingFaceJSON()`.
     let sourceJSON: [UInt8]
     /// Special roles located by their strings (`<|im_end|>`, `<think>`, …) among added tokens and vocab.
-    public private(set) var special: SpecialTokens
+    public var special: SpecialTokens
     /// The chat template prompts go through (`model chat on`), nil to prompt plainly.
-    public private(set) var chat: ChatPrompting? = nil
+    public var chat: ChatPrompting? = nil
 
     /// One more than the largest id of the vocab and added tokens.
     public var vocabularySize: Int { tokens.count }
@@ -136,16 +136,3 @@ public struct BPETokenizer: Tokenizer {
     public func huggingFaceJSON() throws(TokenizerError) -> [UInt8] { sourceJSON }
 }
 
-extension BPETokenizer {
-    public func withSpecial(_ special: SpecialTokens) -> any Tokenizer {
-        var copy = self
-        copy.special = special
-        return copy
-    }
-
-    public func withChat(_ chat: ChatPrompting?) -> any Tokenizer {
-        var copy = self
-        copy.chat = chat
-        return copy
-    }
-}

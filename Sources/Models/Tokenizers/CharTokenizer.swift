@@ -8,7 +8,7 @@
 /// Built from a corpus, ids are: the specials first, in the order given (by default
 /// `<pad>`=0, `<bos>`=1, `<eos>`=2, `<think>`=3, `</think>`=4), then the corpus's unique
 /// characters sorted by code point. Built from an explicit vocabulary, ids are its positions.
-public struct CharTokenizer: Tokenizer, Equatable {
+public struct CharTokenizer: StoredRolesTokenizer, Equatable {
     /// The default special tokens, in id order.
     public static let defaultSpecials = ["<pad>", "<bos>", "<eos>", "<think>", "</think>"]
 
@@ -17,9 +17,9 @@ public struct CharTokenizer: Tokenizer, Equatable {
     /// Ids of the special (multi-character, matched-as-a-whole) tokens.
     public let specialIDs: Set<Int>
     /// Roles of the specials present (`<pad>`, `<bos>`, `<eos>`, `<think>`, `</think>`).
-    public private(set) var special: SpecialTokens
+    public var special: SpecialTokens
     /// The chat template prompts go through (`model chat on`), nil to prompt plainly.
-    public private(set) var chat: ChatPrompting? = nil
+    public var chat: ChatPrompting? = nil
 
     private let characterIDs: [Unicode.Scalar: Int]
     /// Specials as scalar sequences, longest first, so encoding takes the longest match.
@@ -112,16 +112,3 @@ public struct CharTokenizer: Tokenizer, Equatable {
     }
 }
 
-extension CharTokenizer {
-    public func withSpecial(_ special: SpecialTokens) -> any Tokenizer {
-        var copy = self
-        copy.special = special
-        return copy
-    }
-
-    public func withChat(_ chat: ChatPrompting?) -> any Tokenizer {
-        var copy = self
-        copy.chat = chat
-        return copy
-    }
-}

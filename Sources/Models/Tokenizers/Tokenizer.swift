@@ -50,3 +50,25 @@ public protocol Tokenizer: Sendable {
     /// The same tokenizer prompting through `chat` (nil: plainly).
     func withChat(_ chat: ChatPrompting?) -> any Tokenizer
 }
+
+/// A tokenizer whose special roles and chat template are stored values, so `withSpecial` and
+/// `withChat` are a copy with one of them replaced — written here once for the character, BPE
+/// and word-level tokenizers.
+public protocol StoredRolesTokenizer: Tokenizer {
+    var special: SpecialTokens { get set }
+    var chat: ChatPrompting? { get set }
+}
+
+extension StoredRolesTokenizer {
+    public func withSpecial(_ special: SpecialTokens) -> any Tokenizer {
+        var copy = self
+        copy.special = special
+        return copy
+    }
+
+    public func withChat(_ chat: ChatPrompting?) -> any Tokenizer {
+        var copy = self
+        copy.chat = chat
+        return copy
+    }
+}

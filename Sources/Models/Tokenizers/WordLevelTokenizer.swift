@@ -8,7 +8,7 @@
 import Foundation
 
 /// A word-level tokenizer.
-public struct WordLevelTokenizer: Tokenizer {
+public struct WordLevelTokenizer: StoredRolesTokenizer {
     enum PreTokenizer: Sendable, Equatable { case whitespace, whitespaceSplit, bert }
     let tokens: [String?]
     let vocab: [String: Int]
@@ -19,8 +19,8 @@ public struct WordLevelTokenizer: Tokenizer {
     let nfc: Bool
     let joinWithSpaces: Bool
     let sourceJSON: [UInt8]
-    public private(set) var special: SpecialTokens
-    public private(set) var chat: ChatPrompting? = nil
+    public var special: SpecialTokens
+    public var chat: ChatPrompting? = nil
 
     public var vocabularySize: Int { tokens.count }
 
@@ -103,17 +103,6 @@ public struct WordLevelTokenizer: Tokenizer {
 
     public func huggingFaceJSON() throws(TokenizerError) -> [UInt8] { sourceJSON }
 
-    public func withSpecial(_ special: SpecialTokens) -> any Tokenizer {
-        var copy = self
-        copy.special = special
-        return copy
-    }
-
-    public func withChat(_ chat: ChatPrompting?) -> any Tokenizer {
-        var copy = self
-        copy.chat = chat
-        return copy
-    }
 
     /// Builds it from a parsed WordLevel `tokenizer.json`.
     static func fromHuggingFace(_ root: JSONObject, file: String, source: [UInt8]) throws(TokenizerError) -> WordLevelTokenizer {
