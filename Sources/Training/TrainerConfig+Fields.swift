@@ -25,6 +25,8 @@ public struct ConfigField: Sendable {
         case real
         /// One of `choices` (switches are `on`/`off`).
         case word
+        /// A whole number, or `off` for no cap.
+        case cap
     }
 
     /// The key people type (`lr`, `clip_high`, `kl`, …).
@@ -72,6 +74,7 @@ public struct ConfigField: Sendable {
             guard let v = Double(text), v.isFinite else { throw Self.bad(key, text, "a finite number") }
             return .real(v)
         case .word: return .word(text)
+        case .cap: return Int(text).map(ConfigValue.whole) ?? .word(text)
         }
     }
 }
@@ -95,15 +98,20 @@ extension ConfigField {
                     setter: { c, value in c[keyPath: path] = try whole(key, value, range) })
     }
 
-    /// A whole number where 0 means "no cap", stored as nil.
+    /// A whole number, or `off` (stored as nil) for no cap.
     static func cap(_ key: String, _ path: WritableKeyPath<TrainerConfig, Int?> & Sendable, _ property: String,
                     _ summary: String, range: ClosedRange<Double>) -> ConfigField {
-        ConfigField(key: key, property: property, summary: summary, symbol: "", offMeaning: "no cap", kind: .whole, choices: [],
+        ConfigField(key: key, property: property, summary: summary, symbol: "", offMeaning: "", kind: .cap, choices: ["off"],
                     bounds: range,
-                    getter: { .whole($0[keyPath: path] ?? 0) },
+                    getter: { $0[keyPath: path].map(ConfigValue.whole) ?? .word("off") },
                     setter: { c, value in
-                        let v = try whole(key, value, range)
-                        c[keyPath: path] = v > 0 ? v : nil
+                        switch value {
+                        case .word(let w) where ["off", "none"].contains(w.lowercased()): c[keyPath: path] = nil
+                        case .word(let w):
+                            guard let n = Int(w) else { throw bad(key, w, "a whole number of tokens or off") }
+                            c[keyPath: path] = try whole(key, .whole(n), range)
+                        default: c[keyPath: path] = try whole(key, value, range)
+                        }
                     })
     }
 
@@ -172,7 +180,8 @@ extension TrainerConfig {
         .int("top_k", \.sampling.topK, "sampling.topK", "keep the k most likely tokens when sampling", off: "no top-k", range: 0...1_000_000),
         .real("top_p", \.sampling.topP, "sampling.topP", "nucleus sampling mass (1 = off)", range: 0...1),
         .int("max_tokens", \.sampling.maxNewTokens, "sampling.maxNewTokens", "most new tokens per completion", symbol: "L_max", range: 1...32_768),
-        .cap("think_budget", \.sampling.thinkingBudget, "sampling.thinkingBudget", "force </think> after this many thinking tokens", range: 0...1_000_000),
+        .cap("budget", \.sampling.thinkingBudget, "sampling.thinkingBudget",
+             "force </think> after this many thinking tokens; off = no cap, 0 = answer without thinking", range: 0...1_000_000),
         .int("waits", \.sampling.waitExtensions, "sampling.waitExtensions", "replace the first W </think> by the wait text (s1)", symbol: "W", off: "no extension", range: 0...64),
         .choice("advantage", \.advantage, "advantage", "advantage estimator"),
         .real("adv_eps", \.advantageEpsilon, "advantageEpsilon", "added to the std of normalised advantages", symbol: "ε", range: 0...1),

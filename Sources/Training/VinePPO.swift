@@ -6,7 +6,7 @@
 // direct answer is one step, whose advantage is R − V̂(prompt).
 //
 // Shortcut: a continuation's thinking budget counts from the boundary, not from the rollout's
-// start (only matters with think_budget > 0).
+// start (only matters with budget > 0).
 
 import Foundation
 import Kernels

@@ -93,11 +93,11 @@ import Testing
     @Test func everyKnobTheEnginesLackIsNamed() throws {
         let dir = try CommandTesting.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        _ = try Self.export(into: dir, extra: ["rl steps=0 staleness=1 think_budget=8 ref_sync=10 top_k=5 kl=0.01 kl_estimator=k1 "
+        _ = try Self.export(into: dir, extra: ["rl steps=0 staleness=1 budget=8 ref_sync=10 top_k=5 kl=0.01 kl_estimator=k1 "
                                                + "advantage=leave-one-out"])
         let verl = try String(contentsOfFile: "\(dir)/verl_recipe/verl_config.yaml", encoding: .utf8)
         let verlLacks = verl.components(separatedBy: "veRL's ppo_trainer does not have:").last ?? ""
-        for needle in ["staleness=1", "think_budget=8", "ref_sync=10", "dynamic_sampling=true"] {
+        for needle in ["staleness=1", "budget=8", "ref_sync=10", "dynamic_sampling=true"] {
             #expect(verlLacks.contains(needle), "veRL: \(needle)")
         }
         for line in ["adv_estimator: rloo", "use_kl_loss: true", "kl_loss_type: kl", "kl_loss_coef: 0.01", "top_k: 5"] {
@@ -105,7 +105,7 @@ import Testing
         }
         let openrlhf = try String(contentsOfFile: "\(dir)/openrlhf_recipe/train_openrlhf.sh", encoding: .utf8)
         let lacks = openrlhf.components(separatedBy: "OpenRLHF does not have:").last ?? ""
-        for needle in ["think_budget=8", "ref_sync=10", "top_k=5"] { #expect(lacks.contains(needle), "OpenRLHF: \(needle)") }
+        for needle in ["budget=8", "ref_sync=10", "top_k=5"] { #expect(lacks.contains(needle), "OpenRLHF: \(needle)") }
         for flag in ["--algo.advantage.estimator rloo", "--algo.kl.use_loss", "--algo.kl.estimator k1", "--train.async_enable",
                      "--train.async_queue_size 1", "--algo.dynamic_filtering_enable"] {
             #expect(openrlhf.contains(flag), "OpenRLHF: \(flag)")

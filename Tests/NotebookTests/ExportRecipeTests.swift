@@ -62,10 +62,10 @@ import Testing
 
     @Test func everyKnobTRLLacksIsNamed() throws {
         let (dir, _) = try Self.export(["rl steps=0 staleness=1 entropy=0.01 advantage=leave-one-out kl=0.01 kl_estimator=k1 "
-                                        + "think_budget=8 dual_clip=3 ref_sync=10"])
+                                        + "budget=8 dual_clip=3 ref_sync=10"])
         let yaml = try String(contentsOfFile: "\(dir)/grpo_config.yaml", encoding: .utf8)
         let lacking = yaml.components(separatedBy: "TRL's GRPOTrainer does not have:").last ?? ""
-        for needle in ["staleness=1", "entropy=0.01", "advantage=leave-one-out", "kl_estimator=k1", "think_budget=8",
+        for needle in ["staleness=1", "entropy=0.01", "advantage=leave-one-out", "kl_estimator=k1", "budget=8",
                        "dynamic_sampling=true"] {
             #expect(lacking.contains(needle), "\(needle) must be named as missing in TRL")
         }

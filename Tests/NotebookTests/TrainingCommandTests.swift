@@ -140,12 +140,17 @@ import Training
         _ = try session.execute("set temperature=0.5 max_tokens=6")
         let trainer = try session.policyTrainer(for: "test")
         #expect(trainer.config.sampling.temperature == 0.5 && trainer.config.sampling.maxNewTokens == 6)
-        _ = try session.execute("sample prompts=2 n=2 think_budget=3 top_k=4")
+        _ = try session.execute("sample prompts=2 n=2 budget=3 top_k=4")
         #expect(trainer.config.sampling.thinkingBudget == 3 && trainer.config.sampling.topK == 4)
         #expect(trainer.config.sampling.temperature == 0.5, "keys not typed keep the trainer's values")
         #expect(try CommandTesting.run(session, "show trainer").contains("0.5"))
-        // One name per field: sample's thinking budget is the trainer's think_budget.
-        #expect(CommandTesting.failure(session, "sample prompts=2 n=2 budget=3").contains("budget"))
+        // One name and one meaning per field: budget caps the thinking (0: none), off lifts the cap.
+        _ = try session.execute("sample prompts=2 n=2 budget=off")
+        #expect(trainer.config.sampling.thinkingBudget == nil)
+        _ = try session.execute("rl steps=0 budget=0")
+        #expect(trainer.config.sampling.thinkingBudget == 0)
+        #expect(CommandTesting.failure(session, "rl steps=0 budget=-1").contains("budget"))
+        #expect(CommandTesting.failure(session, "rl steps=0 budget=lots").contains("budget"))
         // The evaluation commands read the same keys into the same value and report its problem by key.
         #expect(CommandTesting.failure(session, "eval problems=2 n=2 top_p=0").contains("top_p=0"))
         #expect(CommandTesting.failure(session, "generate \"1+2=\" n=1 top_p=0").contains("top_p=0"))

@@ -192,10 +192,15 @@ import Models
         #expect(c.updatesPerBatch == 2)
         try c.set("lr", to: .whole(1))  // a whole number is a real number
         #expect(c.learningRate == 1)
-        try c.set("think_budget", to: .whole(8))
+        try c.set("budget", to: .whole(8))
         #expect(c.sampling.thinkingBudget == 8)
-        try c.set("think_budget", to: .whole(0))
+        try c.set("budget", to: .whole(0))
+        #expect(c.sampling.thinkingBudget == 0, "0 answers without thinking, as in eval")
+        try c.set("budget", to: .word("off"))
         #expect(c.sampling.thinkingBudget == nil)
+        try c.set("budget", to: "12")
+        #expect(c.sampling.thinkingBudget == 12)
+        #expect(throws: TrainingError.self) { try c.set("budget", to: .word("lots")) }
         let before = c
         #expect(throws: TrainingError.self) { try c.set("mu", to: .real(1.5)) }
         #expect(throws: TrainingError.self) { try c.set("loss", to: .whole(3)) }

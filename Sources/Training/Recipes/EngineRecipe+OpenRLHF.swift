@@ -93,7 +93,7 @@ extension EngineRecipe {
             put("--train.async_queue_size", "\(c.maxStaleness)", "staleness")
         }
         if c.referenceSyncInterval > 0 { lacks("ref_sync=\(c.referenceSyncInterval): OpenRLHF keeps the reference model fixed") }
-        if let budget = c.sampling.thinkingBudget { lacks("think_budget=\(budget): OpenRLHF does not force </think>") }
+        if let budget = c.sampling.thinkingBudget { lacks("budget=\(budget): OpenRLHF does not force </think>") }
         if c.sampling.waitExtensions > 0 { lacks("waits=\(c.sampling.waitExtensions): OpenRLHF has no s1-style wait extensions") }
         if c.skipZeroAdvantage {
             lacks("skip_zero_adv=true: OpenRLHF counts zero-advantage tokens in the loss mean (Verity leaves them out)")

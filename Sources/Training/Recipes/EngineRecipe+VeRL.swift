@@ -56,7 +56,7 @@ extension EngineRecipe {
         if c.maxStaleness > 0 {
             lacks("staleness=\(c.maxStaleness): veRL's one-step-off-policy and fully-async recipes, not ppo_trainer")
         }
-        if let budget = c.sampling.thinkingBudget { lacks("think_budget=\(budget): veRL does not force </think>; use max_response_length") }
+        if let budget = c.sampling.thinkingBudget { lacks("budget=\(budget): veRL does not force </think>; use max_response_length") }
         if c.sampling.waitExtensions > 0 { lacks("waits=\(c.sampling.waitExtensions): veRL has no s1-style wait extensions") }
         let weights = rewards.map { "\($0.name)×\(number($0.weight))" }.joined(separator: " + ")
         var text = """

@@ -156,7 +156,7 @@ public enum EngineRecipe {
             lacks("staleness=\(c.maxStaleness): GRPOTrainer samples on-policy (num_iterations > 1 is the nearest off-policy knob)")
         }
         if let budget = c.sampling.thinkingBudget {
-            lacks("think_budget=\(budget): GRPOTrainer does not force </think>; use max_completion_length")
+            lacks("budget=\(budget): GRPOTrainer does not force </think>; use max_completion_length")
         }
         if c.sampling.waitExtensions > 0 { lacks("waits=\(c.sampling.waitExtensions): GRPOTrainer has no s1-style wait extensions") }
         lines.append("")

@@ -5,9 +5,9 @@ import Training
 
 extension CommandDefinition {
     /// The trainer fields `sample` takes: batch shape and the sampling value.
-    static let sampleKeys = ["prompts", "n", "temperature", "top_p", "top_k", "max_tokens", "think_budget", "waits"]
+    static let sampleKeys = ["prompts", "n", "temperature", "top_p", "top_k", "max_tokens", "budget", "waits"]
 
-    /// `sample prompts=16 n=8 temperature=1 max_tokens=… think_budget=… waits=…`
+    /// `sample prompts=16 n=8 temperature=1 max_tokens=… budget=… waits=…`
     static let sample = CommandDefinition(CommandDeclaration(
         name: "sample",
         summary: "sample groups of completions for the next step: sample prompts=8 n=8 temperature=1",
@@ -17,7 +17,7 @@ extension CommandDefinition {
             + "('help rl'): given ones change the trainer's settings for later 'step' and 'rl'. Shows per group: "
             + "prompt, mean reward, correct share, mean length and distinct answers.",
         keys: TrainerArguments.fields.filter { sampleKeys.contains($0.name) },
-        examples: ["sample prompts=2 n=2 temperature=1 top_p=1 top_k=0 max_tokens=8 think_budget=0 waits=0"]
+        examples: ["sample prompts=2 n=2 temperature=1 top_p=1 top_k=0 max_tokens=8 budget=off waits=0"]
     )) { invocation, session in
         let changes = try TrainerArguments.given(invocation, among: sampleKeys)
         let trainer = try session.policyTrainer(for: "sample")

@@ -117,14 +117,17 @@ enum TrainerArguments {
         // given on the line, so an absent key keeps the trainer's current value.
         let type: ArgumentType
         let defaultValue: ArgumentValue
-        switch field.defaultValue {
-        case .word(let word):
+        switch (field.kind, field.defaultValue) {
+        case (.cap, let value):  // a number or `off`: the field checks it
+            type = .string
+            defaultValue = .string(ConfigField.text(value))
+        case (_, .word(let word)):
             type = .choice(field.choices)
             defaultValue = .choice(word)
-        case .whole(let number):
+        case (_, .whole(let number)):
             type = .int
             defaultValue = .int(number)
-        case .real(let number):
+        case (_, .real(let number)):
             type = .float
             defaultValue = .float(number)
         }
