@@ -1,12 +1,12 @@
 // Training/TrainerConfig.swift — the one documented configuration of the policy-gradient
 // trainer (TRL `GRPOConfig` style): every knob with its meaning, default, paper symbol and what
 // 0/off means. GRPO, Dr. GRPO, DAPO, RLOO and REINFORCE are presets of it (TrainerConfig+Presets),
-// and a field table (TrainerConfig+Fields) drives the REPL's `help`, `set` and `show settings`.
+// and a field table (TrainerConfig+Fields) drives the REPL's `help rl`, the keys of `rl` and
+// `sample`, and `show trainer`. How it samples is the one sampling value (`sampling`).
 
 import Foundation
 import Models
 
-/// Learning-rate schedule shape.
 /// How a PPO critic is initialised.
 public enum CriticStart: String, Sendable, Codable, CaseIterable, Equatable {
     /// A copy of the policy with one zeroed head row as the value head.
@@ -15,6 +15,7 @@ public enum CriticStart: String, Sendable, Codable, CaseIterable, Equatable {
     case small
 }
 
+/// Learning-rate schedule shape (`learningRateSchedule(runSteps:)` makes the schedule).
 public enum ScheduleKind: String, Sendable, Codable, CaseIterable, Equatable {
     /// Linear warm-up, then constant.
     case constant
