@@ -151,6 +151,13 @@ import Training
         #expect(trainer.config.sampling.thinkingBudget == 0)
         #expect(CommandTesting.failure(session, "rl steps=0 budget=-1").contains("budget"))
         #expect(CommandTesting.failure(session, "rl steps=0 budget=lots").contains("budget"))
+        // eval and generate read budget the same way.
+        _ = try session.execute("eval problems=2 n=1 max_tokens=4 budget=off as=nocap")
+        _ = try session.execute("eval problems=2 n=1 max_tokens=4 budget=0 as=nothink")
+        let runs = try #require(session[EvaluationRunsSlot.self])
+        #expect(try #require(runs.byName["nocap"]).run.options.thinkingBudget == nil)
+        #expect(try #require(runs.byName["nothink"]).run.options.thinkingBudget == 0)
+        #expect(CommandTesting.failure(session, "eval problems=2 n=1 budget=lots").contains("budget=lots"))
         // The evaluation commands read the same keys into the same value and report its problem by key.
         #expect(CommandTesting.failure(session, "eval problems=2 n=2 top_p=0").contains("top_p=0"))
         #expect(CommandTesting.failure(session, "generate \"1+2=\" n=1 top_p=0").contains("top_p=0"))

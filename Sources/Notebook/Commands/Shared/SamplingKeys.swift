@@ -12,8 +12,8 @@ struct SamplingKey: Sendable {
     let spec: ArgumentSpec
     /// Whether `set KEY=…` changes it for the session (and the trainer).
     let isSetting: Bool
-    /// Writes a validated value into the sampling value.
-    let write: @Sendable (inout GenerationOptions, ArgumentValue) -> Void
+    /// Writes a parsed value into the sampling value (throws when a text value does not read).
+    let write: @Sendable (inout GenerationOptions, ArgumentValue) throws -> Void
 
     /// The declaration with a command's own help line.
     func spec(help: String) -> ArgumentSpec {
@@ -47,10 +47,19 @@ enum SamplingKeys {
     static let topK = SamplingKey.int("top_k", \.topK, bounds: 0...1_000_000, help: "keep only the k most likely tokens; 0 = off", setting: true)
     static let maxTokens = SamplingKey.int("max_tokens", \.maxNewTokens, bounds: 1...32_768,
                                           help: "longest completion sampled, in tokens", setting: true)
-    /// No default: absent means no cap, and 0 means no thinking at all.
-    static let budget = SamplingKey(spec: ArgumentSpec("budget", .int, bounds: 0...1_000_000, help: "thinking budget in tokens (force </think>)"),
-                                    isSetting: false,
-                                    write: { o, v in if case .int(let x) = v { o.thinkingBudget = x } })
+    /// As the trainer's `budget`: a number caps the thinking (0: none); `off`, or leaving it out, is no cap.
+    static let budget = SamplingKey(
+        spec: ArgumentSpec("budget", .string,
+                           help: "thinking budget in tokens (force </think>); 0 = answer without thinking, off = no cap (the default)"),
+        isSetting: false,
+        write: { o, v in
+            guard case .string(let text) = v else { return }
+            if ["off", "none"].contains(text.lowercased()) { o.thinkingBudget = nil; return }
+            guard let n = Int(text), (0...1_000_000).contains(n) else {
+                throw CommandError("budget=\(text) — give a whole number of thinking tokens (0 to 1000000; 0 = none) or off", kind: .usage)
+            }
+            o.thinkingBudget = n
+        })
     static let waits = SamplingKey.int("waits", \.waitExtensions, bounds: 0...64, help: "s1-style 'Wait' extensions of thinking", setting: false)
 
     /// Every sampling key, in the order help lists them.
@@ -69,7 +78,7 @@ enum SamplingKeys {
         var options = base
         // A command may declare a key of the same name with another type (scale's waits= list).
         for key in all where invocation.declaration.spec(named: key.spec.name)?.type == key.spec.type {
-            if let value = try invocation.value(key.spec.name) { key.write(&options, value) }
+            if let value = try invocation.value(key.spec.name) { try key.write(&options, value) }
         }
         if let problem = options.problem { throw CommandError("\(invocation.declaration.fullName): \(problem)", kind: .usage) }
         return options
@@ -77,11 +86,11 @@ enum SamplingKeys {
 
     /// `settings`' sampling values written into `options`: every setting, or only `names`, and
     /// only those changed with `set` (the others keep `options`' values).
-    static func applying(_ settings: Settings, to options: GenerationOptions, only names: [String]? = nil) -> GenerationOptions {
+    static func applying(_ settings: Settings, to options: GenerationOptions, only names: [String]? = nil) throws -> GenerationOptions {
         var changed = options
         for key in all where key.isSetting && (names ?? settingNames).contains(key.spec.name)
             && settings.explicitlySet.contains(key.spec.name) {
-            if let value = settings.value(key.spec.name) { key.write(&changed, value) }
+            if let value = settings.value(key.spec.name) { try key.write(&changed, value) }
         }
         return changed
     }

@@ -63,7 +63,7 @@ extension Session {
     /// - Throws: `TrainingError` when the result does not validate (temperature 0 with group advantages).
     static func withSetSamplingSettings(_ config: TrainerConfig, from settings: Settings, only names: [String]? = nil) throws -> TrainerConfig {
         var changed = config
-        changed.sampling = SamplingKeys.applying(settings, to: config.sampling, only: names)
+        changed.sampling = try SamplingKeys.applying(settings, to: config.sampling, only: names)
         try changed.validate()
         return changed
     }
