@@ -179,6 +179,9 @@ import Models
         #expect(c.sampling.thinkingBudget == nil, "a saved budget of 0 meant no cap")
         let capped = try JSONDecoder().decode(TrainerConfig.self, from: Data(#"{"thinkingBudget": 8}"#.utf8))
         #expect(capped.sampling.thinkingBudget == 8)
+        // A sampling value saved without some of its keys keeps their defaults.
+        let partial = try JSONDecoder().decode(TrainerConfig.self, from: Data(#"{"sampling": {"temperature": 0.5}}"#.utf8))
+        #expect(partial.sampling == GenerationOptions(temperature: 0.5))
         // The new shape round-trips.
         #expect(try JSONDecoder().decode(TrainerConfig.self, from: JSONEncoder().encode(c)) == c)
     }

@@ -56,6 +56,27 @@ public struct GenerationOptions: Sendable, Equatable, Codable {
     }
 }
 
+extension GenerationOptions {
+    /// Decodes a saved value; a key that is absent (a file written before the field existed)
+    /// keeps its default, so saved trainer states and runs still load.
+    public init(from decoder: Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func take<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
+            if let v = try c.decodeIfPresent(T.self, forKey: key) { value = v }
+        }
+        try take(.maxNewTokens, &maxNewTokens)
+        try take(.temperature, &temperature)
+        try take(.topK, &topK)
+        try take(.topP, &topP)
+        try take(.stopStrings, &stopStrings)
+        thinkingBudget = try c.decodeIfPresent(Int.self, forKey: .thinkingBudget)
+        try take(.waitExtensions, &waitExtensions)
+        try take(.waitText, &waitText)
+        system = try c.decodeIfPresent(String.self, forKey: .system)
+    }
+}
+
 /// Why a completion ended.
 public enum FinishReason: String, Sendable, Codable, Equatable {
     /// The end-of-sequence token was sampled.
