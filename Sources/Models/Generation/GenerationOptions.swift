@@ -62,17 +62,14 @@ extension GenerationOptions {
     public init(from decoder: Decoder) throws {
         self.init()
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        func take<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
-            if let v = try c.decodeIfPresent(T.self, forKey: key) { value = v }
-        }
-        try take(.maxNewTokens, &maxNewTokens)
-        try take(.temperature, &temperature)
-        try take(.topK, &topK)
-        try take(.topP, &topP)
-        try take(.stopStrings, &stopStrings)
+        try c.take(.maxNewTokens, into: &maxNewTokens)
+        try c.take(.temperature, into: &temperature)
+        try c.take(.topK, into: &topK)
+        try c.take(.topP, into: &topP)
+        try c.take(.stopStrings, into: &stopStrings)
         thinkingBudget = try c.decodeIfPresent(Int.self, forKey: .thinkingBudget)
-        try take(.waitExtensions, &waitExtensions)
-        try take(.waitText, &waitText)
+        try c.take(.waitExtensions, into: &waitExtensions)
+        try c.take(.waitText, into: &waitText)
         system = try c.decodeIfPresent(String.self, forKey: .system)
     }
 }
