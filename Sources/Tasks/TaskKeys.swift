@@ -52,7 +52,7 @@ extension TaskRegistry {
         TaskKey("digits", ["arithmetic"], .text, default: "3", "digits per operand, N or N:M"),
         TaskKey("test_digits", ["arithmetic"], .text, default: nil, "digits of the test split, for a shifted test (default: as digits)"),
         TaskKey("greek", ["arithmetic"], .real(0...1), default: "0",
-                "add/sub: share of worked solutions with Greek carry/borrow marks (κ, β), for the language reward"),
+                "share of add/sub worked solutions with Greek carry/borrow marks (κ, β), for the language reward"),
         TaskKey("count", ["countdown"], .whole(2...8), default: "4", "how many numbers"),
         TaskKey("max", ["countdown", "sorting"], .whole(1...1_000_000), default: "99", "largest number"),
         TaskKey("target", ["countdown"], .whole(1...1_000_000), default: "999", "largest target"),
