@@ -121,7 +121,7 @@ extension ConfigField {
         ConfigField(key: key, property: property, summary: summary, symbol: symbol, offMeaning: off, kind: .real, choices: [],
                     bounds: range,
                     // Through the value's own shortest text, so a Float 0.7 shows as 0.7.
-                    getter: { .real(Double($0[keyPath: path].description) ?? 0) },
+                    getter: { .real($0[keyPath: path].decimalValue) },
                     setter: { c, value in
                         let v: Double
                         switch value {

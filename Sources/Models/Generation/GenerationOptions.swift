@@ -84,8 +84,8 @@ public enum FinishReason: String, Sendable, Codable, Equatable {
     case length
 }
 
-extension Float {
-    /// The Double with this Float's shortest decimal text (0.7 → 0.7, not 0.699999988…), for
-    /// printing a sampling setting beside Double settings.
+extension BinaryFloatingPoint where Self: LosslessStringConvertible {
+    /// The Double with this value's shortest decimal text (a Float 0.7 → 0.7, not 0.699999988…),
+    /// for printing a sampling setting beside Double settings.
     public var decimalValue: Double { Double(description) ?? Double(self) }
 }
