@@ -2,6 +2,7 @@
 // Verity: a notebook-style REPL for reasoning training with verifiable rewards (RLVR) and
 // inference-time scaling. Module layering (bottom up) follows DESIGN.md:
 //   COpenBLAS, CTile, CEditline, CSupport, CPool → Kernels → Models → (Tasks) → Training, Evaluation → Plotting → Notebook → verity
+//   Fields (how a setting is declared) has no dependencies; Models, Tasks, Training and Notebook declare theirs with it.
 //   Serving (the OpenAI-API server) sits on Models and Kernels beside them; only `verity` uses it.
 import Foundation
 import PackageDescription
@@ -40,27 +41,30 @@ let package = Package(
         // Stores the token products' transposed tiles with AVX register transposes (Kernels/Gemm.swift).
         .target(name: "CTile", path: "Sources/CTile", cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "Kernels", dependencies: ["COpenBLAS", "CPool", "CTile"], swiftSettings: fast),
-        .target(name: "Models", dependencies: ["Kernels"], swiftSettings: fast),
-        .target(name: "Tasks"),
-        .target(name: "Training", dependencies: ["Kernels", "Models", "Tasks"], swiftSettings: fast),
+        // How a setting is declared once (key, kind, bounds, default, help) and read by key.
+        .target(name: "Fields"),
+        .target(name: "Models", dependencies: ["Kernels", "Fields"], swiftSettings: fast),
+        .target(name: "Tasks", dependencies: ["Fields"]),
+        .target(name: "Training", dependencies: ["Kernels", "Models", "Tasks", "Fields"], swiftSettings: fast),
         .target(name: "Evaluation", dependencies: ["Kernels", "Models", "Tasks"], swiftSettings: fast),
         .target(name: "Plotting"),
         .target(name: "Serving", dependencies: ["Models", "Kernels"]),
         .target(name: "Notebook",
-                dependencies: ["Kernels", "Models", "Tasks", "Training", "Evaluation", "Plotting", "CSupport"]),
+                dependencies: ["Kernels", "Models", "Tasks", "Training", "Evaluation", "Plotting", "Fields", "CSupport"]),
         .executableTarget(name: "verity",
                           dependencies: ["Notebook", "Serving", "Kernels", "CEditline", "CSupport",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: targetCPU == "haswell" ? [.define("VERITY_TARGET_HASWELL")] : []),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CPool", "COpenBLAS"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "Kernels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FieldsTests", dependencies: ["Fields"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Kernels", "Fields"], resources: [.copy("Fixtures")]),
         // The seeded generator the test targets share.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "TasksTests", dependencies: ["Tasks", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Tasks", "Kernels", "TestSupport"]),
+        .testTarget(name: "TasksTests", dependencies: ["Tasks", "Fields", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Tasks", "Kernels", "Fields", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Models", "Tasks", "Kernels", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Fixtures"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Fields"], exclude: ["Fixtures"]),
         // Drives the built `verity` binary through a pseudo-terminal and pipes; depends on it only
         // so that it is built first (and on CSupport for opening the pseudo-terminal).
         .testTarget(name: "VerityTests", dependencies: ["verity", "CSupport"], exclude: ["Fixtures"]),

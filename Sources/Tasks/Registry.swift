@@ -5,6 +5,7 @@
 // The REPL engineer passes the words after the verb (already split by the command lexer) as
 // `[(key, value)]` pairs — a bare word has a nil value — or the raw text to `parse…(text:)`.
 
+import Fields
 import Foundation
 
 /// One `key=value` (or bare `key`) argument.
@@ -205,38 +206,34 @@ private struct TaskValues {
     let given: [String: String]
 
     /// The text of `name`: given, else its default ("" when it has none).
-    func text(_ name: String) -> String { given[name] ?? TaskRegistry.key(name)?.defaultText ?? "" }
+    func text(_ name: String) -> String { given[name] ?? TaskRegistry.key(name)?.spec.defaultValue?.description ?? "" }
+
+    /// `name`'s value, given or default, read and checked by its declaration.
+    private func value(_ name: String) throws -> FieldValue {
+        guard let key = TaskRegistry.key(name) else { throw TasksError("task \(kind): no key '\(name)'") }
+        do { return try key.spec.parse(text(name)) } catch let error as FieldError {
+            throw TasksError("task \(kind): \(error.description)")
+        }
+    }
 
     func whole(_ name: String) throws -> Int {
-        let t = text(name)
-        guard let n = Int(t), n >= 0 else { throw TasksError("task \(kind): \(name)=\(t) — use a whole number of 0 or more") }
-        if case .whole(let bounds)? = TaskRegistry.key(name)?.form, !bounds.contains(n) {
-            throw TasksError("task \(kind): \(name)=\(t) is outside \(bounds.lowerBound)…\(bounds.upperBound)")
-        }
+        guard case .whole(let n) = try value(name) else { throw TasksError("task \(kind): \(name) is not a whole-number key") }
         return n
     }
 
     func real(_ name: String) throws -> Double {
-        let t = text(name)
-        guard let x = Double(t), x.isFinite else { throw TasksError("task \(kind): \(name)=\(t) — use a number") }
-        if case .real(let bounds)? = TaskRegistry.key(name)?.form, !bounds.contains(x) {
-            throw TasksError("task \(kind): \(name)=\(t) is outside \(bounds.lowerBound)…\(bounds.upperBound)")
-        }
+        guard case .real(let x) = try value(name) else { throw TasksError("task \(kind): \(name) is not a number key") }
         return x
     }
 
     func flag(_ name: String) throws -> Bool {
-        let t = text(name)
-        guard t == "true" || t == "false" else { throw TasksError("task \(kind): \(name)=\(t) is not valid — use true or false") }
-        return t == "true"
+        guard case .flag(let on) = try value(name) else { throw TasksError("task \(kind): \(name) is not a switch") }
+        return on
     }
 
     func choice(_ name: String) throws -> String {
-        let t = text(name)
-        if case .choice(let words)? = TaskRegistry.key(name)?.form, !words.contains(t) {
-            throw TasksError("task \(kind): \(name)=\(t) is not valid — use \(words.joined(separator: ", "))")
-        }
-        return t
+        guard case .word(let w) = try value(name) else { throw TasksError("task \(kind): \(name) is not a choice") }
+        return w
     }
 
     /// `N`, `N:M` or `N..M` as a closed range; `test_digits` defaults to `digits`.

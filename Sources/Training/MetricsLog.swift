@@ -10,6 +10,7 @@
 // JSONL: one object per line with a numeric `step` and numeric metrics (other fields are ignored
 // on reading; a non-finite value is written as null).
 
+import Fields
 import Foundation
 
 /// One step's metrics, in the order they were recorded (the CSV column order follows first use).
@@ -89,12 +90,9 @@ public struct MetricsLog: Sendable, Equatable {
         return (steps, values)
     }
 
-    /// Numbers as written in both formats: whole numbers without ".0", others in Swift's shortest
-    /// round-trip form.
-    static func format(_ v: Double) -> String {
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-        return "\(v)"
-    }
+    /// Numbers as written in both formats: as a setting's value is shown (whole numbers without
+    /// ".0", others in Swift's shortest round-trip form).
+    static func format(_ v: Double) -> String { FieldValue.text(v) }
 
     /// The log as CSV: a header `step,<names…>`, one line per step, empty cells for metrics a step
     /// did not record and for non-finite values.

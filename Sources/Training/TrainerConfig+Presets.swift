@@ -110,7 +110,7 @@ extension TrainerConfig {
         for preset in TrainerPreset.allCases {
             let reference = TrainerConfig(preset: preset)
             let differences = Self.fields.compactMap { field -> PresetDifference? in
-                let mine = field.value(in: self), theirs = field.value(in: reference)
+                let mine = field.value(in: self).description, theirs = field.value(in: reference).description
                 return mine == theirs ? nil : PresetDifference(key: field.key, value: mine, presetValue: theirs)
             }
             if best == nil || differences.count < (best?.differences.count ?? .max) { best = (preset, differences) }

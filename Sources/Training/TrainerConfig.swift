@@ -4,6 +4,7 @@
 // and a field table (TrainerConfig+Fields) drives the REPL's `help rl`, the keys of `rl` and
 // `sample`, and `show trainer`. How it samples is the one sampling value (`sampling`).
 
+import Fields
 import Foundation
 import Models
 
@@ -212,10 +213,9 @@ extension TrainerConfig {
     /// keeps its default, so older checkpoints still resume.
     public init(from decoder: Decoder) throws {
         self.init()
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.take(.promptsPerStep, into: &promptsPerStep)
-        try c.take(.samplesPerPrompt, into: &samplesPerPrompt)
-        try c.take(.sampling, into: &sampling)
+        // Every knob by its property name, from the field table; the sampling value decodes itself.
+        try Field.restore(Self.fields, from: decoder.container(keyedBy: FieldCodingKey.self), into: &self)
+        try decoder.container(keyedBy: CodingKeys.self).take(.sampling, into: &sampling)
         // Files written before the one sampling value kept its fields flat.
         let flat = try decoder.container(keyedBy: FlatSamplingKeys.self)
         func old<T: Decodable>(_ key: FlatSamplingKeys, _ type: T.Type) throws -> T? { try flat.decodeIfPresent(type, forKey: key) }
@@ -225,41 +225,6 @@ extension TrainerConfig {
         if let n = try old(.maxNewTokens, Int.self) { sampling.maxNewTokens = n }
         if let b = try old(.thinkingBudget, Int.self) { sampling.thinkingBudget = b > 0 ? b : nil }
         if let w = try old(.waitExtensions, Int.self) { sampling.waitExtensions = w }
-        try c.take(.advantage, into: &advantage)
-        try c.take(.advantageEpsilon, into: &advantageEpsilon)
-        try c.take(.epsilonLow, into: &epsilonLow)
-        try c.take(.epsilonHigh, into: &epsilonHigh)
-        try c.take(.dualClip, into: &dualClip)
-        try c.take(.klCoefficient, into: &klCoefficient)
-        try c.take(.klEstimator, into: &klEstimator)
-        try c.take(.referenceSyncInterval, into: &referenceSyncInterval)
-        try c.take(.lossAggregation, into: &lossAggregation)
-        try c.take(.lossNormalizer, into: &lossNormalizer)
-        try c.take(.entropyCoefficient, into: &entropyCoefficient)
-        try c.take(.maskTruncated, into: &maskTruncated)
-        try c.take(.skipZeroAdvantage, into: &skipZeroAdvantage)
-        try c.take(.updatesPerBatch, into: &updatesPerBatch)
-        try c.take(.minibatches, into: &minibatches)
-        try c.take(.learningRate, into: &learningRate)
-        try c.take(.beta1, into: &beta1)
-        try c.take(.beta2, into: &beta2)
-        try c.take(.adamEpsilon, into: &adamEpsilon)
-        try c.take(.weightDecay, into: &weightDecay)
-        try c.take(.warmupSteps, into: &warmupSteps)
-        try c.take(.schedule, into: &schedule)
-        try c.take(.totalSteps, into: &totalSteps)
-        try c.take(.minLearningRateRatio, into: &minLearningRateRatio)
-        try c.take(.maxGradNorm, into: &maxGradNorm)
-        try c.take(.dynamicSampling, into: &dynamicSampling)
-        try c.take(.maxGenerationRounds, into: &maxGenerationRounds)
-        try c.take(.maxStaleness, into: &maxStaleness)
-        try c.take(.gamma, into: &gamma)
-        try c.take(.lambda, into: &lambda)
-        try c.take(.valueClip, into: &valueClip)
-        try c.take(.valueLearningRate, into: &valueLearningRate)
-        try c.take(.whitenAdvantages, into: &whitenAdvantages)
-        try c.take(.critic, into: &critic)
-        try c.take(.vineSamples, into: &vineSamples)
     }
 
     /// The sampling keys of a config saved before they moved into `sampling` (0 budget = no cap).

@@ -1,6 +1,7 @@
 // TasksTests/VerificationTests.swift — the data-only verification report and the key=value
 // registry for tasks and rewards.
 
+import Fields
 import Testing
 import TestSupport
 @testable import Tasks
@@ -55,7 +56,7 @@ import TestSupport
     #expect(throws: TasksError("task arithmetic: unknown key 'dgits' — valid keys: train, test, think, op, digits, test_digits, greek")) {
         try TaskRegistry.parse(text: "arithmetic dgits=3")
     }
-    #expect(throws: TasksError("task arithmetic: op=div is not valid — use add, sub, mul")) {
+    #expect(throws: TasksError("task arithmetic: op=div is not one of add, sub, mul")) {
         try TaskRegistry.parse(text: "arithmetic op=div")
     }
     #expect(throws: TasksError("unknown task 'algebra' — use one of arithmetic, countdown, sorting")) {
@@ -72,7 +73,7 @@ import TestSupport
     let plain = try TaskRegistry.parse(text: "countdown")
     let countdown = try #require(plain.generator as? CountdownTask)
     for (name, value) in [("count", countdown.count), ("max", countdown.maxNumber), ("target", countdown.maxTarget)] {
-        #expect(TaskRegistry.keys.first { $0.name == name }?.defaultText == String(value), "\(name)")
+        #expect(TaskRegistry.keys.first { $0.name == name }?.spec.defaultValue == .whole(value), "\(name)")
     }
     #expect(plain.train == 5000 && plain.test == 500)
     #expect(throws: TasksError.self) { try TaskRegistry.parse(text: "countdown count=9") }

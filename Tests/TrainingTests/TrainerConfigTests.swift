@@ -1,5 +1,6 @@
 // Tests of the trainer config: the field table covers every stored property, presets validate and
 // differ where their papers do, `set` parses and rejects, validation names the field.
+import Fields
 import Foundation
 import Testing
 import Models
@@ -146,12 +147,12 @@ import Models
         let c = TrainerConfig(preset: .dapo)
         let back = try JSONDecoder().decode(TrainerConfig.self, from: JSONEncoder().encode(c))
         #expect(back == c)
-        // Every field, changed alone, survives the round trip (the decoder lists the fields by hand).
+        // Every field, changed alone, survives the round trip (the decoder reads the field table).
         for field in TrainerConfig.fields {
             var changed = TrainerConfig()
-            let current = field.value(in: changed)
-            var candidates = field.choices.filter { $0 != current }
-            if let bounds = field.bounds {
+            let current = field.value(in: changed).description
+            var candidates = field.spec.choices.filter { $0 != current }
+            if let bounds = field.spec.bounds {
                 let value: Double = Double(current) ?? bounds.lowerBound
                 let options: [Double] = [value + 1, value / 2, bounds.upperBound, bounds.lowerBound]
                 for option in options where bounds.contains(option) && option != value {
@@ -211,9 +212,9 @@ import Models
         #expect(c == before, "a refused value leaves the config as it was")
         // The field's kind parses text the same way the REPL's parser would.
         let mu = try TrainerConfig.field("mu")
-        #expect(mu.kind == .whole)
-        #expect(try mu.parse("3") == .whole(3))
-        #expect(throws: TrainingError.self) { try mu.parse("3.5") }
+        #expect(mu.spec.kind == .whole)
+        #expect(try mu.spec.parse("3") == .whole(3))
+        #expect(throws: FieldError.self) { try mu.spec.parse("3.5") }
     }
 
     @Test func samplingRangesAreCheckedOnceForEveryUser() {

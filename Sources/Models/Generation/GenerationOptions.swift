@@ -2,6 +2,9 @@
 // server), in text terms. The trainer's config, the session settings and the evaluation commands
 // all hold this type; the local engine compiles it into token-level controls (`DecodeControls`)
 // with the tokenizer's special tokens, and its sampler reads temperature, top-k and top-p from it.
+// Its settable keys are declared once, in `fields`; the trainer's table lifts them through
+// `TrainerConfig.sampling` and the REPL's sampling keys are derived from them.
+import Fields
 
 /// How to sample completions. Every default is the one the RLVR recipes in DESIGN.md use, and is
 /// written once, in `init` (the session settings, the trainer and the commands' help take theirs
@@ -56,19 +59,39 @@ public struct GenerationOptions: Sendable, Equatable, Codable {
     }
 }
 
-extension GenerationOptions {
+/// The settable keys of the sampling value, each declared once; the default of each is
+/// `GenerationOptions.init`'s, its range the one `problem` checks.
+public enum SamplingField {
+    public static let temperature = Field<GenerationOptions>.real(
+        "temperature", \.temperature, "temperature", "sampling temperature", symbol: "T", off: "greedy decoding", bounds: 0...10)
+    public static let topK = Field<GenerationOptions>.whole(
+        "top_k", \.topK, "topK", "keep only the k most likely tokens", off: "off", bounds: 0...1_000_000)
+    public static let topP = Field<GenerationOptions>.real(
+        "top_p", \.topP, "topP", "nucleus sampling: keep the smallest set of tokens with this much mass; 1 = off", bounds: 0...1)
+    public static let maxTokens = Field<GenerationOptions>.whole(
+        "max_tokens", \.maxNewTokens, "maxNewTokens", "longest completion sampled, in tokens", symbol: "L_max", bounds: 1...32_768)
+    public static let budget = Field<GenerationOptions>.cap(
+        "budget", \.thinkingBudget, "thinkingBudget",
+        "thinking budget in tokens (force </think>); 0 = answer without thinking, off = no cap", bounds: 0...1_000_000)
+    public static let waits = Field<GenerationOptions>.whole(
+        "waits", \.waitExtensions, "waitExtensions", "s1-style 'Wait' extensions: replace the first W </think> by the wait text",
+        symbol: "W", off: "no extension", bounds: 0...64)
+}
+
+extension GenerationOptions: FieldRoot {
+    public static var defaults: GenerationOptions { GenerationOptions() }
+
+    /// The settable keys, in the order the trainer's table lists them.
+    public static let fields = [SamplingField.temperature, SamplingField.topK, SamplingField.topP,
+                                SamplingField.maxTokens, SamplingField.budget, SamplingField.waits]
+
     /// Decodes a saved value; a key that is absent (a file written before the field existed)
     /// keeps its default, so saved trainer states and runs still load.
     public init(from decoder: Decoder) throws {
         self.init()
+        try Field.restore(Self.fields, from: decoder.container(keyedBy: FieldCodingKey.self), into: &self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        try c.take(.maxNewTokens, into: &maxNewTokens)
-        try c.take(.temperature, into: &temperature)
-        try c.take(.topK, into: &topK)
-        try c.take(.topP, into: &topP)
         try c.take(.stopStrings, into: &stopStrings)
-        thinkingBudget = try c.decodeIfPresent(Int.self, forKey: .thinkingBudget)
-        try c.take(.waitExtensions, into: &waitExtensions)
         try c.take(.waitText, into: &waitText)
         system = try c.decodeIfPresent(String.self, forKey: .system)
     }
@@ -82,10 +105,4 @@ public enum FinishReason: String, Sendable, Codable, Equatable {
     case stopString = "stop_string"
     /// `maxNewTokens` was reached (the completion is truncated).
     case length
-}
-
-extension BinaryFloatingPoint where Self: LosslessStringConvertible {
-    /// The Double with this value's shortest decimal text (a Float 0.7 → 0.7, not 0.699999988…),
-    /// for printing a sampling setting beside Double settings.
-    public var decimalValue: Double { Double(description) ?? Double(self) }
 }

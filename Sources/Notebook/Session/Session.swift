@@ -100,7 +100,7 @@ public final class Session {
 
     /// Starts reporting progress of `total` steps labelled `label` (shown only when a sink is set).
     public func progress(_ label: String, total: Int) -> ProgressReporter {
-        let show = settings.progress == "on" || (settings.progress == "auto" && outputIsTerminal)
+        let show = settings.progress == .on || (settings.progress == .auto && outputIsTerminal)
         return ProgressReporter(label: label, total: total, sink: show ? progressSink : nil)
     }
 

@@ -44,24 +44,12 @@ extension CommandDefinition {
     }
 }
 
-/// A task key as a command key: its form as the argument type, its bounds and default, and its
-/// kinds in the help line. Only keys given on the line reach the registry (`givenSpecArguments`),
-/// so a key that does not belong to the kind stays an error; the declared default is for help.
+/// A task key as a command key (the one bridge, `ArgumentSpec(FieldSpec)`), with its kinds in the
+/// help line. Only keys given on the line reach the registry (`givenSpecArguments`), so a key that
+/// does not belong to the kind stays an error; the declared default is for help.
 private func taskArgument(_ key: TaskKey) -> ArgumentSpec {
-    let type: ArgumentType
-    var bounds: ClosedRange<Double>? = nil
-    var fallback: ArgumentValue? = nil
-    let text = key.defaultText
-    switch key.form {
-    case .whole(let range):
-        type = .int; bounds = Double(range.lowerBound)...Double(range.upperBound); fallback = text.flatMap(Int.init).map { .int($0) }
-    case .real(let range): type = .float; bounds = range; fallback = text.flatMap(Double.init).map { .float($0) }
-    case .flag: type = .bool; fallback = text.map { .bool($0 == "true") }
-    case .choice(let words): type = .choice(words); fallback = text.map { .choice($0) }
-    case .text: type = .string; fallback = text.map { .string($0) }
-    }
     let kinds = key.kinds.isEmpty ? "" : key.kinds.joined(separator: "/") + ": "
-    return ArgumentSpec(key.name, type, default: fallback, bounds: bounds, help: kinds + key.help)
+    return ArgumentSpec(key.spec, help: kinds + key.spec.summary)
 }
 
 /// The short description of a data set shown by `task`, `data load` and `data info`.

@@ -31,7 +31,7 @@ enum TrainerView {
         var table = Table(columns: [Table.Column("key"), Table.Column("value", .right), Table.Column("default", .right),
                                     Table.Column("symbol"), Table.Column("meaning")])
         for field in TrainerConfig.fields {
-            let value = field.value(in: config)
+            let value = field.value(in: config).description
             table.append([field.key + (value == field.defaultText ? "" : " *"), value, field.defaultText, field.symbol, field.summary])
         }
         var output = CommandOutput.line(heading)

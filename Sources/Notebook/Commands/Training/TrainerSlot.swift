@@ -3,6 +3,7 @@
 // is made on first use for the current local model and data set, and made again when either is
 // replaced; a trainer state loaded with `model load` is imported into it so `rl` resumes exactly.
 // Its config persists between commands: `rl algo=dapo …` changes it for later `sample`/`step`.
+import Fields
 import Foundation
 import Kernels
 import Models
@@ -108,52 +109,25 @@ extension Session {
 /// Derives argument declarations from `TrainerConfig`'s field table, so `help rl` lists every
 /// knob with its default and paper symbol and nothing drifts from the trainer.
 enum TrainerArguments {
-    /// One argument per config field, of the field's kind, with its default and bounds.
-    static let fields: [ArgumentSpec] = TrainerConfig.fields.map { field in
-        var help = field.summary
-        if !field.symbol.isEmpty { help += " (\(field.symbol))" }
-        if !field.offMeaning.isEmpty { help += "; 0 = \(field.offMeaning)" }
-        // The declared default is the config's (shown by `help rl`); handlers apply only the keys
-        // given on the line, so an absent key keeps the trainer's current value.
-        let type: ArgumentType
-        let defaultValue: ArgumentValue
-        switch (field.kind, field.defaultValue) {
-        case (.cap, let value):  // a number or `off`: the field checks it
-            type = .string
-            defaultValue = .string(ConfigField.text(value))
-        case (_, .word(let word)):
-            type = .choice(field.choices)
-            defaultValue = .choice(word)
-        case (_, .whole(let number)):
-            type = .int
-            defaultValue = .int(number)
-        case (_, .real(let number)):
-            type = .float
-            defaultValue = .float(number)
-        }
-        return ArgumentSpec(field.key, type, default: defaultValue, bounds: field.bounds, help: help)
-    }
+    /// One argument per config field, of the field's kind, with its default and bounds. The
+    /// declared default is the config's (shown by `help rl`); handlers apply only the keys given
+    /// on the line, so an absent key keeps the trainer's current value.
+    static let fields: [ArgumentSpec] = TrainerConfig.fields.map { ArgumentSpec($0.spec) }
 
     /// The field keys given on the line (all of them, or those `among`), as typed values for
     /// `TrainerConfig.set`. Every field the command declares is read (before any session state is
     /// touched), so the declaration test sees them all.
-    static func given(_ invocation: Invocation, among names: [String]? = nil) throws -> [(key: String, value: ConfigValue)] {
-        var out: [(key: String, value: ConfigValue)] = []
+    static func given(_ invocation: Invocation, among names: [String]? = nil) throws -> [(key: String, value: FieldValue)] {
+        var out: [(key: String, value: FieldValue)] = []
         for spec in fields where names?.contains(spec.name) ?? true {
             guard let value = try invocation.value(spec.name), invocation.isGiven(spec.name) else { continue }
-            switch value {
-            case .int(let number): out.append((spec.name, .whole(number)))
-            case .float(let number): out.append((spec.name, .real(number)))
-            case .bool(let flag): out.append((spec.name, .word(flag ? "on" : "off")))
-            case .choice(let word), .string(let word): out.append((spec.name, .word(word)))
-            default: out.append((spec.name, .word(value.description)))
-            }
+            out.append((spec.name, FieldValue(value)))
         }
         return out
     }
 
     /// Applies typed settings to `config`, each validated.
-    static func apply(_ settings: [(key: String, value: ConfigValue)], to config: inout TrainerConfig, command: String) throws {
+    static func apply(_ settings: [(key: String, value: FieldValue)], to config: inout TrainerConfig, command: String) throws {
         for (key, value) in settings { try domain(command) { try config.set(key, to: value) } }
     }
 

@@ -1,0 +1,49 @@
+// FieldArguments — the one bridge between a declared setting (`Fields.FieldSpec`) and a command
+// key (`ArgumentSpec`): the trainer's knobs, the sampling keys and the task keys all become
+// command keys here, with their kind as the argument type, their bounds, default and help, and a
+// parsed argument goes back as a typed `FieldValue` (no text round trip).
+import Fields
+
+extension ArgumentSpec {
+    /// The command key of a declared setting; `help` replaces the declaration's help line.
+    init(_ field: FieldSpec, help: String? = nil) {
+        let type: ArgumentType
+        switch field.kind {
+        case .whole: type = .int
+        case .real: type = .float
+        case .flag: type = .bool
+        case .choice(let words): type = .choice(words)
+        case .path: type = .path
+        case .cap, .text: type = .string  // a number or off / text with its own syntax: the field reads it
+        }
+        self.init(field.key, type, default: field.defaultValue.map { ArgumentValue($0, of: field.kind) },
+                  bounds: field.bounds, help: help ?? field.help)
+    }
+}
+
+extension ArgumentValue {
+    /// A field's value as the argument value of the key `ArgumentSpec(field)` declares.
+    init(_ value: FieldValue, of kind: FieldKind) {
+        switch (kind, value) {
+        case (.whole, .whole(let n)): self = .int(n)
+        case (.real, .real(let x)): self = .float(x)
+        case (.flag, .flag(let on)): self = .bool(on)
+        case (.choice, .word(let w)): self = .choice(w)
+        case (.path, .word(let w)): self = .path(w)
+        default: self = .string(value.description)
+        }
+    }
+}
+
+extension FieldValue {
+    /// A parsed command argument as a field value (the field checks its kind and bounds).
+    init(_ argument: ArgumentValue) {
+        switch argument {
+        case .int(let n): self = .whole(n)
+        case .float(let x): self = .real(x)
+        case .bool(let on): self = .flag(on)
+        case .choice(let word), .string(let word), .path(let word): self = .word(word)
+        default: self = .word(argument.description)
+        }
+    }
+}
