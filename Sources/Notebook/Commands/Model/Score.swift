@@ -21,7 +21,7 @@ extension CommandDefinition {
     )) { invocation, session in
         let text = try invocation.string("text")
         let given = try invocation.ints("ids")
-        let asPrompt = try invocation.bool("prompt") ?? false
+        let asPrompt = try invocation.bool(defaulted: "prompt")
         let local = try session.requireLocalModel(for: "tokens")
         let ids: [Int]
         switch (text, given) {

@@ -157,7 +157,7 @@ extension CommandDefinition {
         keys: [
             ArgumentSpec("to", .path, help: "the image to write (.png or .svg); absent: draw inline"),
             ArgumentSpec("title", .string, help: "the plot's title"),
-            ArgumentSpec("ylabel", .string, help: "the y axis label"),
+            ArgumentSpec("ylabel", .string, default: .string("value"), help: "the y axis label"),
             ArgumentSpec("labels", .string, help: "a name for each tally on the x axis, comma-separated, in order, quoted when they hold spaces (default: the tally names)"),
             ArgumentSpec("yrange", .string, help: "LOW:HIGH, a fixed y axis (e.g. 0:1 for shares; intervals past it are cut at the edge)"),
             ArgumentSpec("arms", .stringList, help: "read NAMES as measures: one panel per measure, the tallies MEASURE_ARM of these arms along the x axis"),
@@ -183,7 +183,7 @@ extension CommandDefinition {
         } else if invocation.isGiven("panels") {
             throw CommandError("plot seeds: panels= labels the panels of a grid — give arms= too", kind: .usage)
         }
-        let yLabel = try invocation.string("ylabel") ?? "value"
+        let yLabel = try invocation.string(defaulted: "ylabel")
         let labels = SeedsGrid.list(try invocation.string("labels"))
         if let labels, labels.count != names.count {
             throw CommandError("plot seeds: \(labels.count) labels for \(names.count) tallies — give one label per tally", kind: .usage)
