@@ -111,7 +111,7 @@ public struct FieldSpec: Sendable {
             guard let v = Int(text) else { throw refusal(text, "an integer") }
             return try checked(.whole(v))
         case .real:
-            guard let v = Double(text) else { throw refusal(text, "a finite number") }
+            guard let v = Double(text), v.isFinite else { throw refusal(text, "a finite number") }
             return try checked(.real(v))
         case .cap: return try checked(Int(text).map(FieldValue.whole) ?? .word(text))
         case .flag, .choice, .text, .path: return try checked(.word(text))

@@ -106,19 +106,41 @@ public enum TaskRegistry {
     }
 }
 
+/// One component key of the `reward` command: its declaration (a weight, a switch, or text with
+/// its own syntax) and how its value is written.
+public struct RewardKey: Sendable {
+    /// The declaration; a weight's default is what a bare word (`format`) means.
+    public let spec: FieldSpec
+    /// How the value is written after the key (`[=W]`, `=LMAX:LCACHE[:W]`, …).
+    public let syntax: String
+
+    /// The key people type.
+    public var name: String { spec.key }
+
+    /// A weight: a bare key weighs 1, unless `required`.
+    static func weight(_ name: String, required: Bool = false, _ help: String) -> RewardKey {
+        RewardKey(spec: FieldSpec(name, .real, default: required ? nil : .real(1), summary: help), syntax: required ? "=W" : "[=W]")
+    }
+
+    /// A value with its own syntax.
+    static func text(_ name: String, _ syntax: String, _ help: String) -> RewardKey {
+        RewardKey(spec: FieldSpec(name, .text, default: nil, summary: help), syntax: syntax)
+    }
+}
+
 /// Reward keys, for `help` and completion.
 public enum RewardRegistry {
     /// Every key with its value form and meaning.
-    public static let keys: [(name: String, value: String, help: String)] = [
-        ("correct", "[=W]", "1 if the answer is right (weight W, default 1)"),
-        ("format", "[=W]", "1 if the think/answer structure is well formed"),
-        ("length", "=W", "completion tokens; a negative W is a per-token penalty"),
-        ("overlong", "=LMAX:LCACHE[:W]", "DAPO soft overlong punishment"),
-        ("l1", "=exact|max[:TARGET[:ALPHA]]", "L1 target-length reward (TARGET tokens, else metadata target_tokens; slope ALPHA, default 0.0003)"),
-        ("language", "[=W]", "share of the thinking's letters in the prompt's script"),
-        ("mode", "[=W]", "1 if the completion obeys its prompt's /think or /no_think flag"),
-        ("process", "[=W]", "share of the worked steps right before the first wrong one (checkable steps)"),
-        ("gate", "=true|false", "count correctness only when the format is right"),
+    public static let keys: [RewardKey] = [
+        .weight("correct", "1 if the answer is right (weight W, default 1)"),
+        .weight("format", "1 if the think/answer structure is well formed"),
+        .weight("length", required: true, "completion tokens; a negative W is a per-token penalty"),
+        .text("overlong", "=LMAX:LCACHE[:W]", "DAPO soft overlong punishment"),
+        .text("l1", "=exact|max[:TARGET[:ALPHA]]", "L1 target-length reward (TARGET tokens, else metadata target_tokens; slope ALPHA, default 0.0003)"),
+        .weight("language", "share of the thinking's letters in the prompt's script"),
+        .weight("mode", "1 if the completion obeys its prompt's /think or /no_think flag"),
+        .weight("process", "share of the worked steps right before the first wrong one (checkable steps)"),
+        RewardKey(spec: FieldSpec("gate", .flag, default: nil, summary: "count correctness only when the format is right"), syntax: "=true|false"),
     ]
 
     /// Parses `correct format=0.1 length=-0.001` for `dataset` (its extractor, comparison and format).
@@ -137,18 +159,23 @@ public enum RewardRegistry {
         var gate = false
         let valid = keys.map(\.name).joined(separator: ", ")
         for a in arguments {
-            func weight(required: Bool = false) throws -> Double {
-                guard let v = a.value else {
-                    if required { throw TasksError("reward: '\(a.key)' needs a weight, as in \(a.key)=-0.001") }
-                    return 1
+            /// The key's value read by its declaration; a bare key takes the declared default.
+            func value() throws -> FieldValue {
+                guard let key = keys.first(where: { $0.name == a.key }) else { throw TasksError("reward: unknown key '\(a.key)' — valid keys: \(valid)") }
+                guard let text = a.value else {
+                    if let bare = key.spec.defaultValue { return bare }
+                    throw TasksError("reward: '\(a.key)' needs a value, as in \(a.key)\(key.syntax == "=W" ? "=-0.001" : key.syntax)")
                 }
-                guard let w = Double(v), w.isFinite else { throw TasksError("reward: \(a.key)=\(v) — the weight must be a number") }
+                do { return try key.spec.parse(text) } catch let error as FieldError { throw TasksError("reward: \(error.description)") }
+            }
+            func weight() throws -> Double {
+                guard case .real(let w) = try value() else { throw TasksError("reward: \(a.key) is not a weight") }
                 return w
             }
             switch a.key {
             case "correct": components.append(.init(correctness, weight: try weight()))
             case "format": components.append(.init(format, weight: try weight()))
-            case "length": components.append(.init(LengthReward(), weight: try weight(required: true)))
+            case "length": components.append(.init(LengthReward(), weight: try weight()))
             case "language": components.append(.init(LanguageConsistencyReward(), weight: try weight()))
             case "mode": components.append(.init(ModeReward(), weight: try weight()))
             case "process": components.append(.init(ProcessReward(), weight: try weight()))
@@ -181,10 +208,8 @@ public enum RewardRegistry {
                 }
                 components.append(.init(TargetLengthReward(mode: mode, target: target, alpha: alpha, correctness: correctness)))
             case "gate":
-                guard let v = a.value, v == "true" || v == "false" else {
-                    throw TasksError("reward: gate=\(a.value ?? "") — use gate=true or gate=false")
-                }
-                gate = v == "true"
+                guard case .flag(let on) = try value() else { throw TasksError("reward: gate is a switch") }
+                gate = on
             default:
                 throw TasksError("reward: unknown key '\(a.key)' — valid keys: \(valid)")
             }

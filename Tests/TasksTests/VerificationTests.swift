@@ -133,3 +133,17 @@ import TestSupport
     #expect(data.name == "add-d3→add-d4" && data.test[0].id == "add-d4-test-0")
     #expect(throws: TasksError.self) { try TaskRegistry.parse(text: "arithmetic test_digits=12") }
 }
+
+@Test func rewardWeightsAndSwitchesAreReadByTheirDeclarations() throws {
+    // A bare weight key takes its declared default; a required one says how to write it.
+    let bare = try RewardRegistry.parse(text: "correct format")
+    #expect(bare.components.map(\.weight) == [1, 1])
+    #expect(RewardRegistry.keys.first { $0.name == "format" }?.spec.defaultValue == .real(1))
+    #expect(throws: TasksError("reward: 'length' needs a value, as in length=-0.001")) { try RewardRegistry.parse(text: "length") }
+    #expect(throws: TasksError("reward: format=abc is not a finite number")) { try RewardRegistry.parse(text: "format=abc") }
+    #expect(throws: TasksError("reward: format=1e400 is not a finite number")) { try RewardRegistry.parse(text: "format=1e400") }
+    // The gate is a switch, spelled as every switch is.
+    #expect(try RewardRegistry.parse(text: "correct format gate=on").gate != nil)
+    #expect(try RewardRegistry.parse(text: "correct format gate=false").gate == nil)
+    #expect(throws: TasksError("reward: gate=maybe is not on or off")) { try RewardRegistry.parse(text: "correct gate=maybe") }
+}

@@ -11,7 +11,7 @@ extension CommandDefinition {
         summary: "set the reward function: reward correct format=0.1 length=-0.001",
         help: "Sets the session's reward to a weighted sum of components, scored with the current data set's "
             + "answer extractor and comparison. Components: "
-            + RewardRegistry.keys.map { "\($0.name)\($0.value) — \($0.help)" }.joined(separator: "; ")
+            + RewardRegistry.keys.map { "\($0.name)\($0.syntax) — \($0.spec.summary)" }.joined(separator: "; ")
             + ". Without arguments, shows the current reward.",
         takesText: true,
         examples: ["reward correct format=0.1", "reward correct=1 length=-0.001 gate=true", "reward"]
