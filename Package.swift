@@ -2,7 +2,7 @@
 // Verity: a notebook-style REPL for reasoning training with verifiable rewards (RLVR) and
 // inference-time scaling. Module layering (bottom up) follows DESIGN.md:
 //   COpenBLAS, CTile, CEditline, CSupport, CPool → Kernels → Models → (Tasks) → Training, Evaluation → Plotting → Notebook → verity
-//   Fields (how a setting is declared) has no dependencies; Models, Tasks, Training and Notebook declare theirs with it.
+//   Fields (how a setting is declared) has no dependencies; every module with settings declares them with it.
 //   Serving (the OpenAI-API server) sits on Models and Kernels beside them; only `verity` uses it.
 import Foundation
 import PackageDescription
@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Models", dependencies: ["Kernels", "Fields"], swiftSettings: fast),
         .target(name: "Tasks", dependencies: ["Fields"]),
         .target(name: "Training", dependencies: ["Kernels", "Models", "Tasks", "Fields"], swiftSettings: fast),
-        .target(name: "Evaluation", dependencies: ["Kernels", "Models", "Tasks"], swiftSettings: fast),
+        .target(name: "Evaluation", dependencies: ["Kernels", "Models", "Tasks", "Fields"], swiftSettings: fast),
         .target(name: "Plotting"),
         .target(name: "Serving", dependencies: ["Models", "Kernels"]),
         .target(name: "Notebook",

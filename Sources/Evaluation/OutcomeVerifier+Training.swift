@@ -3,6 +3,7 @@
 // class-balanced seeded batches, cross-entropy on the judgement token only (−log p(label) at one
 // position per sequence), AdamW from the engine; and its accuracy and ROC AUC on held-out rollouts.
 // Also scoring a run's samples with a verifier, for best-of-N and score-weighted votes.
+import Fields
 import Foundation
 import Kernels
 import Models
@@ -43,27 +44,27 @@ public func verifierExamples(from runs: [EvaluationRun], dataset: Dataset) -> [V
 /// Every knob of verifier training, with its default.
 public struct VerifierTrainingConfig: Sendable, Equatable, Codable {
     /// Transformer layers of the verifier (2: it only has to read one answer).
-    public var layers: Int = 2
+    public var layers: Int
     /// Width (64).
-    public var hiddenSize: Int = 64
+    public var hiddenSize: Int
     /// Attention heads (4).
-    public var heads: Int = 4
+    public var heads: Int
     /// SwiGLU width (172 ≈ 8/3 × 64, the Llama ratio).
-    public var intermediateSize: Int = 172
+    public var intermediateSize: Int
     /// Optimizer steps (400).
-    public var steps: Int = 400
+    public var steps: Int
     /// Sequences per step, half correct and half wrong (32).
-    public var batchSize: Int = 32
+    public var batchSize: Int
     /// AdamW peak learning rate (3e-3, the SFT recipe's), with 20 warm-up steps and cosine to 10%.
-    public var learningRate: Float = 3e-3
+    public var learningRate: Float
     /// AdamW decoupled weight decay λ (0.01).
-    public var weightDecay: Float = 0.01
+    public var weightDecay: Float
     /// Gradient-norm clip (1.0).
-    public var clipNorm: Float = 1.0
+    public var clipNorm: Float
     /// Share of problems held out for the verifier's own accuracy (0.2; 0 keeps none).
-    public var heldOutFraction: Double = 0.2
+    public var heldOutFraction: Double
 
-    /// The defaults, any of which can be overridden.
+    /// The defaults (written once, here), any of which can be overridden.
     public init(layers: Int = 2, hiddenSize: Int = 64, heads: Int = 4, intermediateSize: Int = 172, steps: Int = 400,
                 batchSize: Int = 32, learningRate: Float = 3e-3, weightDecay: Float = 0.01, clipNorm: Float = 1.0,
                 heldOutFraction: Double = 0.2) {
@@ -87,6 +88,21 @@ public struct VerifierTrainingConfig: Sendable, Equatable, Codable {
         try need(clipNorm > 0, "clip = \(clipNorm) must be positive")
         try need(heldOutFraction >= 0 && heldOutFraction < 1, "held-out share = \(heldOutFraction) must lie in [0, 1)")
     }
+}
+
+extension VerifierTrainingConfig: FieldRoot {
+    public static var defaults: VerifierTrainingConfig { VerifierTrainingConfig() }
+
+    /// The keys of `verifier train`, each declared once (the SwiGLU width follows dim).
+    public static let fields: [Field<VerifierTrainingConfig>] = [
+        .whole("steps", \.steps, "steps", "optimizer steps", bounds: 1...1_000_000),
+        .whole("batch", \.batchSize, "batchSize", "samples per step, half correct and half wrong", bounds: 2...4096),
+        .real("lr", \.learningRate, "learningRate", "AdamW peak learning rate (warm-up, cosine)", bounds: 1e-7...1),
+        .whole("layers", \.layers, "layers", "verifier layers", bounds: 1...64),
+        .whole("dim", \.hiddenSize, "hiddenSize", "verifier width", bounds: 4...4096),
+        .whole("heads", \.heads, "heads", "verifier attention heads", bounds: 1...64),
+        .real("held_out", \.heldOutFraction, "heldOutFraction", "share of problems held out", bounds: 0...0.9),
+    ]
 }
 
 /// A verifier's quality on a set of labelled rollouts.

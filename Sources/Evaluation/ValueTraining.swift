@@ -8,6 +8,7 @@
 // `balanced` off, batches are drawn uniformly and V is the expectation under the policy's own mix
 // (what PPO needs; on a 1-in-10 toy it settles on the base rate first). Reported: the final-state values' AUC and
 // accuracy at 0.5 (comparable with the outcome verifier's) and the explained variance over states.
+import Fields
 import Foundation
 import Kernels
 import Models
@@ -44,6 +45,24 @@ public struct ValueTrainingConfig: Sendable, Equatable {
         try need(clipNorm > 0, "clip = \(clipNorm) must be positive")
         try need(heldOutFraction >= 0 && heldOutFraction < 1, "held-out share = \(heldOutFraction) must lie in [0, 1)")
     }
+}
+
+extension ValueTrainingConfig: FieldRoot {
+    public static var defaults: ValueTrainingConfig { ValueTrainingConfig() }
+
+    /// The keys of `value train` that set a knob directly, each declared once (`from` chooses
+    /// `fromPolicy`; the SwiGLU width follows dim).
+    public static let fields: [Field<ValueTrainingConfig>] = [
+        .whole("steps", \.steps, "steps", "optimizer steps", bounds: 1...1_000_000),
+        .whole("batch", \.batchSize, "batchSize", "completions per step", bounds: 1...4096),
+        .flag("balanced", \.balanced, "balanced",
+              "half correct, half wrong per batch (ranks well, calibrated to an even mix); false: uniform (calibrated to the policy's mix)"),
+        .real("lr", \.learningRate, "learningRate", "AdamW peak learning rate (warm-up, cosine)", bounds: 1e-7...1),
+        .whole("layers", \.layers, "layers", "layers of a fresh network", bounds: 1...64),
+        .whole("dim", \.hiddenSize, "hiddenSize", "width of a fresh network", bounds: 4...4096),
+        .whole("heads", \.heads, "heads", "attention heads of a fresh network", bounds: 1...64),
+        .real("held_out", \.heldOutFraction, "heldOutFraction", "share of problems held out", bounds: 0...0.9),
+    ]
 }
 
 /// A value model's quality on labelled completions.

@@ -3,6 +3,7 @@
 // solution + eos), length-bucketed batches, AdamW with warm-up + cosine and gradient clipping,
 // one `SFTStepReport` per step. Incremental: `step()` hands control back after every update.
 
+import Fields
 import Foundation
 import Kernels
 import Models
@@ -66,6 +67,23 @@ public struct SFTConfig: Sendable, Codable, Equatable {
                                             decay: .cosine(totalSteps: total, floorRatio: minLearningRateRatio))
         return schedule.rate(at: step)
     }
+}
+
+extension SFTConfig: FieldRoot {
+    public static var defaults: SFTConfig { SFTConfig() }
+
+    /// The keys of `sft` (batch and lr are also `star`'s), each declared once; defaults are the
+    /// properties' own.
+    public static let fields: [Field<SFTConfig>] = [
+        .whole("batch", \.batchSize, "batchSize", "examples per step", bounds: 1...65_536),
+        .real("lr", \.learningRate, "learningRate", "peak learning rate", symbol: "η", bounds: 0...10),
+        .whole("warmup", \.warmupSteps, "warmupSteps", "linear warm-up steps", bounds: 0...10_000_000),
+        .real("min_lr_ratio", \.minLearningRateRatio, "minLearningRateRatio", "cosine floor as a fraction of lr", bounds: 0...1),
+        .real("grad_clip", \.maxGradNorm, "maxGradNorm", "gradient-norm clip", off: "off", bounds: 0...1e6),
+        .whole("total_steps", \.totalSteps, "totalSteps", "cosine schedule length", off: "this run's steps", bounds: 0...10_000_000),
+        .whole("bucket", \.bucketWidth, "bucketWidth", "length-bucket width in tokens",
+               off: "short and long examples share batches (the recipe's setting)", bounds: 0...100_000),
+    ]
 }
 
 /// What one SFT step did.

@@ -2,6 +2,7 @@
 // al. 2023): sample completions of training prompts, keep the ones the verifier accepts, SFT on
 // them, repeat. It uses the policy trainer's model, sampler and RNG (`sampleProblems`).
 
+import Fields
 import Foundation
 import Kernels
 import Models
@@ -22,6 +23,18 @@ public struct STaRConfig: Sendable, Codable, Equatable {
 
     /// The defaults.
     public init() {}
+}
+
+extension STaRConfig: FieldRoot {
+    public static var defaults: STaRConfig { STaRConfig() }
+
+    /// The keys of `star`: its own, and the SFT batch and learning rate.
+    public static let fields: [Field<STaRConfig>] = [
+        .whole("rounds", \.rounds, "rounds", "sample-filter-train rounds", bounds: 0...10_000),
+        .whole("prompts", \.prompts, "prompts", "training problems per round", bounds: 1...1_000_000),
+        .whole("n", \.samples, "samples", "samples per problem", bounds: 1...1024),
+        .whole("steps", \.sftSteps, "sftSteps", "SFT steps per round", bounds: 0...10_000_000),
+    ] + SFTConfig.fields.filter { ["batch", "lr"].contains($0.key) }.map { $0.lifted(through: \.sft, named: "sft") }
 }
 
 /// What one STaR round did.

@@ -85,7 +85,10 @@ import Testing
                 checked += 1
             }
         }
-        #expect(checked >= 90, "found only \(checked) reads by declared default")
+        // Keys declared as fields (trainer, sampling, SFT, STaR, verifier and value training, the
+        // session settings) are read through their tables, whose defaults come from the values' own
+        // initializers; the rest are still read here, so the scan must keep finding them.
+        #expect(checked >= 60, "found only \(checked) reads by declared default")
     }
 
     /// Runs every example of every command in one session (quick mode), in registry order. Each

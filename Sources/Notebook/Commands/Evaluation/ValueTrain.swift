@@ -18,30 +18,14 @@ extension CommandDefinition {
             + "test problems. The result becomes the session's value model ('search', 'scale … scorer=value', 'value save').",
         keys: [
             ArgumentSpec("runs", .stringList, help: "eval runs to learn from (default: the latest)"),
-            ArgumentSpec("steps", .int, default: .int(400), bounds: 1...1_000_000, help: "optimizer steps"),
-            ArgumentSpec("batch", .int, default: .int(32), bounds: 1...4096, help: "completions per step"),
-            ArgumentSpec("balanced", .bool, default: .bool(true),
-                         help: "half correct, half wrong per batch (ranks well, calibrated to an even mix); false: uniform (calibrated to the policy's mix)"),
-            ArgumentSpec("lr", .float, default: .float(3e-3), bounds: 1e-7...1, help: "AdamW peak learning rate (warm-up, cosine)"),
             ArgumentSpec("from", .choice(["fresh", "policy"]), default: .choice("fresh"), help: "a fresh small network or the policy's weights"),
-            ArgumentSpec("layers", .int, default: .int(2), bounds: 1...64, help: "layers of a fresh network"),
-            ArgumentSpec("dim", .int, default: .int(64), bounds: 4...4096, help: "width of a fresh network"),
-            ArgumentSpec("heads", .int, default: .int(4), bounds: 1...64, help: "attention heads of a fresh network"),
-            ArgumentSpec("held_out", .float, default: .float(0.2), bounds: 0...0.9, help: "share of problems held out"),
-        ],
+        ] + ValueTrainingConfig.fields.map { ArgumentSpec($0.spec) },
         examples: ["value train runs=example steps=2 batch=4 balanced=true lr=0.003 from=fresh layers=1 dim=16 heads=2 held_out=0.5"]
     )) { invocation, session in
         var config = ValueTrainingConfig()
-        config.steps = try invocation.int(defaulted: "steps")
-        config.batchSize = try invocation.int(defaulted: "batch")
-        config.learningRate = Float(try invocation.double(defaulted: "lr"))
-        config.balanced = try invocation.bool(defaulted: "balanced")
+        try invocation.apply(ValueTrainingConfig.fields, to: &config)
         config.fromPolicy = try invocation.string("from") == "policy"
-        config.layers = try invocation.int(defaulted: "layers")
-        config.hiddenSize = try invocation.int(defaulted: "dim")
-        config.heads = try invocation.int(defaulted: "heads")
         config.intermediateSize = max(1, (config.hiddenSize * 8 + 2) / 3)
-        config.heldOutFraction = try invocation.double(defaulted: "held_out")
         try evaluationCall("value train") { try config.validate() }
 
         let wanted: [String?] = try invocation.strings("runs") ?? [nil]

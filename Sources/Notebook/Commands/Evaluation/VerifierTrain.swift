@@ -19,27 +19,14 @@ extension CommandDefinition {
             + "samples. Needs a local model (for its tokenizer) and runs with both correct and wrong samples.",
         keys: [
             ArgumentSpec("runs", .stringList, help: "eval runs to learn from (default: the latest)"),
-            ArgumentSpec("steps", .int, default: .int(400), bounds: 1...1_000_000, help: "optimizer steps"),
-            ArgumentSpec("batch", .int, default: .int(32), bounds: 2...4096, help: "samples per step, half correct and half wrong"),
-            ArgumentSpec("lr", .float, default: .float(3e-3), bounds: 1e-7...1, help: "AdamW peak learning rate (warm-up, cosine)"),
-            ArgumentSpec("layers", .int, default: .int(2), bounds: 1...64, help: "verifier layers"),
-            ArgumentSpec("dim", .int, default: .int(64), bounds: 4...4096, help: "verifier width"),
-            ArgumentSpec("heads", .int, default: .int(4), bounds: 1...64, help: "verifier attention heads"),
-            ArgumentSpec("held_out", .float, default: .float(0.2), bounds: 0...0.9, help: "share of problems held out"),
-        ],
+        ] + VerifierTrainingConfig.fields.map { ArgumentSpec($0.spec) },
         examples: ["verifier train runs=example steps=2 batch=4 lr=0.003 layers=1 dim=16 heads=2 held_out=0.5"]
     )) { invocation, session in
         let runNames = try invocation.strings("runs")
         var config = VerifierTrainingConfig()
-        config.steps = try invocation.int(defaulted: "steps")
-        config.batchSize = try invocation.int(defaulted: "batch")
-        config.learningRate = Float(try invocation.double(defaulted: "lr"))
-        config.layers = try invocation.int(defaulted: "layers")
-        config.hiddenSize = try invocation.int(defaulted: "dim")
-        config.heads = try invocation.int(defaulted: "heads")
+        try invocation.apply(VerifierTrainingConfig.fields, to: &config)
         // The SwiGLU width follows the Llama ratio (≈ 8/3 × dim), as the default 172 for 64 does.
         config.intermediateSize = max(1, (config.hiddenSize * 8 + 2) / 3)
-        config.heldOutFraction = try invocation.double(defaulted: "held_out")
         try evaluationCall("verifier train") { try config.validate() }
 
         let wanted: [String?] = runNames ?? [nil]

@@ -47,3 +47,17 @@ extension FieldValue {
         }
     }
 }
+
+extension Invocation {
+    /// Sets in `root` each of `fields` given on the line, checked by its declaration; an absent
+    /// key keeps `root`'s value (for a fresh value, the declared default the key's help shows).
+    /// - Throws: `CommandError` (usage) naming the key when a value does not fit it.
+    func apply<Root>(_ fields: [Field<Root>], to root: inout Root) throws {
+        for field in fields {
+            guard let value = try value(field.key), isGiven(field.key) else { continue }
+            do { try field.set(FieldValue(value), in: &root) } catch let error as FieldError {
+                throw CommandError("\(declaration.fullName): \(error)", kind: .usage)
+            }
+        }
+    }
+}

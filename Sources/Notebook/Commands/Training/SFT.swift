@@ -25,33 +25,18 @@ extension CommandDefinition {
             + "and the same sft line with the remaining steps continue that run exactly.",
         keys: [
             ArgumentSpec("steps", .int, default: .int(100), bounds: 0...10_000_000, help: "optimizer steps"),
-            ArgumentSpec("batch", .int, default: .int(64), bounds: 1...65_536, help: "examples per step"),
-            ArgumentSpec("lr", .float, default: .float(3e-3), bounds: 0...10, help: "peak learning rate (η)"),
-            ArgumentSpec("warmup", .int, default: .int(30), bounds: 0...10_000_000, help: "linear warm-up steps"),
-            ArgumentSpec("min_lr_ratio", .float, default: .float(0.1), bounds: 0...1, help: "cosine floor as a fraction of lr"),
-            ArgumentSpec("grad_clip", .float, default: .float(1.0), bounds: 0...1e6, help: "gradient-norm clip; 0 = off"),
-            ArgumentSpec("total_steps", .int, default: .int(0), bounds: 0...10_000_000,
-                         help: "cosine schedule length; 0 = this run's steps"),
             ArgumentSpec("source", .string, default: .string("solutions"), help: "solutions, worked, direct, mixed:P or run:NAME"),
             ArgumentSpec("worked_only", .bool, default: .bool(false),
                          help: "with source=run:NAME, keep only the completions that show work (the teacher's reasoning traces)"),
-            ArgumentSpec("bucket", .int, default: .int(8), bounds: 0...100_000,
-                         help: "length-bucket width in tokens; 0 = short and long examples share batches (the recipe's setting)"),
             ArgumentSpec("every", .int, default: .int(0), bounds: 0...10_000_000,
                          help: "a table row every N steps; 0 = about ten rows"),
-        ] + PeriodicCheckpoints.arguments,
+        ] + SFTConfig.fields.map { ArgumentSpec($0.spec) } + PeriodicCheckpoints.arguments,
         examples: ["sft steps=2 batch=4 lr=3e-3 warmup=1 min_lr_ratio=0.1 grad_clip=1 total_steps=0 source=mixed:0.5 bucket=8 every=1 worked_only=false",
                    "sft steps=2 batch=4 save_every=1 to=/tmp/verity-example-checkpoints keep=1"]
     )) { invocation, session in
         let steps = try invocation.int(defaulted: "steps")
         var config = SFTConfig()
-        config.batchSize = try invocation.int(defaulted: "batch")
-        config.learningRate = try invocation.double(defaulted: "lr")
-        config.warmupSteps = try invocation.int(defaulted: "warmup")
-        config.minLearningRateRatio = try invocation.double(defaulted: "min_lr_ratio")
-        config.maxGradNorm = try invocation.double(defaulted: "grad_clip")
-        config.totalSteps = try invocation.int(defaulted: "total_steps")
-        config.bucketWidth = try invocation.int(defaulted: "bucket")
+        try invocation.apply(SFTConfig.fields, to: &config)
         let source = try SFTSource(try invocation.string(defaulted: "source"))
         let workedOnly = try invocation.bool(defaulted: "worked_only")
         if workedOnly, !source.isRun {

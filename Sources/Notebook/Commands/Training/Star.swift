@@ -11,23 +11,11 @@ extension CommandDefinition {
         help: "STaR (Zelikman et al. 2022) without rationalization: sample n completions of `prompts` training "
             + "problems with the trainer's sampling settings, keep the correct ones, SFT on them (loss on the "
             + "completion), repeat. Ctrl-C stops between rounds.",
-        keys: [
-            ArgumentSpec("rounds", .int, default: .int(1), bounds: 0...10_000, help: "sample-filter-train rounds"),
-            ArgumentSpec("prompts", .int, default: .int(64), bounds: 1...1_000_000, help: "training problems per round"),
-            ArgumentSpec("n", .int, default: .int(4), bounds: 1...1024, help: "samples per problem"),
-            ArgumentSpec("steps", .int, default: .int(50), bounds: 0...10_000_000, help: "SFT steps per round"),
-            ArgumentSpec("batch", .int, default: .int(64), bounds: 1...65_536, help: "SFT examples per step"),
-            ArgumentSpec("lr", .float, default: .float(3e-3), bounds: 0...10, help: "SFT peak learning rate"),
-        ],
+        keys: STaRConfig.fields.map { ArgumentSpec($0.spec) },
         examples: ["star rounds=1 prompts=2 n=2 steps=1 batch=2 lr=1e-3"]
     )) { invocation, session in
         var config = STaRConfig()
-        config.rounds = try invocation.int(defaulted: "rounds")
-        config.prompts = try invocation.int(defaulted: "prompts")
-        config.samples = try invocation.int(defaulted: "n")
-        config.sftSteps = try invocation.int(defaulted: "steps")
-        config.sft.batchSize = try invocation.int(defaulted: "batch")
-        config.sft.learningRate = try invocation.double(defaulted: "lr")
+        try invocation.apply(STaRConfig.fields, to: &config)
         let trainer = try session.policyTrainer(for: "star")
         let progress = session.progress("star", total: config.rounds)
         defer { progress.finish() }
