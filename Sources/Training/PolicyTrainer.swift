@@ -44,16 +44,16 @@ public final class PolicyTrainer: @unchecked Sendable {
     var backup: Transformer?
     let padId: Int
 
-    /// Creates a trainer for `model` on `dataset`'s training split.
-    /// - Parameters:
-    ///   - scorer: the reward; nil uses the data set's correctness (1/0).
-    ///   - seed: seeds the prompt order and every sample.
     /// Prompts from now on go through `chat` (`model chat on|off` on the trainer's model); the
     /// vocabulary is unchanged, so optimizer state and pending rollouts stay valid.
     public func setChat(_ chat: ChatPrompting?) {
         sampler.tokenizer = sampler.tokenizer.withChat(chat)
     }
 
+    /// Creates a trainer for `model` on `dataset`'s training split.
+    /// - Parameters:
+    ///   - scorer: the reward; nil uses the data set's correctness (1/0).
+    ///   - seed: seeds the prompt order and every sample.
     public init(model: Transformer, tokenizer: any Tokenizer, dataset: Dataset, scorer: RolloutScorer? = nil,
                 config: TrainerConfig = TrainerConfig(), seed: UInt64) throws {
         try config.validate()

@@ -1,7 +1,8 @@
 // Training/TrainerState.swift — exporting and importing everything a trainer needs to resume
 // exactly: a Codable state (step, RNG, data order and cursor, config, schedule, metrics log)
 // for `trainer_state.json`, and named tensors (optimizer moments `exp_avg.*` / `exp_avg_sq.*`,
-// the frozen reference `reference.*`) for `optimizer.safetensors`. The model's own weights are
+// the frozen reference `reference.*`, PPO's critic `critic.*` and its moments `critic_optimizer.*`)
+// for `optimizer.safetensors`. The model's own weights are
 // saved by the caller as the checkpoint's `model.safetensors`.
 
 import Kernels
@@ -25,6 +26,19 @@ public struct PolicyTrainerState: Sendable, Codable, Equatable {
     public var log: MetricsLog
     /// Whether `reference.*` tensors are part of the state.
     public var hasReference: Bool
+    /// PPO's critic, when the run has one (its weights are the `critic.*` tensors); nil in states
+    /// saved without one (and by versions that did not save it).
+    public var critic: SavedCritic?
+}
+
+/// What rebuilds a PPO critic besides its tensors.
+public struct SavedCritic: Sendable, Codable, Equatable {
+    /// The critic network's shape.
+    public var config: TransformerConfig
+    /// The output row read as the value.
+    public var valueRow: Int
+    /// Its AdamW's step count.
+    public var optimizerStep: Int
 }
 
 /// The Codable part of an SFT trainer's state.
@@ -40,6 +54,15 @@ public struct SFTTrainerState: Sendable, Codable, Equatable {
 }
 
 let referencePrefix = "reference."
+let criticPrefix = "critic."
+let criticOptimizerPrefix = "critic_optimizer."
+
+/// The tensors of `tensors` under `prefix`, with the prefix removed.
+private func unprefixed(_ tensors: [String: Tensor], _ prefix: String) -> [String: Tensor] {
+    var own: [String: Tensor] = [:]
+    for (k, v) in tensors where k.hasPrefix(prefix) { own[String(k.dropFirst(prefix.count))] = v }
+    return own
+}
 
 extension PolicyTrainer {
     /// The state and tensors to store beside the model's weights. Pending rollouts are not part of
@@ -49,8 +72,14 @@ extension PolicyTrainer {
         if let reference {
             for (k, v) in reference.tensors() { tensors[referencePrefix + k] = v }
         }
+        var saved: SavedCritic?
+        if let critic, let criticOptimizer {
+            for (k, v) in critic.model.tensors() { tensors[criticPrefix + k] = v }
+            for (k, v) in criticOptimizer.stateTensors() { tensors[criticOptimizerPrefix + k] = v }
+            saved = SavedCritic(config: critic.model.config, valueRow: critic.valueRow, optimizerStep: criticOptimizer.step)
+        }
         let state = PolicyTrainerState(config: config, step: step, rng: rng, cursor: cursor, optimizerStep: optimizer.step,
-                                       scheduleSteps: scheduleSteps, log: log, hasReference: reference != nil)
+                                       scheduleSteps: scheduleSteps, log: log, hasReference: reference != nil, critic: saved)
         return (state, tensors)
     }
 
@@ -63,10 +92,18 @@ extension PolicyTrainer {
         try state.config.validate()
         try optimizer.restore(state: tensors, step: state.optimizerStep)
         try setConfig(state.config)
+        if let saved = state.critic {
+            let value = try ValueModel(model: try Transformer(config: saved.config, tensors: unprefixed(tensors, criticPrefix)),
+                                       tokenizer: sampler.tokenizer, valueRow: saved.valueRow)
+            try setCritic(value)
+            try criticOptimizer?.restore(state: unprefixed(tensors, criticOptimizerPrefix), step: saved.optimizerStep)
+        } else {
+            // No critic saved: the next PPO step makes a fresh one, as before the state was saved.
+            critic = nil
+            criticOptimizer = nil
+        }
         if state.hasReference {
-            var own: [String: Tensor] = [:]
-            for (k, v) in tensors where k.hasPrefix(referencePrefix) { own[String(k.dropFirst(referencePrefix.count))] = v }
-            reference = try Transformer(config: model.config, tensors: own)
+            reference = try Transformer(config: model.config, tensors: unprefixed(tensors, referencePrefix))
             referenceSource = "the reference saved with the checkpoint (trainer step \(state.step))"
         } else {
             reference = nil

@@ -38,6 +38,34 @@ import Testing
         #expect(rest.map { $0.metrics["loss"] } == full.suffix(2).map { $0.metrics["loss"] })
     }
 
+    @Test func resumedPPORunKeepsItsCritic() throws {
+        // advantage=gae: the critic's weights and its optimizer's moments are part of the state,
+        // for either start (a copy of the policy, or a small fresh network).
+        for start in CriticStart.allCases {
+            var config = TrainerConfig(preset: .ppo)
+            config.promptsPerStep = 4; config.samplesPerPrompt = 4; config.sampling.maxNewTokens = 4
+            config.learningRate = 1e-2; config.critic = start
+            let tok = try Fixture.tokenizer(), data = try Fixture.dataset()
+            let a = try PolicyTrainer(model: try Fixture.model(), tokenizer: tok, dataset: data, scorer: try scorer(SevensReward()), config: config, seed: 7)
+            let full = try a.run(steps: 4)
+            let b = try PolicyTrainer(model: try Fixture.model(), tokenizer: tok, dataset: data, scorer: try scorer(SevensReward()), config: config, seed: 7)
+            b.scheduleSteps = 4
+            _ = try b.step(); _ = try b.step()
+            let (state, tensors) = b.exportState()
+            #expect(tensors.keys.contains { $0.hasPrefix("critic.") }, "\(start): the critic's weights are saved")
+            let model = try Transformer(config: b.model.config, tensors: b.model.tensors())
+            let c = try PolicyTrainer(model: model, tokenizer: tok, dataset: data, scorer: try scorer(SevensReward()), config: TrainerConfig(), seed: 99)
+            try c.importState(try JSONDecoder().decode(PolicyTrainerState.self, from: JSONEncoder().encode(state)), tensors: tensors)
+            let restored = c.critic.map { Array($0.model.parameters) } == b.critic.map { Array($0.model.parameters) }
+            #expect(restored, "\(start): the critic is restored with its weights")
+            let rest = try [c.step(), c.step()]
+            let samePolicy = Array(c.model.parameters) == Array(a.model.parameters)
+            let sameCritic = c.critic.map { Array($0.model.parameters) } == a.critic.map { Array($0.model.parameters) }
+            #expect(samePolicy && sameCritic, "\(start): the resumed run continues bit for bit")
+            #expect(rest.map { $0.metrics["loss/value_avg"] } == full.suffix(2).map { $0.metrics["loss/value_avg"] }, "\(start)")
+        }
+    }
+
     @Test func meanRewardRisesOnAnEasyTask() throws {
         // Fixed seed: the share of sevens in 4-token completions from a random 18-symbol model starts
         // near 1/18 and must rise by at least 0.5 within 20 GRPO steps.
