@@ -15,27 +15,38 @@ import Testing
         return c
     }
 
+    /// Four steps straight (`straight`), and two steps whose state goes through JSON and tensors
+    /// into a fresh trainer (`resumed`, made with other settings and seed) that takes the other two.
+    struct Resumption {
+        var straight: PolicyTrainer, full: [StepReport]
+        var interrupted: PolicyTrainer, tensors: [String: Tensor]
+        var resumed: PolicyTrainer, rest: [StepReport]
+    }
+
+    func resume(_ config: TrainerConfig) throws -> Resumption {
+        let tok = try Fixture.tokenizer(), data = try Fixture.dataset()
+        func trainer(_ model: Transformer, _ config: TrainerConfig, seed: UInt64) throws -> PolicyTrainer {
+            try PolicyTrainer(model: model, tokenizer: tok, dataset: data, scorer: try scorer(SevensReward()), config: config, seed: seed)
+        }
+        let a = try trainer(try Fixture.model(), config, seed: 7)
+        let full = try a.run(steps: 4)
+        let b = try trainer(try Fixture.model(), config, seed: 7)
+        b.scheduleSteps = 4
+        _ = try b.step(); _ = try b.step()
+        let (state, tensors) = b.exportState()
+        let c = try trainer(try Transformer(config: b.model.config, tensors: b.model.tensors()), TrainerConfig(), seed: 99)
+        try c.importState(try JSONDecoder().decode(PolicyTrainerState.self, from: JSONEncoder().encode(state)), tensors: tensors)
+        return Resumption(straight: a, full: full, interrupted: b, tensors: tensors, resumed: c, rest: try [c.step(), c.step()])
+    }
+
     @Test func resumedRunEqualsUninterruptedRun() throws {
         var config = sevensConfig()
         config.klCoefficient = 0.05      // a reference model in the state too
         config.minibatches = 2
-        let tok = try Fixture.tokenizer(), data = try Fixture.dataset()
-        let a = try PolicyTrainer(model: try Fixture.model(), tokenizer: tok, dataset: data, scorer: try scorer(SevensReward()), config: config, seed: 7)
-        let full = try a.run(steps: 4)
-
-        let b = try PolicyTrainer(model: try Fixture.model(), tokenizer: tok, dataset: data, scorer: try scorer(SevensReward()), config: config, seed: 7)
-        b.scheduleSteps = 4
-        _ = try b.step(); _ = try b.step()
-        let (state, tensors) = b.exportState()
-        let stateJSON = try JSONEncoder().encode(state)
-        let weights = b.model.tensors()
-        let model = try Transformer(config: b.model.config, tensors: weights)
-        let c = try PolicyTrainer(model: model, tokenizer: tok, dataset: data, scorer: try scorer(SevensReward()), config: TrainerConfig(), seed: 99)
-        try c.importState(try JSONDecoder().decode(PolicyTrainerState.self, from: stateJSON), tensors: tensors)
-        let rest = try [c.step(), c.step()]
-        #expect(Array(c.model.parameters) == Array(a.model.parameters))
-        #expect(rest.map { $0.metrics["reward"] } == full.suffix(2).map { $0.metrics["reward"] })
-        #expect(rest.map { $0.metrics["loss"] } == full.suffix(2).map { $0.metrics["loss"] })
+        let r = try resume(config)
+        #expect(Array(r.resumed.model.parameters) == Array(r.straight.model.parameters))
+        #expect(r.rest.map { $0.metrics["reward"] } == r.full.suffix(2).map { $0.metrics["reward"] })
+        #expect(r.rest.map { $0.metrics["loss"] } == r.full.suffix(2).map { $0.metrics["loss"] })
     }
 
     @Test func resumedPPORunKeepsItsCritic() throws {
@@ -45,24 +56,12 @@ import Testing
             var config = TrainerConfig(preset: .ppo)
             config.promptsPerStep = 4; config.samplesPerPrompt = 4; config.sampling.maxNewTokens = 4
             config.learningRate = 1e-2; config.critic = start
-            let tok = try Fixture.tokenizer(), data = try Fixture.dataset()
-            let a = try PolicyTrainer(model: try Fixture.model(), tokenizer: tok, dataset: data, scorer: try scorer(SevensReward()), config: config, seed: 7)
-            let full = try a.run(steps: 4)
-            let b = try PolicyTrainer(model: try Fixture.model(), tokenizer: tok, dataset: data, scorer: try scorer(SevensReward()), config: config, seed: 7)
-            b.scheduleSteps = 4
-            _ = try b.step(); _ = try b.step()
-            let (state, tensors) = b.exportState()
-            #expect(tensors.keys.contains { $0.hasPrefix("critic.") }, "\(start): the critic's weights are saved")
-            let model = try Transformer(config: b.model.config, tensors: b.model.tensors())
-            let c = try PolicyTrainer(model: model, tokenizer: tok, dataset: data, scorer: try scorer(SevensReward()), config: TrainerConfig(), seed: 99)
-            try c.importState(try JSONDecoder().decode(PolicyTrainerState.self, from: JSONEncoder().encode(state)), tensors: tensors)
-            let restored = c.critic.map { Array($0.model.parameters) } == b.critic.map { Array($0.model.parameters) }
-            #expect(restored, "\(start): the critic is restored with its weights")
-            let rest = try [c.step(), c.step()]
-            let samePolicy = Array(c.model.parameters) == Array(a.model.parameters)
-            let sameCritic = c.critic.map { Array($0.model.parameters) } == a.critic.map { Array($0.model.parameters) }
-            #expect(samePolicy && sameCritic, "\(start): the resumed run continues bit for bit")
-            #expect(rest.map { $0.metrics["loss/value_avg"] } == full.suffix(2).map { $0.metrics["loss/value_avg"] }, "\(start)")
+            let r = try resume(config)
+            #expect(r.tensors.keys.contains { $0.hasPrefix("critic.") }, "\(start): the critic's weights are saved")
+            let samePolicy = Array(r.resumed.model.parameters) == Array(r.straight.model.parameters)
+            let sameCritic = r.resumed.critic.map { Array($0.model.parameters) } == r.straight.critic.map { Array($0.model.parameters) }
+            #expect(r.resumed.critic != nil && samePolicy && sameCritic, "\(start): the resumed run continues bit for bit")
+            #expect(r.rest.map { $0.metrics["loss/value_avg"] } == r.full.suffix(2).map { $0.metrics["loss/value_avg"] }, "\(start)")
         }
     }
 
