@@ -1,7 +1,9 @@
-// Training/PPOCritic.swift — the critic half of PPO (advantage=gae): the trainer's value model,
-// GAE advantages for a batch from its values, and the clipped value regression after the policy
-// update. The critic is a separate network with its own AdamW (why not a head on the policy:
-// the policy's update stays exactly the family's, and the notebook value.md measures both starts).
+// Training/PPOCritic.swift — the critic half of PPO (advantage=gae), a part the trainer owns: the
+// value model with its own AdamW, GAE advantages for a batch from its values, and the clipped
+// value regression after the policy update. It is a separate network (why not a head on the
+// policy: the policy's update stays exactly the family's, and the notebook value.md measures both
+// starts). The trainer makes it on first use, hands it the settings in force at each call, and
+// saves it with its state.
 
 import Foundation
 import Kernels
@@ -23,45 +25,31 @@ struct CriticStatistics {
     var rejected: String?
 }
 
-extension PolicyTrainer {
-    /// The critic, created on first use as `config.critic` says.
-    func ensureCritic() throws -> ValueModel {
-        if let critic { return critic }
-        let value: ValueModel
-        switch config.critic {
-        case .policy:
-            value = try ValueModel.from(policy: model, tokenizer: sampler.tokenizer)
-        case .small:
-            value = try ValueModel.fresh(tokenizer: sampler.tokenizer, layers: 2, hiddenSize: 64, heads: 4, intermediateSize: 172,
-                                         maxPositions: model.config.maxPositionEmbeddings, seed: criticSeed)
-        }
-        try installCritic(value)
-        return value
+/// PPO's critic: a value network and its optimizer.
+final class PPOCritic: @unchecked Sendable {
+    /// The value network.
+    let value: ValueModel
+    /// Its AdamW (moments persist across steps; its settings follow the trainer's).
+    let optimizer: AdamW
+
+    /// A critic over `value` with a fresh optimizer.
+    init(value: ValueModel, optimizer config: AdamWConfig) throws {
+        self.value = value
+        self.optimizer = try AdamW(model: value.model, config: config)
     }
 
-    /// Makes `value` the critic (a fresh optimizer for it). Its tokenizer must be the policy's.
-    public func setCritic(_ value: ValueModel) throws {
-        guard value.tokenizer.vocabularySize == sampler.tokenizer.vocabularySize else {
-            throw TrainingError("the value model reads \(value.tokenizer.vocabularySize) token ids but the policy's tokenizer has \(sampler.tokenizer.vocabularySize) — use a value model made for this policy")
-        }
-        try installCritic(value)
+    /// The critic's peak rate: value_lr, or the policy's lr when it is 0 (scaled by the policy's
+    /// schedule at each step).
+    static func learningRate(_ config: TrainerConfig) -> Double {
+        config.valueLearningRate > 0 ? config.valueLearningRate : config.learningRate
     }
-
-    private func installCritic(_ value: ValueModel) throws {
-        criticOptimizer = try AdamW(model: value.model, config: Self.adamConfig(config))
-        critic = value
-    }
-
-    /// The seed of a fresh critic's weights.
-    var criticSeed: UInt64 { 0x5EED_C417 }
 
     /// Fills every rollout's critic values, GAE advantages and returns (whitened over the batch's
     /// unforced tokens when `whiten`), and sets its scalar `advantage` to the mean token advantage.
-    func assignGAE(_ rollouts: inout [Rollout]) throws {
-        let critic = try ensureCritic()
+    func assignGAE(_ rollouts: inout [Rollout], config: TrainerConfig) throws {
         let rows = Array(rollouts.indices).filter { !rollouts[$0].tokens.isEmpty }
         for chunk in lengthChunks(rows, length: { rollouts[$0].promptTokens.count + rollouts[$0].tokens.count }) {
-            let values = try critic.values(prompts: chunk.map { rollouts[$0].promptTokens },
+            let values = try value.values(prompts: chunk.map { rollouts[$0].promptTokens },
                                            completions: chunk.map { rollouts[$0].tokens })
             for (k, r) in chunk.enumerated() { rollouts[r].values = values[k] }
         }
@@ -84,13 +72,9 @@ extension PolicyTrainer {
     /// μ passes × minibatches of clipped value regression of the critic on the rows' returns
     /// (token mean within a minibatch). A non-finite loss or gradient rejects the critic's step
     /// and restores it; the policy's update stands.
-    /// The critic's peak rate: value_lr, or the policy's lr when it is 0 (scaled by the policy's
-    /// schedule at each step).
-    var criticLearningRate: Double { config.valueLearningRate > 0 ? config.valueLearningRate : config.learningRate }
-
-    func criticUpdate(rollouts: [Rollout], rows: [Int], learningRateScale: Double, rng: inout RNG) throws -> CriticStatistics {
+    func update(rollouts: [Rollout], rows: [Int], config: TrainerConfig, learningRateScale: Double, rng: inout RNG) throws -> CriticStatistics {
         var stats = CriticStatistics()
-        guard !rows.isEmpty, let critic, let optimizer = criticOptimizer else { return stats }
+        guard !rows.isEmpty else { return stats }
         // Explained variance and means at sampling-time values, over trained tokens.
         var v: [Double] = [], g: [Double] = []
         for r in rows {
@@ -110,8 +94,8 @@ extension PolicyTrainer {
         stats.valueMean = v.isEmpty ? 0 : v.reduce(0, +) / Double(v.count)
         stats.returnMean = g.isEmpty ? 0 : g.reduce(0, +) / Double(g.count)
 
-        let lr = criticLearningRate * learningRateScale
-        let snapshot = ParameterSnapshot(model: critic.model, optimizer: optimizer)
+        let lr = Self.learningRate(config) * learningRateScale
+        let snapshot = ParameterSnapshot(model: value.model, optimizer: optimizer)
         var clipSum = 0.0
         do {
             for _ in 0..<config.updatesPerBatch {
@@ -122,10 +106,10 @@ extension PolicyTrainer {
                     let part = Array(order[m * order.count / parts..<(m + 1) * order.count / parts])
                     let tokens = part.reduce(0) { $0 + rollouts[$1].forced.filter { !$0 }.count }
                     guard tokens > 0 else { continue }
-                    critic.model.zeroGradients()
+                    value.model.zeroGradients()
                     var loss = 0.0, clipped = 0.0
                     for chunk in lengthChunks(part, length: { rollouts[$0].promptTokens.count + rollouts[$0].tokens.count }) {
-                        let r = try critic.accumulateRegression(
+                        let r = try value.accumulateRegression(
                             prompts: chunk.map { rollouts[$0].promptTokens }, completions: chunk.map { rollouts[$0].tokens },
                             targets: chunk.map { rollouts[$0].returns ?? [] },
                             weights: chunk.map { rollouts[$0].forced.map { $0 ? 0 : 1 / Double(tokens) } },
@@ -134,7 +118,7 @@ extension PolicyTrainer {
                         let chunkTokens = chunk.reduce(0) { $0 + rollouts[$1].forced.filter { !$0 }.count }
                         clipped += r.clipFraction * Double(chunkTokens) / Double(tokens)
                     }
-                    _ = try guardedUpdate(model: critic.model, optimizer: optimizer, loss: loss,
+                    _ = try guardedUpdate(model: value.model, optimizer: optimizer, loss: loss,
                                           maxGradNorm: config.maxGradNorm, learningRate: lr)
                     stats.loss += loss
                     clipSum += clipped
@@ -142,11 +126,57 @@ extension PolicyTrainer {
                 }
             }
         } catch let e as RejectedUpdate {
-            try snapshot.restore(model: critic.model, optimizer: optimizer)
+            try snapshot.restore(model: value.model, optimizer: optimizer)
             stats.rejected = "critic: " + e.message
         }
         stats.loss /= Double(max(stats.updates, 1))
         stats.clipFraction = clipSum / Double(max(stats.updates, 1))
         return stats
+    }
+}
+
+extension PolicyTrainer {
+    /// The critic, created on first use as `config.critic` says.
+    func ensureCritic() throws -> PPOCritic {
+        if let ppoCritic { return ppoCritic }
+        let value: ValueModel
+        switch config.critic {
+        case .policy:
+            value = try ValueModel.from(policy: model, tokenizer: sampler.tokenizer)
+        case .small:
+            value = try ValueModel.fresh(tokenizer: sampler.tokenizer, layers: 2, hiddenSize: 64, heads: 4, intermediateSize: 172,
+                                         maxPositions: model.config.maxPositionEmbeddings, seed: criticSeed)
+        }
+        return try installCritic(value)
+    }
+
+    /// Makes `value` the critic (a fresh optimizer for it). Its tokenizer must be the policy's.
+    public func setCritic(_ value: ValueModel) throws {
+        guard value.tokenizer.vocabularySize == sampler.tokenizer.vocabularySize else {
+            throw TrainingError("the value model reads \(value.tokenizer.vocabularySize) token ids but the policy's tokenizer has \(sampler.tokenizer.vocabularySize) — use a value model made for this policy")
+        }
+        try installCritic(value)
+    }
+
+    @discardableResult
+    private func installCritic(_ value: ValueModel) throws -> PPOCritic {
+        let made = try PPOCritic(value: value, optimizer: Self.adamConfig(config))
+        ppoCritic = made
+        return made
+    }
+
+    /// The seed of a fresh critic's weights.
+    var criticSeed: UInt64 { 0x5EED_C417 }
+
+    /// The critic's peak rate in force.
+    var criticLearningRate: Double { PPOCritic.learningRate(config) }
+
+    /// GAE advantages from the critic (made on first use).
+    func assignGAE(_ rollouts: inout [Rollout]) throws { try ensureCritic().assignGAE(&rollouts, config: config) }
+
+    /// The critic's regression after the policy update; nothing when there is no critic.
+    func criticUpdate(rollouts: [Rollout], rows: [Int], learningRateScale: Double, rng: inout RNG) throws -> CriticStatistics {
+        guard let ppoCritic else { return CriticStatistics() }
+        return try ppoCritic.update(rollouts: rollouts, rows: rows, config: config, learningRateScale: learningRateScale, rng: &rng)
     }
 }

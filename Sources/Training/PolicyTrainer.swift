@@ -36,9 +36,12 @@ public final class PolicyTrainer: @unchecked Sendable {
     public internal(set) var pending: RolloutBatch?
     /// Cosine schedule length when `config.totalSteps` is 0 (set by `run`).
     public internal(set) var scheduleSteps = 0
-    /// The PPO critic (advantage=gae), created at the first such step or set by `setCritic`.
-    public internal(set) var critic: ValueModel?
-    var criticOptimizer: AdamW?
+    /// The PPO critic part (advantage=gae), created at the first such step or set by `setCritic`.
+    var ppoCritic: PPOCritic?
+    /// The PPO critic's value model.
+    public var critic: ValueModel? { ppoCritic?.value }
+    /// The PPO critic's optimizer.
+    var criticOptimizer: AdamW? { ppoCritic?.optimizer }
     var cursor: PromptCursor
     var rng: RNG
     var backup: Transformer?
@@ -106,8 +109,7 @@ public final class PolicyTrainer: @unchecked Sendable {
         // otherwise its optimizer takes the new settings (its moments are kept; its rate is
         // value_lr, or lr, at each update).
         if criticChanged {
-            critic = nil
-            criticOptimizer = nil
+            ppoCritic = nil
         } else if let criticOptimizer {
             criticOptimizer.config = Self.adamConfig(newConfig)
         }

@@ -73,10 +73,11 @@ extension PolicyTrainer {
             for (k, v) in reference.tensors() { tensors[referencePrefix + k] = v }
         }
         var saved: SavedCritic?
-        if let critic, let criticOptimizer {
-            for (k, v) in critic.model.tensors() { tensors[criticPrefix + k] = v }
-            for (k, v) in criticOptimizer.stateTensors() { tensors[criticOptimizerPrefix + k] = v }
-            saved = SavedCritic(config: critic.model.config, valueRow: critic.valueRow, optimizerStep: criticOptimizer.step)
+        if let ppoCritic {
+            for (k, v) in ppoCritic.value.model.tensors() { tensors[criticPrefix + k] = v }
+            for (k, v) in ppoCritic.optimizer.stateTensors() { tensors[criticOptimizerPrefix + k] = v }
+            saved = SavedCritic(config: ppoCritic.value.model.config, valueRow: ppoCritic.value.valueRow,
+                                optimizerStep: ppoCritic.optimizer.step)
         }
         let state = PolicyTrainerState(config: config, step: step, rng: rng, cursor: cursor, optimizerStep: optimizer.step,
                                        scheduleSteps: scheduleSteps, log: log, hasReference: reference != nil, critic: saved)
@@ -99,8 +100,7 @@ extension PolicyTrainer {
             try criticOptimizer?.restore(state: unprefixed(tensors, criticOptimizerPrefix), step: saved.optimizerStep)
         } else {
             // No critic saved: the next PPO step makes a fresh one, as before the state was saved.
-            critic = nil
-            criticOptimizer = nil
+            ppoCritic = nil
         }
         if state.hasReference {
             reference = try Transformer(config: model.config, tensors: unprefixed(tensors, referencePrefix))
