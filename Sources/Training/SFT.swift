@@ -25,12 +25,6 @@ public struct SFTConfig: Sendable, Codable, Equatable {
     public var batchSize: Int = 64
     /// Peak learning rate η. Default 3e-3.
     public var learningRate: Double = 3e-3
-    /// AdamW β₁. Default 0.9.
-    public var beta1: Double = 0.9
-    /// AdamW β₂. Default 0.98.
-    public var beta2: Double = 0.98
-    /// AdamW ε. Default 1e-8.
-    public var adamEpsilon: Double = 1e-8
     /// Decoupled weight decay λ (not on norms). Default 0.01; 0 = off.
     public var weightDecay: Double = 0.01
     /// Linear warm-up steps. Default 30.
@@ -51,8 +45,6 @@ public struct SFTConfig: Sendable, Codable, Equatable {
     public func validate() throws {
         if batchSize < 1 { throw TrainingError("batch=\(batchSize) — need at least 1 example per step") }
         if !(learningRate > 0 && learningRate.isFinite) { throw TrainingError("lr=\(learningRate) — must be > 0") }
-        if !(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1) { throw TrainingError("betas \(beta1), \(beta2) — must lie in [0, 1)") }
-        if !(adamEpsilon > 0) { throw TrainingError("adam_eps=\(adamEpsilon) — must be > 0") }
         if weightDecay < 0 { throw TrainingError("weight_decay=\(weightDecay) — must be ≥ 0") }
         if warmupSteps < 0 || totalSteps < 0 { throw TrainingError("warmup and total_steps must be ≥ 0") }
         if !(minLearningRateRatio >= 0 && minLearningRateRatio <= 1) { throw TrainingError("min_lr_ratio=\(minLearningRateRatio) — must lie in [0, 1]") }
@@ -163,9 +155,8 @@ public final class SFTTrainer: @unchecked Sendable {
         self.examples = examples
         self.padId = padId
         meanCompletionTokens = Double(examples.reduce(0) { $0 + $1.completion.count }) / Double(examples.count)
-        optimizer = try AdamW(model: model, config: AdamWConfig(beta1: Float(config.beta1),
-                                                               beta2: Float(config.beta2), eps: Float(config.adamEpsilon),
-                                                               weightDecay: Float(config.weightDecay)))
+        // β and ε are the built-in supervised learners' (shared with the verifier and the value model).
+        optimizer = try AdamW(model: model, config: .supervised(weightDecay: Float(config.weightDecay)))
         batcher = try LengthBucketBatcher(lengths: examples.map { $0.prompt.count + $0.completion.count },
                                           batchSize: config.batchSize, bucketWidth: config.bucketWidth)
         rng = RNG(seed: seed)

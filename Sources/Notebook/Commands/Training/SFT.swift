@@ -10,6 +10,9 @@ import Models
 import Tasks
 import Training
 
+/// SFT's optimizer settings, for its help line.
+private let sftAdam = AdamWConfig.supervised(weightDecay: Float(SFTConfig().weightDecay))
+
 extension CommandDefinition {
     /// `sft steps=… batch=64 lr=3e-3 warmup=30 min_lr_ratio=0.1 grad_clip=1.0 source=solutions|worked|direct|mixed:P save_every=N to=DIR keep=3`
     static let sft = CommandDefinition(CommandDeclaration(
@@ -19,7 +22,7 @@ extension CommandDefinition {
             + "tokens only, batches grouped by length unless bucket=0). source=solutions uses each problem's own solution; worked / "
             + "direct use the worked or direct form of every problem (arithmetic tasks keep both); mixed:P uses the "
             + "worked form with probability P; run:NAME trains on the correct, finished completions of the eval run NAME "
-            + "(sampled on the training split, e.g. by a larger teacher model: distillation). AdamW (β 0.9, 0.98, weight decay 0.01), linear warm-up then cosine to "
+            + "(sampled on the training split, e.g. by a larger teacher model: distillation). AdamW (β \(sftAdam.beta1), \(sftAdam.beta2), weight decay \(sftAdam.weightDecay)), linear warm-up then cosine to "
             + "min_lr_ratio × lr over total_steps (default: this run's steps). Ctrl-C stops after the last completed step. "
             + "save_every=N to=DIR writes DIR/step-000NNN every N steps (keeping the newest keep=K); 'model load' of one "
             + "and the same sft line with the remaining steps continue that run exactly.",
