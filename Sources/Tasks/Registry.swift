@@ -64,24 +64,31 @@ public enum TaskRegistry {
         return try make(kind: first.key, arguments: Array(words.dropFirst()))
     }
 
-    /// Builds a task of `kind` from `key=value` arguments; unknown keys or bad values throw
-    /// errors that list the valid choices. Defaults and bounds are the key table's (`keys`).
+    /// Builds a task of `kind` from `key=value` text arguments, each read by its key's
+    /// declaration; unknown keys or bad values throw errors that list the valid choices.
     public static func make(kind: String, arguments: [SpecArgument]) throws -> TaskRequest {
-        guard kindNames.contains(kind) else {
-            throw TasksError("unknown task '\(kind)' — use one of \(kindNames.joined(separator: ", "))")
-        }
-        let own = keys.filter { $0.applies(to: kind) }
-        var given: [String: String] = [:]
+        let own = try keys(of: kind)
+        var given: [String: FieldValue] = [:]
         for a in arguments {
-            guard own.contains(where: { $0.name == a.key }) else {
-                throw TasksError("task \(kind): unknown key '\(a.key)' — valid keys: \(own.map(\.name).joined(separator: ", "))")
-            }
+            guard let key = own.first(where: { $0.name == a.key }) else { throw unknown(a.key, kind: kind, own: own) }
             guard let v = a.value, !v.isEmpty else { throw TasksError("task \(kind): '\(a.key)' needs a value, as in \(a.key)=…") }
             guard given[a.key] == nil else { throw TasksError("task \(kind): '\(a.key)' is given twice") }
-            given[a.key] = v
+            given[a.key] = try refusing(kind) { try key.spec.parse(v) }
         }
-        let values = TaskValues(kind: kind, given: given)
-        let think = try ThinkMode(parsing: values.text("think"))
+        return try make(kind: kind, values: given)
+    }
+
+    /// Builds a task of `kind` from already parsed values (what the REPL hands over); a key left
+    /// out takes its declared default. Defaults and bounds are the key table's (`keys`).
+    public static func make(kind: String, values given: [String: FieldValue]) throws -> TaskRequest {
+        let own = try keys(of: kind)
+        var checked: [String: FieldValue] = [:]
+        for (name, value) in given {
+            guard let key = own.first(where: { $0.name == name }) else { throw unknown(name, kind: kind, own: own) }
+            checked[name] = try refusing(kind) { try key.spec.checked(value) }
+        }
+        let values = TaskValues(kind: kind, given: checked)
+        let think = try ThinkMode(parsing: try values.text("think"))
         let generator: any TaskGenerator
         var testGenerator: (any TaskGenerator)?
         switch kind {
@@ -103,6 +110,23 @@ public enum TaskRegistry {
         }
         return TaskRequest(generator: generator, train: try values.whole("train"), test: try values.whole("test"),
                            testGenerator: testGenerator)
+    }
+
+    /// The keys tasks of `kind` take.
+    private static func keys(of kind: String) throws -> [TaskKey] {
+        guard kindNames.contains(kind) else {
+            throw TasksError("unknown task '\(kind)' — use one of \(kindNames.joined(separator: ", "))")
+        }
+        return keys.filter { $0.applies(to: kind) }
+    }
+
+    private static func unknown(_ name: String, kind: String, own: [TaskKey]) -> TasksError {
+        TasksError("task \(kind): unknown key '\(name)' — valid keys: \(own.map(\.name).joined(separator: ", "))")
+    }
+
+    /// A key's refusal as the task's error.
+    private static func refusing(_ kind: String, _ body: () throws -> FieldValue) throws -> FieldValue {
+        do { return try body() } catch let error as FieldError { throw TasksError("task \(kind): \(error.description)") }
     }
 }
 
@@ -224,22 +248,21 @@ public enum RewardRegistry {
     }
 }
 
-/// A task's typed values: what was given, else the key table's default, checked against the
-/// key's form and bounds; errors name the key and the task.
+/// A task's typed values: what was given (already checked), else the key table's default;
+/// errors name the key and the task.
 private struct TaskValues {
     let kind: String
-    let given: [String: String]
+    let given: [String: FieldValue]
 
-    /// The text of `name`: given, else its default ("" when it has none).
-    func text(_ name: String) -> String { given[name] ?? TaskRegistry.key(name)?.spec.defaultValue?.description ?? "" }
-
-    /// `name`'s value, given or default, read and checked by its declaration.
+    /// `name`'s value: given, else its default.
     private func value(_ name: String) throws -> FieldValue {
-        guard let key = TaskRegistry.key(name) else { throw TasksError("task \(kind): no key '\(name)'") }
-        do { return try key.spec.parse(text(name)) } catch let error as FieldError {
-            throw TasksError("task \(kind): \(error.description)")
-        }
+        if let v = given[name] { return v }
+        guard let fallback = TaskRegistry.key(name)?.spec.defaultValue else { throw TasksError("task \(kind): \(name) has no default") }
+        return fallback
     }
+
+    /// The text of `name` (a text key's value as typed).
+    func text(_ name: String) throws -> String { try value(name).description }
 
     func whole(_ name: String) throws -> Int {
         guard case .whole(let n) = try value(name) else { throw TasksError("task \(kind): \(name) is not a whole-number key") }
@@ -263,7 +286,7 @@ private struct TaskValues {
 
     /// `N`, `N:M` or `N..M` as a closed range; `test_digits` defaults to `digits`.
     func range(_ name: String) throws -> ClosedRange<Int> {
-        let t = given[name] ?? (name == "test_digits" ? text("digits") : text(name))
+        let t = try given[name]?.description ?? (name == "test_digits" ? text("digits") : text(name))
         let parts = t.contains("..") ? t.components(separatedBy: "..") : t.components(separatedBy: ":")
         let numbers = parts.map { Int($0) }
         if numbers.count == 1, let n = numbers[0], n >= 0 { return n...n }

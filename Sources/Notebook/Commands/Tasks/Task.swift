@@ -1,6 +1,7 @@
 // task — builds a verifiable data set from a task generator (`Tasks.TaskRegistry`) and makes it
 // the session's current data set. Seeded from the session stream, so `seed N` then `task …`
 // always gives the same problems.
+import Fields
 import Kernels
 import Tasks
 
@@ -24,8 +25,12 @@ extension CommandDefinition {
                    "task arithmetic op=add digits=2 train=30 test=10 think=always greek=0.3"]
     )) { invocation, session in
         let kind = try invocation.string("kind") ?? ""
-        let arguments = try invocation.givenSpecArguments(invocation.declaration.keys.map(\.name))
-        let request = try domain("task") { try TaskRegistry.make(kind: kind, arguments: arguments) }
+        // Only keys given on the line reach the registry, typed, so a key of another kind is an error there.
+        var values: [String: FieldValue] = [:]
+        for key in TaskRegistry.keys where invocation.isGiven(key.name) {
+            if let value = try invocation.value(key.name) { values[key.name] = FieldValue(value) }
+        }
+        let request = try domain("task") { try TaskRegistry.make(kind: kind, values: values) }
         // About 1 kB per generated problem (measured: 2M 3-digit problems with worked solutions
         // took 1.9 GB, with the set of seen prompts), checked before drawing any.
         try domain("task") {
@@ -45,7 +50,7 @@ extension CommandDefinition {
 }
 
 /// A task key as a command key (the one bridge, `ArgumentSpec(FieldSpec)`), with its kinds in the
-/// help line. Only keys given on the line reach the registry (`givenSpecArguments`), so a key that
+/// help line. Only keys given on the line reach the registry, so a key that
 /// does not belong to the kind stays an error; the declared default is for help.
 private func taskArgument(_ key: TaskKey) -> ArgumentSpec {
     let kinds = key.kinds.isEmpty ? "" : key.kinds.joined(separator: "/") + ": "
