@@ -147,3 +147,20 @@ import TestSupport
     #expect(try RewardRegistry.parse(text: "correct format gate=false").gate == nil)
     #expect(throws: TasksError("reward: gate=maybe is not on or off")) { try RewardRegistry.parse(text: "correct gate=maybe") }
 }
+
+@Test func typedTaskValuesAreCheckedByTheirDeclarations() throws {
+    // The REPL's path: values already parsed, no text in between.
+    let request = try TaskRegistry.make(kind: "countdown", values: ["count": .whole(3), "all": .flag(false), "train": .whole(10), "test": .whole(2)])
+    let countdown = try #require(request.generator as? CountdownTask)
+    #expect(countdown.count == 3 && request.train == 10 && request.test == 2)
+    #expect(throws: TasksError("task countdown: count=9 is outside 2…8")) {
+        try TaskRegistry.make(kind: "countdown", values: ["count": .whole(9)])
+    }
+    #expect(throws: TasksError("task countdown: unknown key 'op' — valid keys: train, test, think, count, max, target, all")) {
+        try TaskRegistry.make(kind: "countdown", values: ["op": .word("add")])
+    }
+    // The text path reads each key by the same declaration: a switch is spelled as every switch is.
+    let text = try TaskRegistry.parse(text: "countdown count=3 all=on train=10 test=2")
+    #expect((text.generator as? CountdownTask)?.count == 3)
+    #expect(throws: TasksError("task countdown: all=maybe is not on or off")) { try TaskRegistry.parse(text: "countdown all=maybe") }
+}
