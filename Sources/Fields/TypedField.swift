@@ -104,10 +104,20 @@ extension Field where Root: FieldRoot {
                path, property, read: { .flag($0) }, write: { value -> Bool? in if case .flag(let on) = value { return on }; return nil })
     }
 
-    /// A file or folder path.
-    public static func path(_ key: String, _ path: WritableKeyPath<Root, String> & Sendable, _ property: String, _ summary: String) -> Field {
-        stored(FieldSpec(key, .path, default: .word(Root.defaults[keyPath: path]), summary: summary),
-               path, property, read: { .word($0) }, write: { value -> String? in if case .word(let w) = value { return w }; return nil })
+    /// Text (a name, or text with its own syntax read by the owner), or a path with `kind: .path`.
+    /// An empty default shows as none: leaving the key out means what the summary says.
+    public static func text(_ key: String, _ path: WritableKeyPath<Root, String> & Sendable, _ property: String, _ summary: String,
+                            kind: FieldKind = .text) -> Field {
+        let fallback = Root.defaults[keyPath: path]
+        return stored(FieldSpec(key, kind, default: fallback.isEmpty ? nil : .word(fallback), summary: summary),
+                      path, property, read: { .word($0) }, write: { value -> String? in if case .word(let w) = value { return w }; return nil })
+    }
+
+    /// Optional text: nil (read as "") when not given, unless the value's default names one.
+    public static func optionalText(_ key: String, _ path: WritableKeyPath<Root, String?> & Sendable, _ property: String, _ summary: String,
+                                    kind: FieldKind = .text) -> Field {
+        stored(FieldSpec(key, kind, default: Root.defaults[keyPath: path].map(FieldValue.word), summary: summary),
+               path, property, read: { .word($0 ?? "") }, write: { value -> String?? in if case .word(let w) = value { return .some(w) }; return nil })
     }
 
     /// One of an enumeration's cases, by raw value.

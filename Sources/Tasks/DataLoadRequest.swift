@@ -2,6 +2,7 @@
 // a JSONL data set from the REPL, e.g.
 //   `data load data/gsm8k.jsonl question=question answer=answer test=500 extract=gsm8k`.
 
+import Fields
 import Foundation
 
 /// What `data load PATH key=value…` asks for: the file, the field mapping, the split and how
@@ -24,62 +25,41 @@ public struct DataLoadRequest: Sendable, Equatable {
     /// The data set's name (default: the file name without extension).
     public var name: String
 
-    /// Every key `make` accepts, with its meaning, for `help` and completion.
-    public static let keys: [(name: String, help: String)] = [
-        ("prompt", "field holding the prompt (alias: question); default prompt"),
-        ("answer", "field holding the gold answer; default answer"),
-        ("solution", "field holding a worked solution; default solution"),
-        ("id", "field holding the id; default id"),
-        ("difficulty", "field holding a numeric difficulty; default difficulty"),
-        ("gsm8k", "true|false: split answers 'reasoning #### 42' into solution and answer; default true"),
-        ("skip_bad", "true|false: skip and count malformed lines; default false"),
-        ("test", "problems held out for testing; default 0"),
-        ("test_file", "a separate JSONL file for the test split"),
-        ("extract", "after-think|answer-tag|boxed|gsm8k|answer-is|last-number|whole|auto; default last-number"),
-        ("compare", "numeric|numeric-percent|exact|countdown; default numeric"),
-        ("name", "the data set's name; default the file name"),
-    ]
-
-    /// Parses the arguments after the path. Unknown keys and bad values throw errors that list
+    /// Parses the `key=value` text arguments after the path, each by its key's declaration
+    /// (`prompt` may be spelled `question`). Unknown keys and bad values throw errors that list
     /// the valid choices.
     public static func make(path: String, arguments: [SpecArgument]) throws -> DataLoadRequest {
-        var mapping = FieldMapping.standard
-        var request = DataLoadRequest(path: path, testPath: nil, test: 0, mapping: mapping, skipBad: false,
-                                      extractor: .lastNumber, comparison: .numeric,
-                                      name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
+        var values: [String: FieldValue] = [:]
         for a in arguments {
+            let name = a.key == "question" ? "prompt" : a.key
+            guard let field = fields.first(where: { $0.key == name }) else { throw unknown(a.key) }
             guard let v = a.value, !v.isEmpty else {
-                throw TasksError("data load: '\(a.key)' needs a value, as in \(a.key)=… — valid keys: \(keys.map(\.name).joined(separator: ", "))")
+                throw TasksError("data load: '\(a.key)' needs a value, as in \(a.key)=… — valid keys: \(fields.map(\.key).joined(separator: ", "))")
             }
-            switch a.key {
-            case "prompt", "question": mapping.prompt = v
-            case "answer": mapping.answer = v
-            case "solution": mapping.solution = v
-            case "id": mapping.id = v
-            case "difficulty": mapping.difficulty = v
-            case "gsm8k": mapping.splitGSM8K = try flag(v, key: a.key)
-            case "skip_bad": request.skipBad = try flag(v, key: a.key)
-            case "test":
-                guard let n = Int(v), n >= 0 else { throw TasksError("data load: test=\(v) — use a whole number of 0 or more") }
-                request.test = n
-            case "test_file": request.testPath = v
-            case "extract":
-                guard let e = AnswerExtractor(rawValue: v) else {
-                    throw TasksError("data load: extract=\(v) is not valid — use one of \(AnswerExtractor.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                request.extractor = e
-            case "compare":
-                guard let c = AnswerComparison(rawValue: v) else {
-                    throw TasksError("data load: compare=\(v) is not valid — use one of \(AnswerComparison.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                request.comparison = c
-            case "name": request.name = v
-            default:
-                throw TasksError("data load: unknown key '\(a.key)' — valid keys: \(keys.map(\.name).joined(separator: ", "))")
-            }
+            values[name] = try refusing { try field.spec.parse(v) }
         }
-        request.mapping = mapping
+        return try make(path: path, values: values)
+    }
+
+    /// The request for `path` with already parsed values (what the REPL hands over); a key left
+    /// out keeps its default (the data set's name: the file name without extension).
+    public static func make(path: String, values: [String: FieldValue]) throws -> DataLoadRequest {
+        var request = defaults
+        request.path = path
+        request.name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        for (name, value) in values {
+            guard let field = fields.first(where: { $0.key == name }) else { throw unknown(name) }
+            try refusing { try field.set(value, in: &request) }
+        }
         return request
+    }
+
+    private static func unknown(_ key: String) -> TasksError {
+        TasksError("data load: unknown key '\(key)' — valid keys: \(fields.map(\.key).joined(separator: ", "))")
+    }
+
+    private static func refusing<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as FieldError { throw TasksError("data load: \(error.description)") }
     }
 
     /// Loads the data set and the lines skipped (only with `skipBad`).
@@ -94,11 +74,26 @@ public struct DataLoadRequest: Sendable, Equatable {
     public var files: [String] { [path] + (testPath.map { [$0] } ?? []) }
 }
 
-/// `true` or `false`; anything else throws naming the key.
-private func flag(_ value: String, key: String) throws -> Bool {
-    switch value.lowercased() {
-    case "true", "yes", "on", "1": return true
-    case "false", "no", "off", "0": return false
-    default: throw TasksError("\(key)=\(value) — use true or false")
+extension DataLoadRequest: FieldRoot {
+    /// Every default: Verity's own field names, no test split, last-number answers compared numerically.
+    public static var defaults: DataLoadRequest {
+        DataLoadRequest(path: "", testPath: nil, test: 0, mapping: .standard, skipBad: false,
+                        extractor: .lastNumber, comparison: .numeric, name: "")
     }
+
+    /// Every key of `data load`, each declared once.
+    public static let fields: [Field<DataLoadRequest>] = [
+        .text("prompt", \.mapping.prompt, "mapping.prompt", "field holding the prompt (alias: question)"),
+        .text("answer", \.mapping.answer, "mapping.answer", "field holding the gold answer"),
+        .optionalText("solution", \.mapping.solution, "mapping.solution", "field holding a worked solution"),
+        .optionalText("id", \.mapping.id, "mapping.id", "field holding the id"),
+        .optionalText("difficulty", \.mapping.difficulty, "mapping.difficulty", "field holding a numeric difficulty"),
+        .flag("gsm8k", \.mapping.splitGSM8K, "mapping.splitGSM8K", "split answers 'reasoning #### 42' into solution and answer"),
+        .flag("skip_bad", \.skipBad, "skipBad", "skip and count malformed lines"),
+        .whole("test", \.test, "test", "problems held out for testing", bounds: 0...1e9),
+        .optionalText("test_file", \.testPath, "testPath", "a separate JSONL file for the test split", kind: .path),
+        .choice("extract", \.extractor, "extractor", "how answers are cut from completions"),
+        .choice("compare", \.comparison, "comparison", "how answers are compared"),
+        .text("name", \.name, "name", "the data set's name (default: the file name)"),
+    ]
 }

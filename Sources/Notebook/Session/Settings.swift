@@ -40,7 +40,7 @@ public struct SessionDefaults: FieldRoot, Sendable, Equatable {
         .whole("precision", \.precision, "precision", "decimals shown for real numbers in tables and reports", bounds: 0...12),
         .whole("width", \.width, "width", "columns that tables are fitted into", bounds: 40...400),
         .choice("progress", \.progress, "progress", "progress bars for long commands (auto: only when stdout is a terminal)"),
-        .path("plots", \.plots, "plots", "directory for plots made without an explicit to=PATH"),
+        .text("plots", \.plots, "plots", "directory for plots made without an explicit to=PATH", kind: .path),
         .flag("quick", \.quick, "quick", "quick mode for CI: long commands shrink their sizes (verity run --quick)"),
     ]
         // Read by the sampling, evaluation and scaling commands and the trainer (SamplingKeys).

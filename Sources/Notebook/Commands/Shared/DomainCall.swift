@@ -18,19 +18,3 @@ func domain<T>(_ context: String? = nil, _ body: () throws -> T) throws -> T {
         throw CommandError(context.map { $0 + ": " + text } ?? text)
     }
 }
-
-extension Invocation {
-    /// The raw text of every given key among `names`, as `SpecArgument`s for the Tasks front
-    /// doors (`TaskRegistry`, `RewardRegistry`, `DataLoadRequest`), in declaration order.
-    func givenSpecArguments(_ names: [String]) throws -> [SpecArgument] {
-        var out: [SpecArgument] = []
-        for name in names where isGiven(name) {
-            guard let value = try value(name) else { continue }
-            switch value {
-            case .string(let text), .path(let text), .choice(let text): out.append(SpecArgument(name, text))
-            default: out.append(SpecArgument(name, value.description))
-            }
-        }
-        return out
-    }
-}

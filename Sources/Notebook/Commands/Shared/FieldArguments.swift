@@ -49,6 +49,16 @@ extension FieldValue {
 }
 
 extension Invocation {
+    /// The keys among `keys` given on the line, as typed values (for the Tasks front doors,
+    /// which check them against their declarations and reject keys of another kind).
+    func givenValues(_ keys: [String]) throws -> [String: FieldValue] {
+        var values: [String: FieldValue] = [:]
+        for key in keys where isGiven(key) {
+            if let value = try value(key) { values[key] = FieldValue(value) }
+        }
+        return values
+    }
+
     /// Sets in `root` each of `fields` given on the line, checked by its declaration; an absent
     /// key keeps `root`'s value (for a fresh value, the declared default the key's help shows).
     /// - Throws: `CommandError` (usage) naming the key when a value does not fit it.

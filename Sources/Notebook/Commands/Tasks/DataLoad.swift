@@ -1,5 +1,6 @@
 // data load — reads a JSONL data set (one problem per line) with a field mapping, holds out a test
 // split or reads a separate test file, and makes it the current data set.
+import Fields
 import Foundation
 import Kernels
 import Tasks
@@ -13,18 +14,16 @@ extension CommandDefinition {
             + "to read. skip_bad=true skips (and counts) malformed lines instead of stopping at the first. "
             + "The test split is held out at random with the session's generator, or read from test_file=.",
         positionals: [ArgumentSpec("path", .path, required: true, help: "the JSONL file")],
-        keys: DataLoadRequest.keys.map { key in
-            ArgumentSpec(key.name, key.name == "test" ? .int : .string, bounds: key.name == "test" ? 0...1e9 : nil,
-                         help: key.help)
-        },
+        keys: DataLoadRequest.fields.map { ArgumentSpec($0.spec) },
         examples: ["data load /tmp/verity-example-data.jsonl prompt=prompt answer=answer solution=solution id=id "
                    + "difficulty=difficulty gsm8k=false skip_bad=true test=2 extract=after-think compare=numeric name=demo",
                    "data load /tmp/verity-no-such-file.jsonl test_file=/tmp/verity-no-such-test.jsonl"]
     )) { invocation, session in
         let path = try invocation.readPath("path", session) ?? ""
-        _ = try invocation.readPath("test_file", session)   // the same read rule for the test file
-        let arguments = try invocation.givenSpecArguments(invocation.declaration.keys.map(\.name))
-        let request = try domain("data load") { try DataLoadRequest.make(path: path, arguments: arguments) }
+        var values = try invocation.givenValues(DataLoadRequest.fields.map(\.key))
+        // The same read rule for the test file as for the data set.
+        if let testFile = try invocation.readPath("test_file", session) { values["test_file"] = .word(testFile) }
+        let request = try domain("data load") { try DataLoadRequest.make(path: path, values: values) }
         // Reading a file holds its bytes, their lines and the problems made from them: about four
         // times the file's size (measured on a GSM8K-style file), checked before reading.
         let size = request.files.reduce(0) { total, file in

@@ -1,7 +1,6 @@
 // task — builds a verifiable data set from a task generator (`Tasks.TaskRegistry`) and makes it
 // the session's current data set. Seeded from the session stream, so `seed N` then `task …`
 // always gives the same problems.
-import Fields
 import Kernels
 import Tasks
 
@@ -26,10 +25,7 @@ extension CommandDefinition {
     )) { invocation, session in
         let kind = try invocation.string("kind") ?? ""
         // Only keys given on the line reach the registry, typed, so a key of another kind is an error there.
-        var values: [String: FieldValue] = [:]
-        for key in TaskRegistry.keys where invocation.isGiven(key.name) {
-            if let value = try invocation.value(key.name) { values[key.name] = FieldValue(value) }
-        }
+        let values = try invocation.givenValues(TaskRegistry.keys.map(\.name))
         let request = try domain("task") { try TaskRegistry.make(kind: kind, values: values) }
         // About 1 kB per generated problem (measured: 2M 3-digit problems with worked solutions
         // took 1.9 GB, with the set of seen prompts), checked before drawing any.
