@@ -1,11 +1,12 @@
 // Fields — the one way Verity declares a setting: its key, kind, bounds, default, paper symbol and
 // one line of help, once. The trainer's knobs (`TrainerConfig.fields`), the sampling value's keys
-// (`GenerationOptions.fields`, which the trainer's table lifts through `sampling`) and the task
-// keys (`TaskRegistry.keys`) are tables of these; the REPL derives each command key, its help,
-// completion and `show settings` row from a `FieldSpec` in one function and hands values back
-// already parsed. Checking a value against its declaration is written here once, so `set`, `rl`,
-// `sample`, `eval`, `task` and the Swift API refuse the same things with the same words.
-// No dependencies: every module that declares settings can see it.
+// (`GenerationOptions.fields`, which the trainer's table and the session settings lift through
+// `sampling`), the session settings (`SessionDefaults.fields`), the SFT, STaR, verifier and value
+// training configs, and the keys of `task`, `reward` and `data load` are tables of these. The
+// REPL derives each command key, its help, completion and `show settings` row from a `FieldSpec`
+// in one function and hands values back already parsed. Checking a value against its
+// declaration is written here once, so the commands and the Swift API refuse the same things with
+// the same words. No dependencies: every module that declares settings can see it.
 
 /// A value of a field, already parsed.
 public enum FieldValue: Sendable, Equatable, CustomStringConvertible {

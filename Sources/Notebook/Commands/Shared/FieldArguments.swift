@@ -1,7 +1,8 @@
 // FieldArguments — the one bridge between a declared setting (`Fields.FieldSpec`) and a command
-// key (`ArgumentSpec`): the trainer's knobs, the sampling keys and the task keys all become
-// command keys here, with their kind as the argument type, their bounds, default and help, and a
-// parsed argument goes back as a typed `FieldValue` (no text round trip).
+// key (`ArgumentSpec`): every declared setting (trainer knobs, sampling keys, session settings,
+// the training configs' keys, task, reward and data-load keys) becomes a command key here, with
+// its kind as the argument type, its bounds, default and help, and a parsed argument goes back as
+// a typed `FieldValue` (no text round trip).
 import Fields
 
 extension ArgumentSpec {
