@@ -1,8 +1,8 @@
 // FieldArguments — the one bridge between a declared setting (`Fields.FieldSpec`) and a command
 // key (`ArgumentSpec`): every declared setting (trainer knobs, sampling keys, session settings,
-// the training configs' keys, task, reward and data-load keys) becomes a command key here, with
-// its kind as the argument type, its bounds, default and help, and a parsed argument goes back as
-// a typed `FieldValue` (no text round trip).
+// the training configs' keys, task and data-load keys; `reward` reads its own text) becomes a
+// command key here, with its kind as the argument type, its bounds, default and help, and a
+// parsed argument goes back as a typed `FieldValue` (no text round trip).
 import Fields
 
 extension ArgumentSpec {
