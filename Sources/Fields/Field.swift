@@ -59,6 +59,12 @@ public enum FieldKind: Sendable, Equatable {
 public struct FieldError: Error, Sendable, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+
+    /// Runs `body`, turning a field's refusal into the caller's own error (`wrap` gets the
+    /// message, to which it may add its context: "task countdown: count=9 is outside 2…8").
+    public static func mapped<T>(to wrap: (String) -> any Error, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as FieldError { throw wrap(error.description) }
+    }
 }
 
 /// The declaration of one setting: everything people see of it.

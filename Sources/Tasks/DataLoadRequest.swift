@@ -59,7 +59,7 @@ public struct DataLoadRequest: Sendable, Equatable {
     }
 
     private static func refusing<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as FieldError { throw TasksError("data load: \(error.description)") }
+        try FieldError.mapped(to: { TasksError("data load: " + $0) }, body)
     }
 
     /// Loads the data set and the lines skipped (only with `skipBad`).

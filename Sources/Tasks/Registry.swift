@@ -126,7 +126,7 @@ public enum TaskRegistry {
 
     /// A key's refusal as the task's error.
     private static func refusing(_ kind: String, _ body: () throws -> FieldValue) throws -> FieldValue {
-        do { return try body() } catch let error as FieldError { throw TasksError("task \(kind): \(error.description)") }
+        try FieldError.mapped(to: { TasksError("task \(kind): " + $0) }, body)
     }
 }
 
@@ -190,7 +190,7 @@ public enum RewardRegistry {
                     if let bare = key.spec.defaultValue { return bare }
                     throw TasksError("reward: '\(a.key)' needs a value, as in \(a.key)\(key.syntax == "=W" ? "=-0.001" : key.syntax)")
                 }
-                do { return try key.spec.parse(text) } catch let error as FieldError { throw TasksError("reward: \(error.description)") }
+                return try FieldError.mapped(to: { TasksError("reward: " + $0) }) { try key.spec.parse(text) }
             }
             func weight() throws -> Double {
                 guard case .real(let w) = try value() else { throw TasksError("reward: \(a.key) is not a weight") }

@@ -77,7 +77,7 @@ extension TrainerConfig {
 
     /// A field's refusal as the trainer's error.
     private static func refusing(_ body: () throws -> Void) throws {
-        do { try body() } catch let error as FieldError { throw TrainingError(error.description) }
+        try FieldError.mapped(to: { TrainingError($0) }, body)
     }
 
     /// Sets a setting from text. Besides the table's keys, `clip=E` or `clip=LOW:HIGH` sets both

@@ -81,9 +81,7 @@ public struct Settings: Sendable, Equatable {
             }
             throw CommandError(message + " ('show settings' lists them)", kind: .usage)
         }
-        do { try field.set(FieldValue(value), in: &values) } catch let error as FieldError {
-            throw CommandError(error.description, kind: .usage)
-        }
+        try field.set(value, in: &values)
         explicitlySet.insert(name)
     }
 

@@ -49,6 +49,16 @@ extension FieldValue {
     }
 }
 
+extension Field {
+    /// Sets the field in `root` to a parsed command argument, checked by its declaration.
+    /// - Throws: `CommandError` (usage) naming the key, after `context` when given.
+    func set(_ argument: ArgumentValue, in root: inout Root, context: String? = nil) throws {
+        try FieldError.mapped(to: { CommandError((context.map { $0 + ": " } ?? "") + $0, kind: .usage) }) {
+            try set(FieldValue(argument), in: &root)
+        }
+    }
+}
+
 extension Invocation {
     /// The keys among `keys` given on the line, as typed values (for the Tasks front doors,
     /// which check them against their declarations and reject keys of another kind).
@@ -66,9 +76,7 @@ extension Invocation {
     func apply<Root>(_ fields: [Field<Root>], to root: inout Root) throws {
         for field in fields {
             guard let value = try value(field.key), isGiven(field.key) else { continue }
-            do { try field.set(FieldValue(value), in: &root) } catch let error as FieldError {
-                throw CommandError("\(declaration.fullName): \(error)", kind: .usage)
-            }
+            try field.set(value, in: &root, context: declaration.fullName)
         }
     }
 }

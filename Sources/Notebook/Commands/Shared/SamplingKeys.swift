@@ -23,9 +23,7 @@ struct SamplingKey: Sendable {
     /// Writes a parsed value into the sampling value.
     /// - Throws: `CommandError` naming the key when the value does not fit the field.
     func write(_ value: ArgumentValue, into options: inout GenerationOptions) throws {
-        do { try field.set(FieldValue(value), in: &options) } catch let error as FieldError {
-            throw CommandError(error.description, kind: .usage)
-        }
+        try field.set(value, in: &options)
     }
 }
 
