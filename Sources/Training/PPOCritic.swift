@@ -160,7 +160,7 @@ extension PolicyTrainer {
 
     @discardableResult
     private func installCritic(_ value: ValueModel) throws -> PPOCritic {
-        let made = try PPOCritic(value: value, optimizer: Self.adamConfig(config))
+        let made = try PPOCritic(value: value, optimizer: PolicyLearner.adamConfig(config))
         ppoCritic = made
         return made
     }

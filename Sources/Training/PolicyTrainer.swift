@@ -1,13 +1,12 @@
 // Training/PolicyTrainer.swift — the policy-gradient trainer the REPL drives: a coordinator that
-// holds the state (model, frozen reference, optimizer, config, data cursor, RNG, pending rollouts,
-// log) and composes the parts, each in its own file: sampling and scoring (RolloutSampler,
-// RolloutScorer), advantages (Advantages, GAE, VinePPO), the loss (PolicyLoss, LossAggregation),
-// the all-or-nothing update (PolicyUpdate), the critic (PPOCritic), the step's metrics
-// (StepReport), asynchronous rollouts (AsyncRollouts), the difficulty filter and STaR.
-// `sample()`, `rescore()` and `step()` are separately callable (`sample`, `reward`, `step`),
+// holds the run's state (config, data cursor, RNG, step, pending rollouts, log) and composes the
+// parts, each in its own file: the policy with its optimizer and KL reference (PolicyLearner),
+// sampling and scoring (RolloutSampler, RolloutScorer), advantages (Advantages, GAE, VinePPO), the
+// loss (PolicyLoss, LossAggregation) and its passes (PolicyUpdate), the critic (PPOCritic), the
+// step's metrics (StepReport), asynchronous rollouts (AsyncRollouts), the difficulty filter and
+// STaR. `sample()`, `rescore()` and `step()` are separately callable (`sample`, `reward`, `step`),
 // `run()` is the `rl` loop. A step's effects are applied only when it completes: sampling works on
 // copies of the cursor and RNG, and a rejected update restores parameters and optimizer state.
-
 import Foundation
 import Kernels
 import Models
@@ -15,15 +14,17 @@ import Tasks
 
 /// The GRPO-family trainer (one config, presets `grpo`, `dr-grpo`, `dapo`, `rloo`, `reinforce`).
 public final class PolicyTrainer: @unchecked Sendable {
+    /// The policy part: the model, its optimizer and the KL reference.
+    let learner: PolicyLearner
     /// The policy being trained (shared with the session).
-    public let model: Transformer
+    public var model: Transformer { learner.model }
     /// The frozen reference for the KL term; nil while β = 0.
-    public internal(set) var reference: Transformer?
+    public var reference: Transformer? { learner.reference }
     /// What the reference is, in words ("the policy at step 0, when kl was switched on", a
     /// checkpoint path); nil while there is none. The KL term means "stay near this", so a run says which.
-    public internal(set) var referenceSource: String?
+    public var referenceSource: String? { learner.referenceSource }
     /// The optimizer (its moments persist across steps).
-    public let optimizer: AdamW
+    public var optimizer: AdamW { learner.optimizer }
     /// Settings; change them with `setConfig`.
     public internal(set) var config: TrainerConfig
     /// Sampling, data and reward.
@@ -44,8 +45,8 @@ public final class PolicyTrainer: @unchecked Sendable {
     var criticOptimizer: AdamW? { ppoCritic?.optimizer }
     var cursor: PromptCursor
     var rng: RNG
-    var backup: Transformer?
-    let padId: Int
+    /// The id that pads a batch's shorter rows.
+    var padId: Int { learner.padId }
 
     /// Prompts from now on go through `chat` (`model chat on|off` on the trainer's model); the
     /// vocabulary is unchanged, so optimizer state and pending rollouts stay valid.
@@ -63,17 +64,11 @@ public final class PolicyTrainer: @unchecked Sendable {
         guard tokenizer.vocabularySize <= model.config.vocabSize else {
             throw TrainingError("the tokenizer has \(tokenizer.vocabularySize) ids but the model only \(model.config.vocabSize) — create the model with vocab_size ≥ \(tokenizer.vocabularySize)")
         }
-        self.model = model
         self.config = config
         self.sampler = RolloutSampler(tokenizer: tokenizer, dataset: dataset, scorer: try scorer ?? RolloutScorer(dataset: dataset))
-        self.optimizer = try AdamW(model: model, config: Self.adamConfig(config))
+        self.learner = try PolicyLearner(model: model, config: config, padId: tokenizer.special.pad ?? tokenizer.special.eos ?? 0)
         self.cursor = PromptCursor(count: dataset.train.count)
         self.rng = RNG(seed: seed)
-        self.padId = tokenizer.special.pad ?? tokenizer.special.eos ?? 0
-        if config.needsReference {
-            reference = try model.copy()
-            referenceSource = "the policy at step 0, when kl was switched on"
-        }
     }
 
     /// Makes `weights` the KL reference (e.g. the SFT checkpoint) — or, when nil, a copy of the
@@ -82,19 +77,7 @@ public final class PolicyTrainer: @unchecked Sendable {
         guard config.needsReference else {
             throw TrainingError("a KL reference needs kl > 0 and a KL estimator — set kl first (e.g. kl=0.04)")
         }
-        if let weights {
-            guard weights.config == model.config else {
-                throw TrainingError("the reference model's shape differs from the policy's — give a checkpoint of this model")
-            }
-            reference = try weights.copy()
-        } else {
-            reference = try model.copy()
-        }
-        referenceSource = source
-    }
-
-    static func adamConfig(_ c: TrainerConfig) -> AdamWConfig {
-        AdamWConfig(beta1: Float(c.beta1), beta2: Float(c.beta2), eps: Float(c.adamEpsilon), weightDecay: Float(c.weightDecay))
+        try learner.setReference(weights, source: source)
     }
 
     /// Replaces the config (validated). Optimizer moments are kept; a reference model is created
@@ -104,20 +87,15 @@ public final class PolicyTrainer: @unchecked Sendable {
         try newConfig.validate()
         let criticChanged = newConfig.critic != config.critic
         config = newConfig
-        optimizer.config = Self.adamConfig(newConfig)
+        try learner.follow(newConfig, step: step)
         // The critic follows the settings: another start makes a new one at the next PPO step;
         // otherwise its optimizer takes the new settings (its moments are kept; its rate is
         // value_lr, or lr, at each update).
         if criticChanged {
             ppoCritic = nil
         } else if let criticOptimizer {
-            criticOptimizer.config = Self.adamConfig(newConfig)
+            criticOptimizer.config = PolicyLearner.adamConfig(newConfig)
         }
-        if newConfig.needsReference, reference == nil {
-            reference = try model.copy()
-            referenceSource = "the policy at step \(step), when kl was switched on"
-        }
-        if !newConfig.needsReference { reference = nil; referenceSource = nil }
     }
 
     /// Replaces the reward (the REPL's `reward` command) and rescores any pending rollouts.
@@ -218,13 +196,9 @@ public final class PolicyTrainer: @unchecked Sendable {
             }
         }
         let rows = trainableRows(batch.rollouts, config: config)
-        let temperature = scoringTemperature(config.sampling.temperature)
-        if let reference, config.needsReference {
-            try fillReferenceLogprobs(reference: reference, rollouts: &batch.rollouts, rows: rows, temperature: temperature, padId: padId)
-        }
         var r = rng
         let lr = config.learningRate(at: step, runSteps: max(scheduleSteps, step + 1))
-        let (stats, rejected) = try revertibleUpdate(rollouts: batch.rollouts, rows: rows, learningRate: lr, rng: &r)
+        let (stats, rejected) = try learner.update(rollouts: &batch.rollouts, rows: rows, config: config, learningRate: lr, rng: &r)
         var criticStats: CriticStatistics?
         if config.advantage == .gae, config.vineSamples == 0, rejected == nil {
             criticStats = try criticUpdate(rollouts: batch.rollouts, rows: rows,
@@ -232,10 +206,7 @@ public final class PolicyTrainer: @unchecked Sendable {
         }
         rng = r
         step += 1
-        if config.referenceSyncInterval > 0, step % config.referenceSyncInterval == 0, let reference {
-            try reference.copyParameters(from: model)
-            referenceSource = "the policy at step \(step) (ref_sync=\(config.referenceSyncInterval))"
-        }
+        try learner.syncReference(after: step, config: config)
         let trainingSeconds = Date().timeIntervalSince(trainStart)
         let seconds = Date().timeIntervalSince(start)
         var m = Metrics()

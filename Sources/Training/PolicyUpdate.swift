@@ -1,6 +1,6 @@
-// Training/PolicyUpdate.swift — the update half of a policy-gradient step, as a pure-ish
-// function of (model, optimizer, rollouts): select the rows that carry gradient, fill reference
-// log-probs for the KL term, then μ passes × minibatches of forward → per-token loss →
+// Training/PolicyUpdate.swift — the passes of a policy-gradient update, as functions of
+// (model, optimizer, rollouts) that PolicyLearner calls: select the rows that carry gradient, fill
+// reference log-probs for the KL term, then μ passes × minibatches of forward → per-token loss →
 // backward → guarded AdamW. Rows of similar length are forwarded together (gradients accumulate
 // across chunks), so short direct answers are not padded to the length of worked ones.
 
@@ -200,30 +200,4 @@ func policyUpdate(model: Transformer, optimizer: AdamW, rollouts: [Rollout], row
     stats.gradNorm /= Double(max(stats.updates, 1))
     stats.tokens = tokenSum
     return stats
-}
-
-extension PolicyTrainer {
-    /// The policy update of a step, all or nothing: on a `RejectedUpdate` (a non-finite loss or
-    /// gradient, or parameters left non-finite) the parameters and optimizer state are put back
-    /// as they were and the message is returned instead.
-    func revertibleUpdate(rollouts: [Rollout], rows: [Int], learningRate lr: Double,
-                          rng: inout RNG) throws -> (stats: UpdateStatistics, rejected: String?) {
-        if backup == nil { backup = try model.copy() } else { try backup?.copyParameters(from: model) }
-        let optimizerState = optimizer.stateTensors(), optimizerStep = optimizer.step
-        // Kept when the parameters came out non-finite: the step's log still shows what it measured.
-        var stats = UpdateStatistics()
-        do {
-            stats = try policyUpdate(model: model, optimizer: optimizer, rollouts: rollouts, rows: rows,
-                                         config: config, padId: padId, rng: &rng, learningRate: lr)
-            if model.parameters.contains(where: { !$0.isFinite }) {
-                throw RejectedUpdate(message: "the update made some parameters non-finite; the step was rejected and parameters and optimizer state restored — lower the learning rate")
-            }
-            return (stats, nil)
-        } catch let e as RejectedUpdate {
-            if let backup { try model.copyParameters(from: backup) }
-            try optimizer.restore(state: optimizerState, step: optimizerStep)
-            model.zeroGradients()
-            return (stats, e.message)
-        }
-    }
 }

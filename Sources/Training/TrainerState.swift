@@ -102,13 +102,8 @@ extension PolicyTrainer {
             // No critic saved: the next PPO step makes a fresh one, as before the state was saved.
             ppoCritic = nil
         }
-        if state.hasReference {
-            reference = try Transformer(config: model.config, tensors: unprefixed(tensors, referencePrefix))
-            referenceSource = "the reference saved with the checkpoint (trainer step \(state.step))"
-        } else {
-            reference = nil
-            referenceSource = nil
-        }
+        try learner.restoreReference(state.hasReference ? unprefixed(tensors, referencePrefix) : nil,
+                                     source: "the reference saved with the checkpoint (trainer step \(state.step))")
         step = state.step
         rng = state.rng
         cursor = state.cursor
