@@ -13,40 +13,42 @@ public struct ModelError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 /// Architecture hyper-parameters of a Llama-family decoder (Llama, Qwen2, SmolLM, TinyLlama).
+/// The tiny defaults of a model made in Verity are written once, in the memberwise initializer;
+/// config.json's absent keys take transformers' defaults instead (`init(from:)`).
 public struct TransformerConfig: Codable, Sendable, Equatable {
     /// Number of token ids (embedding rows and logits).
-    public var vocabSize: Int = 32
+    public var vocabSize: Int
     /// Model width C.
-    public var hiddenSize: Int = 128
+    public var hiddenSize: Int
     /// SwiGLU inner width F.
-    public var intermediateSize: Int = 512
+    public var intermediateSize: Int
     /// Decoder layers L.
-    public var numHiddenLayers: Int = 4
+    public var numHiddenLayers: Int
     /// Query heads H (head size C / H).
-    public var numAttentionHeads: Int = 4
+    public var numAttentionHeads: Int
     /// Key/value heads (grouped-query attention); must divide H. Absent in config.json: equals H.
-    public var numKeyValueHeads: Int = 4
+    public var numKeyValueHeads: Int
     /// RMSNorm epsilon (Llama uses 1e-5 or 1e-6).
-    public var rmsNormEps: Float = 1e-5
+    public var rmsNormEps: Float
     /// RoPE base θ (10000 in Llama 2, 1e6 in Qwen2).
-    public var ropeTheta: Float = 10_000
+    public var ropeTheta: Float
     /// Longest sequence the model is meant for (prompt + completion).
-    public var maxPositionEmbeddings: Int = 2048
+    public var maxPositionEmbeddings: Int
     /// lm_head shares the embedding matrix when true.
-    public var tieWordEmbeddings: Bool = false
+    public var tieWordEmbeddings: Bool
     /// q/k/v projections have biases (Qwen2: true).
-    public var attentionBias: Bool = false
-    public var bosTokenId: Int? = nil
-    public var eosTokenId: Int? = nil
-    public var padTokenId: Int? = nil
+    public var attentionBias: Bool
+    public var bosTokenId: Int?
+    public var eosTokenId: Int?
+    public var padTokenId: Int?
     /// "llama" or "qwen2".
-    public var modelType: String = "llama"
+    public var modelType: String
     /// Hugging Face class names, e.g. ["LlamaForCausalLM"].
-    public var architectures: [String] = ["LlamaForCausalLM"]
+    public var architectures: [String]
     /// Storage dtype named in config.json; Verity computes in float32 regardless.
     public var torchDtype: String = "float32"
     /// Rescaled rotary frequencies (`rope_scaling` / `rope_parameters.rope_type`).
-    public var ropeScaling: RopeScaling = .none
+    public var ropeScaling: RopeScaling
     /// Keys of the config.json this was read from that Verity does not use and that do not change
     /// the arithmetic (sorted); empty for a config made in Verity.
     public var ignoredKeys: [String] = []
@@ -188,7 +190,7 @@ public struct TransformerConfig: Codable, Sendable, Equatable {
         padTokenId = try Self.decodeTokenId(c, .padTokenId)
         architectures = try get(.architectures, modelType == "qwen2" ? ["Qwen2ForCausalLM"] : ["LlamaForCausalLM"])
         torchDtype = try c.decodeIfPresent(String.self, forKey: .dtype) ?? get(.torchDtype, "float32")
-        try decodeRope(c)
+        (ropeTheta, ropeScaling) = try Self.decodeRope(c, maxPositions: maxPositionEmbeddings)
         try checkArithmeticKeys(c)
         let modelled = Set(CodingKeys.allNames)
         ignoredKeys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
@@ -200,10 +202,10 @@ public struct TransformerConfig: Codable, Sendable, Equatable {
     }
 
     /// RoPE base and scaling from either form; 5.x's `rope_parameters` wins over 4.x's keys.
-    private mutating func decodeRope(_ c: KeyedDecodingContainer<CodingKeys>) throws {
+    private static func decodeRope(_ c: KeyedDecodingContainer<CodingKeys>, maxPositions: Int) throws -> (theta: Float, scaling: RopeScaling) {
         let spec = try c.decodeIfPresent(RopeSpec.self, forKey: .ropeParameters)
             ?? c.decodeIfPresent(RopeSpec.self, forKey: .ropeScaling)
-        ropeTheta = try spec?.theta ?? c.decodeIfPresent(Float.self, forKey: .ropeTheta) ?? 10_000
+        let theta = try spec?.theta ?? c.decodeIfPresent(Float.self, forKey: .ropeTheta) ?? 10_000
         let partial = try spec?.partialRotaryFactor ?? c.decodeIfPresent(Float.self, forKey: .partialRotaryFactor) ?? 1
         guard partial == 1 else {
             throw ModelError("model config: partial_rotary_factor \(partial) is not supported — Verity rotates whole heads")
@@ -216,20 +218,20 @@ public struct TransformerConfig: Codable, Sendable, Equatable {
         }
         switch spec?.ropeType ?? "default" {
         case "default":
-            ropeScaling = .none
+            return (theta, .none)
         case "linear":
-            ropeScaling = .linear(factor: try need(spec?.factor, "factor", "linear"))
+            return (theta, .linear(factor: try need(spec?.factor, "factor", "linear")))
         case "llama3":
             let original = try spec?.originalMaxPositions ?? c.decodeIfPresent(Int.self, forKey: .originalMaxPositionEmbeddings)
-                ?? maxPositionEmbeddings
+                ?? maxPositions
             let low = try need(spec?.lowFreqFactor, "low_freq_factor", "llama3")
             let high = try need(spec?.highFreqFactor, "high_freq_factor", "llama3")
             guard high > low, original > 0 else {
                 throw ModelError("model config: rope type 'llama3' needs high_freq_factor > low_freq_factor and a positive "
                                  + "original_max_position_embeddings")
             }
-            ropeScaling = .llama3(factor: try need(spec?.factor, "factor", "llama3"), lowFreqFactor: low,
-                                  highFreqFactor: high, originalMaxPositions: original)
+            return (theta, .llama3(factor: try need(spec?.factor, "factor", "llama3"), lowFreqFactor: low,
+                                   highFreqFactor: high, originalMaxPositions: original))
         case let other:
             throw ModelError("model config: rope type '\(other)' is not supported — Verity implements 'default', 'linear' "
                              + "and 'llama3' (Llama 3.x); remove the scaling to run within the pre-training context")
