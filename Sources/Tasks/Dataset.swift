@@ -3,6 +3,16 @@
 
 import Foundation
 
+/// One of a data set's two parts: `train`, what training samples from, or `test`, held out for
+/// evaluation. Commands name it with `split=`.
+public enum Split: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
+    case train, test
+
+    /// The other part.
+    public var other: Split { self == .train ? .test : .train }
+    public var description: String { rawValue }
+}
+
 /// A data set: disjoint train and test splits (no prompt in both), the answer extractor and
 /// comparison that define correctness for it, and the characters a character tokenizer needs.
 public struct Dataset: Sendable, Equatable {
@@ -44,6 +54,25 @@ public struct Dataset: Sendable, Equatable {
 
     /// Both splits, train first.
     public var all: [Problem] { train + test }
+
+    /// The problems of `split`.
+    public func problems(in split: Split) -> [Problem] {
+        switch split {
+        case .train: train
+        case .test: test
+        }
+    }
+
+    /// Problem `index` of `split`.
+    /// - Throws: `TasksError` naming the split's size when there is no such problem.
+    public func problem(_ index: Int, in split: Split) throws -> Problem {
+        let problems = problems(in: split)
+        guard problems.indices.contains(index) else {
+            throw TasksError("problem=\(index) is out of range — the \(split) split has \(problems.count) problems"
+                             + (problems.isEmpty ? "" : " (0..\(problems.count - 1))"))
+        }
+        return problems[index]
+    }
 
     /// The prompt as the model sees it: `promptPrefix` (if any) followed by the problem's prompt.
     public func fullPrompt(_ problem: Problem) -> String {

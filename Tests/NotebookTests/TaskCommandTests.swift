@@ -112,6 +112,10 @@ import Tasks
         let train = try #require(session[DatasetSlot.self]?.train[7])
         #expect(try CommandTesting.run(session, "verify \"<think></think>\(train.answer)\" problem=7").contains(Format.quoted(train.prompt)))
         #expect(CommandTesting.failure(session, "verify \"1\" problem=10").contains("the train split has 10 problems"))
+        // The one split key: every command that indexes a split says the same thing.
+        #expect(CommandTesting.failure(session, "verify \"1\" problem=10") == "verify: problem=10 is out of range — the train split has 10 problems (0..9)")
+        #expect(CommandTesting.failure(session, "generate problem=5 split=test") == "generate: problem=5 is out of range — the test split has 5 problems (0..4)")
+        #expect(CommandTesting.failure(session, "verify \"1\" problem=0 split=dev") == "split must be one of train, test; got 'dev'")
     }
 
     @Test func rewardConfiguresAndRejects() throws {

@@ -41,3 +41,24 @@ private func problems(_ prompts: [String]) -> [Problem] {
     withPrefix.promptPrefix = "Solve: "
     #expect(withPrefix.fullPrompt(d.train[0]) == "Solve: a")
 }
+
+@Test func splitsAreNamedOnceAndIndexedWithAClearError() throws {
+    let d = Dataset(name: "x", train: problems(["a", "b", "c"]), test: problems(["d"]))
+    #expect(Split.allCases.map(\.rawValue) == ["train", "test"])
+    #expect(Split.train.other == .test && Split.test.other == .train)
+    #expect(d.problems(in: .train).map(\.prompt) == ["a", "b", "c"])
+    #expect(d.problems(in: .test).map(\.prompt) == ["d"])
+    #expect(try d.problem(2, in: .train).prompt == "c")
+    #expect(try d.problem(0, in: .test).prompt == "d")
+    for (index, split, message) in [(1, Split.test, "problem=1 is out of range — the test split has 1 problems (0..0)"),
+                                    (-1, .train, "problem=-1 is out of range — the train split has 3 problems (0..2)")] {
+        do {
+            _ = try d.problem(index, in: split)
+            Issue.record("problem \(index) of \(split) was accepted")
+        } catch let e as TasksError {
+            #expect(e.description == message)
+        }
+    }
+    let empty = Dataset(name: "y", train: problems(["a"]), test: [])
+    #expect(throws: TasksError.self) { try empty.problem(0, in: .test) }
+}

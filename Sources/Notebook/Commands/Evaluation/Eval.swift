@@ -20,7 +20,7 @@ extension CommandDefinition {
             + "temperature=, n=1 decodes greedily and n>1 uses the session temperature. The run is kept as "
             + "as=NAME (default last) for 'show samples', 'scale', 'verifier' and 'compare'.",
         keys: [
-            ArgumentSpec("split", .choice(["test", "train"]), default: .choice("test"), help: "which split to evaluate"),
+            .split(default: .test, help: "which split to evaluate"),
             ArgumentSpec("problems", .int, default: .int(500), bounds: 1...1_000_000,
                          help: "evaluate the first N problems of the split (all when it has fewer)"),
             ArgumentSpec("n", .int, default: .int(1), bounds: 1...4096, help: "samples per problem"),
@@ -30,7 +30,7 @@ extension CommandDefinition {
         ],
         examples: ["eval split=test problems=3 n=2 temperature=1 top_p=1 top_k=0 max_tokens=8 budget=4 waits=0 as=example"]
     )) { invocation, session in
-        let split = try invocation.string(defaulted: "split")
+        let split = try invocation.split()
         let count = try invocation.int(defaulted: "problems")
         let n = try invocation.int(defaulted: "n")
         let options = try EvalArguments.options(invocation, greedyWhenSingle: n == 1)
@@ -38,7 +38,7 @@ extension CommandDefinition {
 
         let dataset = try session.requireDataset(for: "eval")
         let model = try session.requireModel(for: "eval")
-        let problems = try EvalArguments.problems(dataset, split: split, count: count, command: "eval")
+        let problems = try dataset.firstProblems(count, of: split, for: "eval")
         try EvalArguments.checkSampleMemory(problems: problems.count, samples: n, maxTokens: options.maxNewTokens, command: "eval")
         let generator = try evaluationGenerator(model)
         let seed = session.commandSeed()
@@ -78,16 +78,6 @@ enum EvalArguments {
         return name
     }
 
-    /// The first `count` problems of `split`, or an error when the split is empty.
-    static func problems(_ dataset: Dataset, split: String, count: Int, command: String) throws -> [Problem] {
-        let all = split == "train" ? dataset.train : dataset.test
-        guard !all.isEmpty else {
-            throw CommandError("\(command): the \(split) split of '\(dataset.name)' is empty — choose split="
-                               + (split == "train" ? "test" : "train") + " or make a data set with \(split) problems")
-        }
-        return Array(all.prefix(count))
-    }
-
     /// Refuses a run whose samples would not fit in memory: each sample keeps its token ids, text
     /// and per-token values (about 16 bytes a token) plus about 512 bytes of bookkeeping.
     static func checkSampleMemory(problems: Int, samples: Int, maxTokens: Int, settings: Int = 1, command: String) throws {
@@ -102,7 +92,7 @@ enum EvalArguments {
 
 /// The report `eval` prints.
 enum EvalView {
-    static func render(_ summary: RunSummary, run: EvaluationRun, name: String, split: String, seconds: Double,
+    static func render(_ summary: RunSummary, run: EvaluationRun, name: String, split: Split, seconds: Double,
                        precision: Int) -> CommandOutput {
         let p = precision
         let mode = summary.greedy ? (summary.samplesPerProblem == 1 ? "greedy" : "temperature 0")

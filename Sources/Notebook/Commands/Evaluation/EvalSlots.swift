@@ -21,8 +21,8 @@ public struct StoredRun {
     public var run: EvaluationRun
     /// The data set the run's problems came from.
     public var dataset: Dataset
-    /// The split the problems were drawn from (`test` or `train`).
-    public var split: String
+    /// The split the problems were drawn from.
+    public var split: Split
     /// Which model sampled it (see `modelFingerprint`): `scale` reuses a run only for the same weights.
     public var model: String
 }

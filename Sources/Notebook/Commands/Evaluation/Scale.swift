@@ -31,7 +31,7 @@ extension CommandDefinition {
             ArgumentSpec("budgets", .intList, bounds: 0...1_000_000, help: "thinking budgets to sweep (one generation each)"),
             ArgumentSpec("waits", .intList, bounds: 0...64, help: "'Wait' extension counts to sweep (one generation each)"),
             ArgumentSpec("problems", .int, default: .int(100), bounds: 1...1_000_000, help: "problems of the split"),
-            ArgumentSpec("split", .choice(["test", "train"]), default: .choice("test"), help: "which split"),
+            .split(default: .test, help: "which split"),
             ArgumentSpec("scorer", .choice(["verifier", "value"]), default: .choice("verifier"),
                          help: "what ranks samples for best and maj-score: the outcome verifier, or the value model (a PPO critic: 'value load')"),
             ArgumentSpec("overlap", .choice(["refuse", "allow"]), default: .choice("refuse"),
@@ -58,7 +58,7 @@ extension CommandDefinition {
         let budgets = try invocation.ints("budgets")
         let waits = try invocation.ints("waits")
         let count = try invocation.int(defaulted: "problems")
-        let split = try invocation.string(defaulted: "split")
+        let split = try invocation.split()
         let runName = try invocation.string("run")
         var options = try SamplingKeys.options(invocation)
         let axis = ScalingAxis(rawValue: try invocation.string(defaulted: "x")) ?? .samples
@@ -103,7 +103,7 @@ extension CommandDefinition {
         var subject = ""
         if budgets != nil || waits != nil {
             let dataset = try session.requireDataset(for: "scale")
-            let problems = try EvalArguments.problems(dataset, split: split, count: count, command: "scale")
+            let problems = try dataset.firstProblems(count, of: split, for: "scale")
             let generator = try evaluationGenerator(try session.requireModel(for: "scale"))
             if let verifier, let warning = try verifier.checkTrainingOverlap(problems, dataset: dataset, runName: "scale",
                                                                              allow: allowOverlap, command: "scale") {

@@ -44,7 +44,7 @@ enum ScaleSweep {
     /// Reuses the named (or latest) eval run when it fits — at least max(`ks`) samples per problem (nil: any), the same
     /// temperature and max tokens, no thinking budget or waits, the same model weights and data set —
     /// else generates `n` samples of the first `count` problems and keeps them as run `scale`.
-    static func samplesRun(runName: String?, n: Int, ks: [Int]?, count: Int, split: String, options: GenerationOptions,
+    static func samplesRun(runName: String?, n: Int, ks: [Int]?, count: Int, split: Split, options: GenerationOptions,
                            session: Session) throws -> Source {
         let runs = session[EvaluationRunsSlot.self] ?? EvaluationRuns()
         if runName != nil || runs.latest != nil {
@@ -77,7 +77,7 @@ enum ScaleSweep {
         }
         let dataset = try session.requireDataset(for: "scale")
         let model = try session.requireModel(for: "scale")
-        let problems = try EvalArguments.problems(dataset, split: split, count: count, command: "scale")
+        let problems = try dataset.firstProblems(count, of: split, for: "scale")
         try EvalArguments.checkSampleMemory(problems: problems.count, samples: n, maxTokens: options.maxNewTokens, command: "scale")
         let generator = try evaluationGenerator(model)
         let seed = session.commandSeed()

@@ -30,7 +30,7 @@ extension CommandDefinition {
             ArgumentSpec("expand", .int, default: .int(4), bounds: 1...256, help: "candidate steps sampled per live beam (m)"),
             ArgumentSpec("scorer", .choice(["value", "process"]), default: .choice("value"), help: "what ranks partial completions"),
             ArgumentSpec("problems", .int, default: .int(100), bounds: 1...1_000_000, help: "problems of the split"),
-            ArgumentSpec("split", .choice(["test", "train"]), default: .choice("test"), help: "which split"),
+            .split(default: .test, help: "which split"),
             SamplingKeys.temperature.spec(help: "sampling temperature of the steps"),
             SamplingKeys.maxTokens.spec,
             ArgumentSpec("as", .string, default: .string("search"), help: "the name the last width's answers are kept under"),
@@ -43,7 +43,7 @@ extension CommandDefinition {
         let expand = try invocation.int(defaulted: "expand")
         let byValue = try invocation.string("scorer") != "process"
         let count = try invocation.int(defaulted: "problems")
-        let split = try invocation.string(defaulted: "split")
+        let split = try invocation.split()
         let options = try SamplingKeys.options(invocation)
         let name = try EvalArguments.runName(invocation)
         let method = try invocation.string("label") ?? ((strategy == .beam ? "beam" : "best-first") + (byValue ? "-value" : "-process"))
@@ -53,7 +53,7 @@ extension CommandDefinition {
 
         let dataset = try session.requireDataset(for: "search")
         let model = try session.requireLocalModel(for: "search")
-        let problems = try EvalArguments.problems(dataset, split: split, count: count, command: "search")
+        let problems = try dataset.firstProblems(count, of: split, for: "search")
         let scorer: any PrefixScorer
         var lines: [String] = []
         if byValue {

@@ -58,7 +58,7 @@ extension CommandDefinition {
                           Format.fixed(m.loss, precision)])
         }
         output.append(.table(table))
-        if runs.contains(where: { $0.split == "test" }) {
+        if runs.contains(where: { $0.split == .test }) {
             output.append(.line("note: trained on test-split samples — score other problems with it (e.g. train on eval split=train samples)"))
         }
         output.append(.line("time \(Format.duration(Date().timeIntervalSince(started)))"))

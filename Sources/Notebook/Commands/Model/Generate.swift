@@ -19,7 +19,7 @@ extension CommandDefinition {
             ArgumentSpec("problem", .int, bounds: 0...1e9, help: "use problem N of the current data set instead of PROMPT"),
             ArgumentSpec("ids", .intList, bounds: 0...Double(TransformerConfig.maxVocabulary - 1),
                          help: "prompt token ids instead of PROMPT, used as given (no <bos> added; local models)"),
-            ArgumentSpec("split", .choice(["test", "train"]), default: .choice("test"), help: "the split problem= indexes"),
+            .split(default: .test, help: "the split problem= indexes"),
             ArgumentSpec("n", .int, default: .int(4), bounds: 1...1024, help: "completions to sample"),
         ] + SamplingKeys.all.map(\.spec),
         examples: ["generate \"12+34=\" n=2 max_tokens=8 temperature=0.5 top_p=0.9 top_k=5 budget=4 waits=0",
@@ -28,7 +28,7 @@ extension CommandDefinition {
     )) { invocation, session in
         let text = try invocation.string("prompt")
         let index = try invocation.int("problem")
-        let split = try invocation.string(defaulted: "split")
+        let split = try invocation.split()
         let n = try invocation.int(defaulted: "n")
         var options = try SamplingKeys.options(invocation)
 
@@ -49,12 +49,9 @@ extension CommandDefinition {
             problem = dataset.flatMap { data in data.all.first { data.fullPrompt($0) == given || $0.prompt == given } }
         case (nil, .some(let n)):
             let data = try session.requireDataset(for: "generate")
-            let problems = split == "train" ? data.train : data.test
-            guard n < problems.count else {
-                throw CommandError("generate: problem=\(n) is out of range — the \(split) split has \(problems.count) problems")
-            }
-            problem = problems[n]
-            prompt = data.fullPrompt(problems[n])
+            let chosen = try data.problem(n, in: split, for: "generate")
+            problem = chosen
+            prompt = data.fullPrompt(chosen)
         }
         let model = try session.requireModel(for: "generate")
         let seed = session.commandSeed()

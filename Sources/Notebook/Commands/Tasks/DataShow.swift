@@ -7,14 +7,14 @@ extension CommandDefinition {
         name: "data", subverb: "show",
         summary: "show problems as a table: data show 0..4 split=test",
         positionals: [ArgumentSpec("rows", .range, default: .range(0...4), bounds: 0...1e9, help: "which problems, a..b")],
-        keys: [ArgumentSpec("split", .choice(["train", "test"]), default: .choice("train"), help: "the split to show")],
+        keys: [.split(default: .train, help: "the split to show")],
         recorded: false,
         examples: ["data show 0..2 split=train", "data show"]
     )) { invocation, session in
         let rows = try invocation.range("rows") ?? 0...4
-        let split = try invocation.string(defaulted: "split")
+        let split = try invocation.split()
         let dataset = try session.requireDataset(for: "data show")
-        let problems = split == "test" ? dataset.test : dataset.train
+        let problems = dataset.problems(in: split)
         guard rows.lowerBound < problems.count else {
             throw CommandError("data show: the \(split) split has \(problems.count) problems — ask for rows below \(problems.count)")
         }

@@ -18,7 +18,7 @@ extension CommandDefinition {
         keys: [
             ArgumentSpec("answer", .string, help: "the gold answer to compare with"),
             ArgumentSpec("problem", .int, bounds: 0...1e9, help: "index of a problem of the current data set (as 'data show' numbers them)"),
-            ArgumentSpec("split", .choice(["train", "test"]), default: .choice("train"), help: "the split problem= indexes"),
+            .split(default: .train, help: "the split problem= indexes"),
             ArgumentSpec("extract", .choice(AnswerExtractor.allCases.map(\.rawValue)),
                          help: "the answer extractor (default: the data set's, else after-think)"),
             ArgumentSpec("compare", .choice(AnswerComparison.allCases.map(\.rawValue)),
@@ -30,7 +30,7 @@ extension CommandDefinition {
         let completion = try invocation.string("completion") ?? ""
         let answer = try invocation.string("answer")
         let index = try invocation.int("problem")
-        let split = try invocation.string(defaulted: "split")
+        let split = try invocation.split()
         let dataset = session[DatasetSlot.self]
         let problem: Problem
         switch (answer, index) {
@@ -42,11 +42,7 @@ extension CommandDefinition {
             problem = Problem(id: "verify", prompt: "", answer: gold)
         case (nil, .some(let n)):
             let data = try session.requireDataset(for: "verify")
-            let problems = split == "test" ? data.test : data.train
-            guard n < problems.count else {
-                throw CommandError("verify: problem=\(n) is out of range — the \(split) split has \(problems.count) problems (0..\(max(0, problems.count - 1)))")
-            }
-            problem = problems[n]
+            problem = try data.problem(n, in: split, for: "verify")
         }
         let reward = session[RewardSlot.self]
         var tokens: Int?

@@ -232,7 +232,7 @@ extension Session {
         case .run(let name):
             // Distillation: the run's own prompts (its data set's prefix and system prompt) and correct completions.
             let stored = try requireRun(name, for: "sft")
-            guard stored.split == "train" else {
+            guard stored.split == .train else {
                 throw CommandError("sft: run '\(name)' sampled the \(stored.split) split — training on it would leak held-out "
                                    + "problems; sample the training split (eval split=train … as=\(name))", kind: .usage)
             }

@@ -169,7 +169,7 @@ extension CommandDefinition {
             for name in evaluation.order {
                 guard let stored = evaluation.byName[name] else { continue }
                 let model = stored.model.split(separator: " ").dropFirst().first.map(String.init) ?? stored.model
-                table.append([name, model, stored.split, "\(stored.run.problems.count)",
+                table.append([name, model, stored.split.rawValue, "\(stored.run.problems.count)",
                               "\(stored.run.samples.first?.samples.count ?? 0)"])
             }
             output.append(.table(table))
