@@ -164,7 +164,7 @@ public enum RewardRegistry {
         .weight("language", "share of the thinking's letters in the prompt's script"),
         .weight("mode", "1 if the completion obeys its prompt's /think or /no_think flag"),
         .weight("process", "share of the worked steps right before the first wrong one (checkable steps)"),
-        RewardKey(spec: FieldSpec("gate", .flag, default: nil, summary: "count correctness only when the format is right"), syntax: "=true|false"),
+        RewardKey(spec: FieldSpec("gate", .flag, default: nil, summary: "count correctness only when the format is right"), syntax: "=on|off"),
     ]
 
     /// Parses `correct format=0.1 length=-0.001` for `dataset` (its extractor, comparison and format).

@@ -41,6 +41,16 @@ import Testing
         }
     }
 
+    @Test func switchesReadOnOrOffInHelpAsInShowTrainer() throws {
+        let session = Self.quietSession()
+        let help = try #require(try session.execute("help rl")).renderedLines()
+        let row = try #require(help.first { $0.hasPrefix("dynamic_sampling=") })
+        #expect(row.contains("on|off") && row.contains(" off "), "\(row)")
+        #expect(!help.joined().contains("true|false"))
+        let shown = try #require(try session.execute("show trainer")).renderedLines()
+        #expect(try #require(shown.first { $0.hasPrefix("dynamic_sampling") }).contains(" off "))
+    }
+
     @Test func namesAreUniqueAndWellFormed() {
         var seen = Set<String>()
         for command in Registry.commands {

@@ -33,7 +33,7 @@ public enum ArgumentType: Sendable, Equatable {
         case .int: return "INT"
         case .float: return "FLOAT"
         case .string: return "TEXT"
-        case .bool: return "true|false"
+        case .bool: return "on|off"
         case .path: return "PATH"
         case .intList: return "INT,INT,…"
         case .floatList: return "FLOAT,FLOAT,…"

@@ -81,14 +81,24 @@ enum HelpText {
         var table = Table(columns: [Table.Column("argument"), Table.Column("type"), Table.Column("default"),
                                     Table.Column("range"), Table.Column("meaning")])
         for spec in declaration.positionals {
-            table.append([spec.name.uppercased(), spec.type.placeholder, spec.defaultValue?.description ?? (spec.required ? "required" : "-"),
+            table.append([spec.name.uppercased(), spec.type.placeholder, defaultText(spec),
                           spec.boundsText ?? "", spec.help])
         }
         for spec in declaration.keys {
-            table.append([spec.name + "=", spec.type.placeholder, spec.defaultValue?.description ?? (spec.required ? "required" : "-"),
+            table.append([spec.name + "=", spec.type.placeholder, defaultText(spec),
                           spec.boundsText ?? "", spec.help])
         }
         return table
+    }
+
+    /// An argument's default as help shows it: a switch reads on or off, as `show trainer` and the
+    /// settings lines print it (true/false, yes/no and 1/0 are accepted too).
+    static func defaultText(_ spec: ArgumentSpec) -> String {
+        switch spec.defaultValue {
+        case .bool(let on)?: on ? "on" : "off"
+        case let value?: value.description
+        case nil: spec.required ? "required" : "-"
+        }
     }
 
     /// Greedy word wrap.
