@@ -1,6 +1,6 @@
 // Tasks/DataLoadRequest.swift — owns `DataLoadRequest`: the `key=value` front door for loading
 // a JSONL data set from the REPL, e.g.
-//   `data load data/gsm8k.jsonl question=question answer=answer test=500 extract=gsm8k`.
+//   `data load data/gsm8k.jsonl prompt=question answer=answer test=500 extract=gsm8k`.
 
 import Fields
 import Foundation
@@ -25,18 +25,17 @@ public struct DataLoadRequest: Sendable, Equatable {
     /// The data set's name (default: the file name without extension).
     public var name: String
 
-    /// Parses the `key=value` text arguments after the path, each by its key's declaration
-    /// (`prompt` may be spelled `question`). Unknown keys and bad values throw errors that list
+    /// Parses the `key=value` text arguments after the path, each by its key's declaration, as
+    /// the REPL's `data load` reads them. Unknown keys and bad values throw errors that list
     /// the valid choices.
     public static func make(path: String, arguments: [SpecArgument]) throws -> DataLoadRequest {
         var values: [String: FieldValue] = [:]
         for a in arguments {
-            let name = a.key == "question" ? "prompt" : a.key
-            guard let field = fields.first(where: { $0.key == name }) else { throw unknown(a.key) }
+            guard let field = fields.first(where: { $0.key == a.key }) else { throw unknown(a.key) }
             guard let v = a.value, !v.isEmpty else {
                 throw TasksError("data load: '\(a.key)' needs a value, as in \(a.key)=… — valid keys: \(fields.map(\.key).joined(separator: ", "))")
             }
-            values[name] = try refusing { try field.spec.parse(v) }
+            values[a.key] = try refusing { try field.spec.parse(v) }
         }
         return try make(path: path, values: values)
     }
@@ -83,7 +82,7 @@ extension DataLoadRequest: FieldRoot {
 
     /// Every key of `data load`, each declared once.
     public static let fields: [Field<DataLoadRequest>] = [
-        .text("prompt", \.mapping.prompt, "mapping.prompt", "field holding the prompt (alias: question)"),
+        .text("prompt", \.mapping.prompt, "mapping.prompt", "field holding the prompt (GSM8K: prompt=question)"),
         .text("answer", \.mapping.answer, "mapping.answer", "field holding the gold answer"),
         .optionalText("solution", \.mapping.solution, "mapping.solution", "field holding a worked solution"),
         .optionalText("id", \.mapping.id, "mapping.id", "field holding the id"),

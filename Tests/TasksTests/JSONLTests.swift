@@ -108,7 +108,7 @@ func temporaryPath(_ name: String) -> String {
     let lines = (0..<30).map { #"{"question": "q\#($0)", "answer": "step \#($0) #### \#($0 * 2)"}"# }
     try Data((lines.joined(separator: "\n") + "\n{broken\n").utf8).write(to: URL(fileURLWithPath: path))
     let request = try DataLoadRequest.make(path: path, arguments: SpecArgument.split(
-        "question=question answer=answer test=10 extract=gsm8k skip_bad=true name=gsm"))
+        "prompt=question answer=answer test=10 extract=gsm8k skip_bad=true name=gsm"))
     #expect(request.mapping.prompt == "question" && request.extractor == .gsm8k && request.test == 10)
     var rng = SplitMix64(seed: 3)
     let (data, skipped) = try request.load(rng: &rng)
@@ -119,5 +119,7 @@ func temporaryPath(_ name: String) -> String {
     #expect(data.isCorrect(completion: "so #### 14", problem: p))
     #expect(throws: TasksError.self) { try DataLoadRequest.make(path: path, arguments: [SpecArgument("extract", "regex")]) }
     #expect(throws: TasksError.self) { try DataLoadRequest.make(path: path, arguments: [SpecArgument("colour", "red")]) }
+    // One spelling, as the REPL's `data load` has it: the field named "question" holds the prompt.
+    #expect(throws: TasksError.self) { try DataLoadRequest.make(path: path, arguments: [SpecArgument("question", "question")]) }
     #expect(throws: TasksError.self) { try DataLoadRequest.make(path: path, arguments: [SpecArgument("test", "-1")]) }
 }
