@@ -74,9 +74,31 @@ extension Invocation {
     /// key keeps `root`'s value (for a fresh value, the declared default the key's help shows).
     /// - Throws: `CommandError` (usage) naming the key when a value does not fit it.
     func apply<Root>(_ fields: [Field<Root>], to root: inout Root) throws {
+        try given(fields).apply(to: &root)
+    }
+
+    /// The settings among `fields` given on the line, read now (before a handler touches session
+    /// state) and applied later to the value in force then (`rl` applies them over its preset).
+    func given<Root>(_ fields: [Field<Root>]) throws -> GivenFields<Root> {
+        var changes: [(field: Field<Root>, value: ArgumentValue)] = []
         for field in fields {
             guard let value = try value(field.key), isGiven(field.key) else { continue }
-            try field.set(value, in: &root, context: declaration.fullName)
+            changes.append((field, value))
         }
+        return GivenFields(command: declaration.fullName, changes: changes)
+    }
+}
+
+/// Settings given on a command line, to apply to a value of their fields' type.
+struct GivenFields<Root> {
+    /// The command, named in a refusal.
+    let command: String
+    /// The fields given and their parsed values, in declaration order.
+    let changes: [(field: Field<Root>, value: ArgumentValue)]
+
+    /// Sets each given field in `root`, checked by its declaration.
+    /// - Throws: `CommandError` (usage) naming the key when a value does not fit it.
+    func apply(to root: inout Root) throws {
+        for (field, value) in changes { try field.set(value, in: &root, context: command) }
     }
 }

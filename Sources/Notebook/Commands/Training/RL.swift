@@ -59,14 +59,14 @@ extension CommandDefinition {
         let evalEvery = try invocation.int(defaulted: "eval_every")
         let evalN = try invocation.int(defaulted: "eval_n")
         let checkpoints = try PeriodicCheckpoints.read(invocation, session, command: "rl")
-        let knobs = try TrainerArguments.given(invocation)
+        let knobs = try invocation.given(TrainerConfig.fields)
         let runName = try invocation.string("run")
         let refGiven = try invocation.string("ref")
         let refPath = refGiven == "now" ? nil : try invocation.readPath("ref", session)
         let trainer = try session.policyTrainer(for: "rl")
         var config = trainer.config
         if let algo { config = try domain("rl") { try TrainerConfig.preset(algo) } }
-        try TrainerArguments.apply(knobs, to: &config, command: "rl")
+        try knobs.apply(to: &config)
         if let clip { try domain("rl") { try config.set("clip", to: clip) } }
         if let filter { config.dynamicSampling = filter == "dynamic" }
         if refGiven != nil, !config.needsReference {

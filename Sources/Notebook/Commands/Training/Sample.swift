@@ -19,10 +19,10 @@ extension CommandDefinition {
         keys: TrainerArguments.fields.filter { sampleKeys.contains($0.name) },
         examples: ["sample prompts=2 n=2 temperature=1 top_p=1 top_k=0 max_tokens=8 budget=off waits=0"]
     )) { invocation, session in
-        let changes = try TrainerArguments.given(invocation, among: sampleKeys)
+        let changes = try invocation.given(TrainerConfig.fields.filter { sampleKeys.contains($0.key) })
         let trainer = try session.policyTrainer(for: "sample")
         var config = trainer.config
-        try TrainerArguments.apply(changes, to: &config, command: "sample")
+        try changes.apply(to: &config)
         try domain("sample") { try trainer.setConfig(config) }
         let cancelled = session.cancellationRequested
         let batch = try domain("sample") { try trainer.sample(isCancelled: { cancelled() }) }

@@ -114,23 +114,6 @@ enum TrainerArguments {
     /// on the line, so an absent key keeps the trainer's current value.
     static let fields: [ArgumentSpec] = TrainerConfig.fields.map { ArgumentSpec($0.spec) }
 
-    /// The field keys given on the line (all of them, or those `among`), as typed values for
-    /// `TrainerConfig.set`. Every field the command declares is read (before any session state is
-    /// touched), so the declaration test sees them all.
-    static func given(_ invocation: Invocation, among names: [String]? = nil) throws -> [(key: String, value: FieldValue)] {
-        var out: [(key: String, value: FieldValue)] = []
-        for spec in fields where names?.contains(spec.name) ?? true {
-            guard let value = try invocation.value(spec.name), invocation.isGiven(spec.name) else { continue }
-            out.append((spec.name, FieldValue(value)))
-        }
-        return out
-    }
-
-    /// Applies typed settings to `config`, each validated.
-    static func apply(_ settings: [(key: String, value: FieldValue)], to config: inout TrainerConfig, command: String) throws {
-        for (key, value) in settings { try domain(command) { try config.set(key, to: value) } }
-    }
-
     /// Every field at its default, as `key=value` words (the example that reads every key).
     static var exampleKeys: String {
         TrainerConfig.fields.map { "\($0.key)=\($0.defaultText)" }.joined(separator: " ")
