@@ -106,6 +106,8 @@ public struct Invocation: Sendable {
     public func string(defaulted name: String) throws -> String { try declaredDefault(name, try string(name)) }
     /// A bool argument whose declaration has a default.
     public func bool(defaulted name: String) throws -> Bool { try declaredDefault(name, try bool(name)) }
+    /// A range argument whose declaration has a default.
+    public func range(defaulted name: String) throws -> ClosedRange<Int> { try declaredDefault(name, try range(name)) }
 
     private func declaredDefault<T>(_ name: String, _ value: T?) throws -> T {
         guard let value else {

@@ -14,7 +14,7 @@ extension CommandDefinition {
             + "with up to samples=S of its completions: the text (cut to fit the width), the extracted answer, "
             + "whether it is correct, generated and thinking tokens, the finish reason and the verifier score "
             + "when 'verifier score' filled it in.",
-        positionals: [ArgumentSpec("range", .range, bounds: 0...1e9, help: "problem indices, e.g. 0..4")],
+        positionals: [ArgumentSpec("range", .range, default: .range(0...4), bounds: 0...1e9, help: "problem indices, e.g. 0..4")],
         keys: [
             ArgumentSpec("run", .string, help: "the evaluation run (default: the latest)"),
             ArgumentSpec("samples", .int, default: .int(4), bounds: 1...4096, help: "samples shown per problem"),
@@ -22,7 +22,7 @@ extension CommandDefinition {
         recorded: true,
         examples: ["show samples 0..1 run=example samples=2"]
     )) { invocation, session in
-        let range = try invocation.range("range") ?? 0...4
+        let range = try invocation.range(defaulted: "range")
         let name = try invocation.string("run")
         let perProblem = try invocation.int(defaulted: "samples")
         let stored = try session.requireRun(name, for: "show samples")

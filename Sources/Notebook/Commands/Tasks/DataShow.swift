@@ -11,7 +11,7 @@ extension CommandDefinition {
         recorded: false,
         examples: ["data show 0..2 split=train", "data show"]
     )) { invocation, session in
-        let rows = try invocation.range("rows") ?? 0...4
+        let rows = try invocation.range(defaulted: "rows")
         let split = try invocation.split()
         let dataset = try session.requireDataset(for: "data show")
         let problems = dataset.problems(in: split)
