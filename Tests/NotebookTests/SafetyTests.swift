@@ -53,7 +53,7 @@ import Kernels
             ("data load \(directory)/missing.jsonl", "there is no such file"),
             ("data load \(directory)/passwd skip_bad=true", "all 2 non-blank lines are malformed"),
             ("data load \(directory)/blank.jsonl", "holds no problems"),
-            ("data load \(directory)/passwd skip_bad=maybe", "skip_bad expects true or false, got 'maybe'"),
+            ("data load \(directory)/passwd skip_bad=maybe", "skip_bad expects on or off, got 'maybe'"),
         ]
         let notebooks: [(String, String)] = [
             ("run \(directory)/folder", "it is a folder, not a notebook"),

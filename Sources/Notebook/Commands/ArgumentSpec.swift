@@ -135,7 +135,7 @@ public struct ArgumentSpec: Sendable {
             switch value.text.lowercased() {
             case "true", "yes", "on", "1": return .bool(true)
             case "false", "no", "off", "0": return .bool(false)
-            default: throw fail("true or false")
+            default: throw fail("on or off")
             }
         case .intList:
             let numbers = try Self.items(value).map { item -> Int in
