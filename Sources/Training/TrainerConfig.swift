@@ -162,47 +162,28 @@ public struct TrainerConfig: Sendable, Codable, Equatable {
         learningRateSchedule(runSteps: runSteps).rate(at: step)
     }
 
-    /// Checks every field and their combinations.
+    /// Checks every field and their combinations: each value within the bounds its field declares
+    /// (`fields`, the same check the REPL's keys make), then the rules a range cannot say.
     /// - Throws: a `TrainingError` naming the field, its value, the valid range and what to set.
     public func validate() throws {
         func need(_ ok: Bool, _ message: @autoclosure () -> String) throws {
             if !ok { throw TrainingError(message()) }
         }
-        try need(promptsPerStep >= 1, "prompts=\(promptsPerStep) — need at least 1 prompt per step")
-        try need(samplesPerPrompt >= 1, "n=\(samplesPerPrompt) — need at least 1 sample per prompt")
+        for field in Self.fields {
+            try FieldError.mapped(to: { TrainingError($0) }) { _ = try field.spec.checked(field.value(in: self)) }
+        }
         let grouped = advantage.comparesWithinGroup
         try need(!grouped || samplesPerPrompt >= 2,
                  "advantage=\(advantage.rawValue) compares samples within a group, but n=\(samplesPerPrompt) — set n≥2 or advantage=batch-normalized")
         if let problem = sampling.problem { throw TrainingError(problem) }
         try need(!(grouped && sampling.temperature == 0),
                  "temperature=0 is greedy: every sample of a group is the same and all advantages are 0 — use temperature>0 (e.g. 1)")
-        try need(sampling.maxNewTokens >= 1, "max_tokens=\(sampling.maxNewTokens) — need at least 1 new token")
-        try need(advantageEpsilon >= 0 && advantageEpsilon.isFinite, "adv_eps=\(advantageEpsilon) — must be ≥ 0")
-        try need(epsilonLow >= 0 && epsilonLow < 1, "clip_low=\(epsilonLow) — ε_low must lie in [0, 1) (0 = no lower clip)")
-        try need(epsilonHigh >= 0 && epsilonHigh.isFinite, "clip_high=\(epsilonHigh) — ε_high must be ≥ 0 (0 = no upper clip)")
+        try need(epsilonLow < 1, "clip_low=\(epsilonLow) — ε_low must lie in [0, 1) (0 = no lower clip)")
         try need(dualClip == 0 || dualClip > 1, "dual_clip=\(dualClip) — the dual clip c must exceed 1 (e.g. 3), or 0 for off")
-        try need(klCoefficient >= 0 && klCoefficient.isFinite, "kl=\(klCoefficient) — β must be ≥ 0 (0 = no KL)")
-        try need(referenceSyncInterval >= 0, "ref_sync=\(referenceSyncInterval) — must be ≥ 0 (0 = never)")
-        try need(lossNormalizer >= 0 && lossNormalizer.isFinite, "loss_norm=\(lossNormalizer) — must be ≥ 0 (0 = max_tokens)")
-        try need(entropyCoefficient.isFinite, "entropy=\(entropyCoefficient) — must be a finite number")
-        try need(updatesPerBatch >= 1, "mu=\(updatesPerBatch) — need at least 1 update per batch")
-        try need(minibatches >= 1, "minibatches=\(minibatches) — need at least 1")
-        try need(learningRate > 0 && learningRate.isFinite, "lr=\(learningRate) — must be > 0")
-        try need(beta1 >= 0 && beta1 < 1, "beta1=\(beta1) — must lie in [0, 1)")
-        try need(beta2 >= 0 && beta2 < 1, "beta2=\(beta2) — must lie in [0, 1)")
+        try need(learningRate > 0, "lr=\(learningRate) — must be > 0")
+        try need(beta1 < 1, "beta1=\(beta1) — must lie in [0, 1)")
+        try need(beta2 < 1, "beta2=\(beta2) — must lie in [0, 1)")
         try need(adamEpsilon > 0, "adam_eps=\(adamEpsilon) — must be > 0")
-        try need(weightDecay >= 0, "weight_decay=\(weightDecay) — must be ≥ 0")
-        try need(warmupSteps >= 0, "warmup=\(warmupSteps) — must be ≥ 0")
-        try need(totalSteps >= 0, "total_steps=\(totalSteps) — must be ≥ 0 (0 = the run's steps)")
-        try need(minLearningRateRatio >= 0 && minLearningRateRatio <= 1, "min_lr_ratio=\(minLearningRateRatio) — must lie in [0, 1]")
-        try need(maxGradNorm >= 0, "grad_clip=\(maxGradNorm) — must be ≥ 0 (0 = off)")
-        try need(maxGenerationRounds >= 1, "max_rounds=\(maxGenerationRounds) — need at least 1 generation round")
-        try need(maxStaleness >= 0, "staleness=\(maxStaleness) — must be ≥ 0 (0 = synchronous)")
-        try need(gamma >= 0 && gamma <= 1, "gamma=\(gamma) — γ must lie in [0, 1]")
-        try need(lambda >= 0 && lambda <= 1, "lam=\(lambda) — λ must lie in [0, 1]")
-        try need(valueClip >= 0 && valueClip.isFinite, "cliprange_value=\(valueClip) — ε_v must be ≥ 0 (0 = no value clipping)")
-        try need(valueLearningRate >= 0 && valueLearningRate.isFinite, "value_lr=\(valueLearningRate) — must be ≥ 0 (0 = lr)")
-        try need(vineSamples >= 0 && vineSamples <= 256, "vine=\(vineSamples) — K must lie in 0…256 (0 = the learned critic)")
         try need(!(advantage == .gae && maxStaleness > 0),
                  "advantage=gae with staleness=\(maxStaleness): the critic is trained on the trainer's thread and PPO here is synchronous — set staleness=0")
     }

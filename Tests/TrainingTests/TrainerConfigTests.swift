@@ -59,6 +59,24 @@ import Models
         }
     }
 
+    @Test func validateChecksEachFieldByItsDeclaredBounds() {
+        // A config built in Swift (or decoded from a file) meets the same bounds as the REPL's keys.
+        func refusal(_ change: (inout TrainerConfig) -> Void) -> String? {
+            var c = TrainerConfig()
+            change(&c)
+            do { try c.validate(); return nil } catch { return "\(error)" }
+        }
+        #expect(refusal { _ in } == nil)
+        #expect(refusal { $0.samplesPerPrompt = 2000 } == "n=2000 is outside 1…1024")
+        #expect(refusal { $0.gamma = 1.5 } == "gamma=1.5 is outside 0…1")
+        #expect(refusal { $0.vineSamples = 300 } == "vine=300 is outside 0…256")
+        #expect(refusal { $0.sampling.maxNewTokens = 40_000 } == "max_tokens=40000 is outside 1…32768")
+        #expect(refusal { $0.klCoefficient = .nan }?.hasPrefix("kl=") == true)
+        // Rules a range cannot say are still checked after the bounds.
+        #expect(refusal { $0.learningRate = 0 } == "lr=0.0 — must be > 0")
+        #expect(refusal { $0.dualClip = 0.5 }?.contains("must exceed 1") == true)
+    }
+
     @Test func presetsValidateAndDiffer() throws {
         for p in TrainerPreset.allCases { try TrainerConfig(preset: p).validate() }
         #expect(TrainerConfig(preset: .grpo).klCoefficient > 0)
