@@ -35,15 +35,12 @@ public struct ValueTrainingConfig: Sendable, Equatable {
     /// Throws naming the first unusable value.
     public func validate() throws {
         func need(_ ok: Bool, _ message: String) throws { if !ok { throw EvaluationError("value train: " + message) } }
-        try need(layers >= 1, "layers = \(layers) must be at least 1")
-        try need(heads >= 1 && hiddenSize >= heads && hiddenSize % heads == 0, "dim = \(hiddenSize) must be a positive multiple of heads = \(heads)")
+        try FieldError.mapped(to: { EvaluationError("value train: " + $0) }) { try Field.check(Self.fields, in: self) }
+        try need(hiddenSize % heads == 0, "dim = \(hiddenSize) must be a positive multiple of heads = \(heads)")
         try need(intermediateSize >= 1, "ffn = \(intermediateSize) must be at least 1")
-        try need(steps >= 1, "steps = \(steps) must be at least 1")
         try need(batchSize >= (balanced ? 2 : 1), "batch = \(batchSize) must be at least \(balanced ? "2 (half correct, half wrong)" : "1")")
-        try need(learningRate > 0 && learningRate.isFinite, "lr = \(learningRate) must be positive")
-        try need(weightDecay >= 0, "weight decay = \(weightDecay) must not be negative")
-        try need(clipNorm > 0, "clip = \(clipNorm) must be positive")
-        try need(heldOutFraction >= 0 && heldOutFraction < 1, "held-out share = \(heldOutFraction) must lie in [0, 1)")
+        try need(weightDecay >= 0 && weightDecay.isFinite, "weight decay = \(weightDecay) must not be negative")
+        try need(clipNorm > 0 && clipNorm.isFinite, "clip = \(clipNorm) must be positive")
     }
 }
 

@@ -56,6 +56,13 @@ public struct Field<Root>: Sendable {
                             restore: nil)
     }
 
+    /// Checks the value of each of `fields` in `root` against its declaration (kind, bounds,
+    /// finiteness): a value built in Swift or read from a file meets the same rules as a typed key.
+    /// - Throws: the first field's `FieldError`, naming its key.
+    public static func check(_ fields: [Field], in root: Root) throws {
+        for field in fields { _ = try field.spec.checked(field.value(in: root)) }
+    }
+
     /// Reads every field of `fields` present in `container` into `root`; absent keys (a file
     /// written before the field existed) keep `root`'s values, present ones must decode.
     public static func restore(_ fields: [Field], from container: KeyedDecodingContainer<FieldCodingKey>, into root: inout Root) throws {

@@ -43,13 +43,9 @@ public struct SFTConfig: Sendable, Codable, Equatable {
 
     /// Checks every field; messages name the field and the valid range.
     public func validate() throws {
-        if batchSize < 1 { throw TrainingError("batch=\(batchSize) — need at least 1 example per step") }
-        if !(learningRate > 0 && learningRate.isFinite) { throw TrainingError("lr=\(learningRate) — must be > 0") }
-        if weightDecay < 0 { throw TrainingError("weight_decay=\(weightDecay) — must be ≥ 0") }
-        if warmupSteps < 0 || totalSteps < 0 { throw TrainingError("warmup and total_steps must be ≥ 0") }
-        if !(minLearningRateRatio >= 0 && minLearningRateRatio <= 1) { throw TrainingError("min_lr_ratio=\(minLearningRateRatio) — must lie in [0, 1]") }
-        if maxGradNorm < 0 { throw TrainingError("grad_clip=\(maxGradNorm) — must be ≥ 0 (0 = off)") }
-        if bucketWidth < 0 { throw TrainingError("bucket=\(bucketWidth) — must be ≥ 0 (0 = off)") }
+        try FieldError.mapped(to: { TrainingError($0) }) { try Field.check(Self.fields, in: self) }
+        if !(learningRate > 0) { throw TrainingError("lr=\(learningRate) — must be > 0") }
+        if !(weightDecay >= 0 && weightDecay.isFinite) { throw TrainingError("weight_decay=\(weightDecay) — must be ≥ 0") }
     }
 
     /// Warm-up then cosine, at 0-based step `step` of a run of `runSteps`.

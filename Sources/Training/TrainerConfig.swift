@@ -169,9 +169,7 @@ public struct TrainerConfig: Sendable, Codable, Equatable {
         func need(_ ok: Bool, _ message: @autoclosure () -> String) throws {
             if !ok { throw TrainingError(message()) }
         }
-        for field in Self.fields {
-            try FieldError.mapped(to: { TrainingError($0) }) { _ = try field.spec.checked(field.value(in: self)) }
-        }
+        try FieldError.mapped(to: { TrainingError($0) }) { try Field.check(Self.fields, in: self) }
         let grouped = advantage.comparesWithinGroup
         try need(!grouped || samplesPerPrompt >= 2,
                  "advantage=\(advantage.rawValue) compares samples within a group, but n=\(samplesPerPrompt) — set n≥2 or advantage=batch-normalized")

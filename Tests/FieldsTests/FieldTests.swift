@@ -103,6 +103,24 @@ private func field(_ key: String) throws -> Field<Outer> {
         #expect(o == before)  // a refused value changes nothing
     }
 
+    @Test func checkHoldsAValueBuiltInCodeToTheDeclaredBounds() throws {
+        var o = Outer()
+        try Field.check(Outer.fields, in: o)
+        o.count = 0
+        do {
+            try Field.check(Outer.fields, in: o)
+            Issue.record("count=0 passed the check")
+        } catch let e as FieldError {
+            #expect(e.description == "count=0 is outside 1…8")
+        }
+        o.count = 2
+        o.inner.rate = .nan  // a lifted field is checked through its path
+        #expect(throws: FieldError.self) { try Field.check(Outer.fields, in: o) }
+        o.inner.rate = 1
+        o.inner.cap = 101
+        #expect(throws: FieldError.self) { try Field.check(Outer.fields, in: o) }
+    }
+
     @Test func savedValuesDecodeByPropertyNameAndAbsentKeysKeepDefaults() throws {
         var o = Outer()
         o.count = 6; o.on = true; o.shape = .square; o.inner.rate = 0.5; o.inner.cap = 12
