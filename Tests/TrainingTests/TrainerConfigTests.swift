@@ -77,6 +77,38 @@ import Models
         #expect(refusal { $0.dualClip = 0.5 }?.contains("must exceed 1") == true)
     }
 
+    @Test func docCommentsStateTheDefaultsTheInitializerGives() throws {
+        // The defaults are written once, on the properties; their doc comments repeat them for the
+        // reader ("Default 0.2"), so this keeps each repetition equal to the field's default.
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/Training/TrainerConfig.swift")
+        let lines = try String(contentsOf: source, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        var doc: [String] = []
+        var checked = 0
+        for raw in lines {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("///") { doc.append(String(line.dropFirst(3))); continue }
+            defer { doc = [] }
+            guard line.hasPrefix("public var "), let name = line.dropFirst("public var ".count).split(separator: ":").first,
+                  let field = TrainerConfig.fields.first(where: { $0.property == String(name) }) else { continue }
+            let comment = doc.joined(separator: " ")
+            guard let r = comment.range(of: #"Default \S+?(?=[;:,)]|\.(\s|$)|\s|$)"#, options: .regularExpression) else { continue }
+            let stated = String(comment[r].dropFirst("Default ".count))
+            let actual = field.defaultText
+            if let s = Double(stated), let a = Double(actual) {
+                #expect(s == a, "\(name): the comment says \(stated), the default is \(actual)")
+            } else if stated == "on" || stated == "off" {
+                #expect(actual == stated || actual == (stated == "on" ? "true" : "false"), "\(name): the comment says \(stated), the default is \(actual)")
+            } else if case .choice(let words) = field.spec.kind, words.contains(stated) {
+                #expect(actual == stated, "\(name): the comment says \(stated), the default is \(actual)")
+            } else {
+                continue  // prose ("group mean/std (GRPO)")
+            }
+            checked += 1
+        }
+        #expect(checked >= 25, "only \(checked) stated defaults were found")
+    }
+
     @Test func presetsValidateAndDiffer() throws {
         for p in TrainerPreset.allCases { try TrainerConfig(preset: p).validate() }
         #expect(TrainerConfig(preset: .grpo).klCoefficient > 0)
